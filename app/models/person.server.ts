@@ -1,0 +1,74 @@
+import type { Transaction } from "kysely";
+import type { Database } from "../../db/database";
+import type { DB } from "../../db/schema";
+import { isBot, type CompiledConfig } from "../stewardship/config";
+import { displayName, identityKeys, identityLogin, type PersonIdentity } from "../stewardship/identity";
+
+export type Executor = Database | Transaction<DB>;
+
+const keyOf = (kind: string, value: string) => `${kind}:${value}`;
+
+/**
+ * Maps identities to person ids, creating people on first sight. Loads the identity table once, so a
+ * bulk import resolves tens of thousands of authors without a query each; one resolver serves one
+ * import and must only be used inside the transactions of that import.
+ */
+export class PeopleResolver {
+  #ids = new Map<string, number>();
+
+  private constructor(private readonly config: CompiledConfig) {}
+
+  static async load(db: Executor, config: CompiledConfig): Promise<PeopleResolver> {
+    const resolver = new PeopleResolver(config);
+    const rows = await db.selectFrom("identities").select(["kind", "value", "personId"]).execute();
+    for (const row of rows) resolver.#ids.set(keyOf(row.kind, row.value), row.personId);
+    return resolver;
+  }
+
+  /** Resolves within `trx`; a person created here exists only if `trx` commits, so call `forget` on rollback. */
+  async resolve(trx: Executor, identity: PersonIdentity): Promise<number> {
+    const keys = identityKeys(identity);
+    let personId: number | undefined;
+    for (const key of keys) {
+      personId = this.#ids.get(keyOf(key.kind, key.value));
+      if (personId !== undefined) break;
+    }
+    if (personId === undefined) {
+      const login = identityLogin(identity);
+      const name = displayName(identity);
+      const bot = isBot(this.config, login ?? name) ? 1 : 0;
+      const existingLogin = login
+        ? await trx.selectFrom("people").select("id").where("login", "=", login).executeTakeFirst()
+        : undefined;
+      personId =
+        existingLogin?.id ??
+        Number(
+          (
+            await trx
+              .insertInto("people")
+              .values({ login, name, isBot: bot, avatarUrl: null })
+              .returning("id")
+              .executeTakeFirstOrThrow()
+          ).id,
+        );
+    }
+    for (const key of keys) {
+      const id = keyOf(key.kind, key.value);
+      if (this.#ids.has(id)) continue;
+      await trx
+        .insertInto("identities")
+        .values({ personId, kind: key.kind, value: key.value })
+        .onConflict((oc) => oc.columns(["kind", "value"]).doNothing())
+        .execute();
+      this.#ids.set(id, personId);
+    }
+    return personId;
+  }
+
+  /** Drops cached ids after a rolled-back transaction so they are not reused. */
+  async reload(db: Executor): Promise<void> {
+    this.#ids.clear();
+    const rows = await db.selectFrom("identities").select(["kind", "value", "personId"]).execute();
+    for (const row of rows) this.#ids.set(keyOf(row.kind, row.value), row.personId);
+  }
+}

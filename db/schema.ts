@@ -1,0 +1,134 @@
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+/** ISO-8601 UTC timestamps (`2026-03-17T10:04:00Z`) sort and compare as text, in SQLite and PostgreSQL alike. */
+type Timestamp = string;
+
+export type ContributionKind = "commit" | "pull_request" | "review" | "issue";
+export type ContributionSource = "git" | "github" | "demo";
+export type ContributionRole = "author" | "co-author" | "reviewer";
+export type IdentityKind = "email" | "login" | "name";
+
+export interface PeopleTable {
+  id: Generated<number>;
+  login: string | null;
+  name: string;
+  isBot: ColumnType<number, number | undefined, number>;
+  avatarUrl: string | null;
+  createdAt: ColumnType<Timestamp, Timestamp | undefined, never>;
+}
+
+/** Every way a person has appeared (e-mail, GitHub login, name). E-mails live only here and never leave the server. */
+export interface IdentitiesTable {
+  id: Generated<number>;
+  personId: number;
+  kind: IdentityKind;
+  value: string;
+}
+
+export interface ContributionsTable {
+  id: Generated<number>;
+  kind: ContributionKind;
+  source: ContributionSource;
+  sha: string | null;
+  prNumber: number | null;
+  title: string;
+  occurredAt: Timestamp;
+  /** JSON array of referenced issue numbers, e.g. `[134584]`. */
+  refs: string;
+  /** JSON array of label names. */
+  labels: string;
+  additions: number;
+  deletions: number;
+  fileCount: number;
+}
+
+export interface ContributionFilesTable {
+  contributionId: number;
+  path: string;
+  /** null for binary files, which git reports as `-`. */
+  added: number | null;
+  deleted: number | null;
+  previousPath: string | null;
+}
+
+export interface ContributionPeopleTable {
+  contributionId: number;
+  personId: number;
+  role: ContributionRole;
+}
+
+/** The classifier's verdict for one contribution under one configuration version, with its evidence. */
+export interface ClassificationsTable {
+  contributionId: number;
+  configVersion: string;
+  /** JSON: the classifier's `Evidence[]`. */
+  evidence: string;
+}
+
+export interface ContributionStagesTable {
+  contributionId: number;
+  stageId: string;
+  score: number;
+}
+
+/**
+ * One row per (stage, contribution, person) that counts toward the maintainer rule: the table the
+ * bus-factor aggregations scan, indexed by (stage, time). Derived from the three tables above.
+ */
+export interface StageActivityTable {
+  stageId: string;
+  contributionId: number;
+  personId: number;
+  occurredAt: Timestamp;
+  weight: number;
+}
+
+export interface StarterTasksTable {
+  id: Generated<number>;
+  /** `134584#3` for the third checklist item of gh-134584, `140001` for a whole issue. */
+  key: string;
+  stageId: string | null;
+  issueNumber: number;
+  umbrellaNumber: number | null;
+  title: string;
+  state: "open" | "done";
+  claimedByPersonId: number | null;
+  claimEvidence: string | null;
+  labels: string;
+  source: ContributionSource;
+  updatedAt: Timestamp;
+}
+
+export interface ImportRunsTable {
+  id: Generated<number>;
+  source: string;
+  startedAt: Timestamp;
+  finishedAt: Timestamp | null;
+  status: "running" | "done" | "failed";
+  added: number;
+  message: string | null;
+}
+
+/** Small key/value facts: the configuration version labels were made with, the current git cursor, demo mode. */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface DB {
+  people: PeopleTable;
+  identities: IdentitiesTable;
+  contributions: ContributionsTable;
+  contributionFiles: ContributionFilesTable;
+  contributionPeople: ContributionPeopleTable;
+  classifications: ClassificationsTable;
+  contributionStages: ContributionStagesTable;
+  stageActivity: StageActivityTable;
+  starterTasks: StarterTasksTable;
+  importRuns: ImportRunsTable;
+  meta: MetaTable;
+}
+
+export type Person = Selectable<PeopleTable>;
+export type Contribution = Selectable<ContributionsTable>;
+export type NewStarterTask = Insertable<StarterTasksTable>;
