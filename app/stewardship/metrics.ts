@@ -1,0 +1,103 @@
+/** Whether a stage has the maintainers it wants. */
+export type GoalStatus = "met" | "at-risk" | "unmet";
+
+/**
+ * met: at least `goal` active maintainers. at-risk: exactly one below the goal, with someone still
+ * active (losing one more person would leave the stage short by two, or empty). unmet: anything less.
+ */
+export function goalStatus(activeMaintainers: number, goal: number): GoalStatus {
+  if (activeMaintainers >= goal) return "met";
+  if (activeMaintainers >= 1 && activeMaintainers === goal - 1) return "at-risk";
+  return "unmet";
+}
+
+export function describeStatus(status: GoalStatus, activeMaintainers: number, goal: number): string {
+  const people = `${activeMaintainers} active maintainer${activeMaintainers === 1 ? "" : "s"}`;
+  switch (status) {
+    case "met":
+      return `Goal met: ${people} of ${goal} wanted`;
+    case "at-risk":
+      return `At risk: ${people}, one below the goal of ${goal}`;
+    case "unmet":
+      return `Goal not met: ${people} of ${goal} wanted`;
+  }
+}
+
+/** A half-open time range `[from, to)` of ISO timestamps, which compare correctly as text. */
+export interface TimeWindow {
+  from: string;
+  to: string;
+}
+
+const DAY_MS = 86_400_000;
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isValidDate(date: string): boolean {
+  if (!isoDate.test(date)) return false;
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date);
+}
+
+function dayStart(date: string): number {
+  if (!isValidDate(date)) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${date}`);
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+function timestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export function addDays(date: string, days: number): string {
+  return timestamp(dayStart(date) + days * DAY_MS).slice(0, 10);
+}
+
+/**
+ * The `windowDays` whole days that end with `asOf` (inclusive): a window of 180 days as of
+ * 2026-06-30 runs from 2026-01-02T00:00Z up to, not including, 2026-07-01T00:00Z.
+ */
+export function windowEndingOn(asOf: string, windowDays: number): TimeWindow {
+  const end = dayStart(asOf) + DAY_MS;
+  return { from: timestamp(end - windowDays * DAY_MS), to: timestamp(end) };
+}
+
+/** Today's date in UTC, the default `asOf`. */
+export function todayUtc(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export interface TrendPoint {
+  /** `YYYY-MM` */
+  month: string;
+  /** The day the point is measured on: the month's last day, or `asOf` for the current month. */
+  asOf: string;
+}
+
+/** `months` monthly measuring points ending with `asOf`'s month; the last one is `asOf` itself. */
+export function trendPoints(asOf: string, months = 24): TrendPoint[] {
+  const [year, month] = asOf.split("-").map(Number);
+  if (year === undefined || month === undefined) throw new RangeError(`not a date: ${asOf}`);
+  const points: TrendPoint[] = [];
+  for (let back = months - 1; back >= 0; back--) {
+    const first = Date.UTC(year, month - 1 - back, 1);
+    const monthKey = timestamp(first).slice(0, 7);
+    const lastDay = timestamp(Date.UTC(year, month - back, 0)).slice(0, 10);
+    points.push({ month: monthKey, asOf: back === 0 ? asOf : lastDay });
+  }
+  return points;
+}
+
+/**
+ * CHAOSS "contributor absence factor": the smallest number of people who together made at least
+ * half of the contributions. 0 when there were none.
+ */
+export function contributorAbsenceFactor(contributionsPerPerson: number[]): number {
+  const total = contributionsPerPerson.reduce((sum, n) => sum + n, 0);
+  if (total <= 0) return 0;
+  const sorted = [...contributionsPerPerson].sort((a, b) => b - a);
+  let running = 0;
+  for (const [index, count] of sorted.entries()) {
+    running += count;
+    if (running * 2 >= total) return index + 1;
+  }
+  return sorted.length;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, compileConfig, configVersion, parseConfig } from "../../app/stewardship/config";
+import { globToRegExp } from "../../app/stewardship/glob";
+import { defaultConfig } from "../support/db";
+
+const minimal = { project: { repository: "acme/engine" }, stages: [{ id: "core", name: "Core" }] };
+
+function errorOf(json: unknown, file = "steward.config.json"): string {
+  try {
+    parseConfig(typeof json === "string" ? json : JSON.stringify(json), file);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("the stage configuration", () => {
+  it("ships the CPython JIT as the default, with the stage map's three stages and goals", () => {
+    const { config } = defaultConfig();
+    expect(config.project).toEqual({ repository: "python/cpython", branch: "main" });
+    expect(config.stages.map((s) => [s.id, s.goal])).toEqual([
+      ["frontend", 2],
+      ["middle-end", 2],
+      ["backend", 2],
+    ]);
+    expect(config.maintainerRule).toEqual({ windowDays: 180, minContributions: 2 });
+    expect(config.umbrellaIssues.find((u) => u.number === 134584)?.stage).toBe("middle-end");
+  });
+
+  it("fills defaults for a minimal project", () => {
+    const config = parseConfig(JSON.stringify(minimal), "x.json");
+    expect(config.stages[0]?.goal).toBe(2);
+    expect(config.project.branch).toBe("main");
+    expect(config.starterLabels).toEqual(["easy", "good first issue"]);
+  });
+
+  it.each([
+    [{ ...minimal, stages: [] }, "steward.config.json: stages: must list at least one stage"],
+    [{ ...minimal, project: { repository: "cpython" } }, "project.repository: must be owner/repo"],
+    [{ ...minimal, paths: [{ glob: "a.c", stage: "nope" }] }, 'paths.0.stage: unknown stage "nope"; use one of: core, shared'],
+    [{ ...minimal, paths: [{ glob: "/abs.c", stage: "core" }] }, "paths.0.glob: must be relative"],
+    [{ ...minimal, stages: [{ id: "a", name: "A" }, { id: "a", name: "B" }] }, 'stages.1.id: duplicate stage id "a"'],
+    [{ ...minimal, maintainerRule: { windowDays: 0 } }, "maintainerRule.windowDays"],
+    [{ ...minimal, stages: [{ id: "core", name: "Core", goal: 0 }] }, "stages.0.goal: must be at least 1"],
+    [{ ...minimal, colour: "blue" }, "Unrecognized key"],
+    ["{ not json", "steward.config.json: not valid JSON"],
+  ])("rejects %j naming the key", (json, message) => {
+    expect(errorOf(json)).toContain(message);
+  });
+
+  it("changes its version when a rule changes, not when a description does", () => {
+    const base = parseConfig(JSON.stringify(minimal), "x.json");
+    const described = parseConfig(JSON.stringify({ ...minimal, stages: [{ id: "core", name: "Core", description: "new words" }] }), "x.json");
+    const moved = parseConfig(JSON.stringify({ ...minimal, paths: [{ glob: "src/**", stage: "core" }] }), "x.json");
+    expect(configVersion(described)).toBe(configVersion(base));
+    expect(configVersion(moved)).not.toBe(configVersion(base));
+    expect(compileConfig(base).version).toMatch(/^[0-9a-f]{12}$/);
+  });
+});
+
+describe("globToRegExp", () => {
+  it.each([
+    ["Tools/jit/**", "Tools/jit/_targets.py", true],
+    ["Tools/jit/**", "Tools/jit/deep/x.c", true],
+    ["Tools/jit/**", "Tools/jitter.py", false],
+    ["Python/optimizer*.c", "Python/optimizer_analysis.c", true],
+    ["Python/optimizer*.c", "Python/sub/optimizer.c", false],
+    ["**/*jit*", "Python/jit.c", true],
+    ["**/*jit*", "jit.c", true],
+    ["Python/jit.c", "Python/jitXc", false],
+    ["*[bot]", "bedevere-app[bot]", true],
+    ["*[bot]", "bedevere-bot", false],
+  ])("%s matches %s: %s", (glob, path, expected) => {
+    expect(globToRegExp(glob).test(path)).toBe(expected);
+  });
+});

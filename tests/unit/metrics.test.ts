@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import {
+  addDays,
+  contributorAbsenceFactor,
+  describeStatus,
+  goalStatus,
+  isValidDate,
+  trendPoints,
+  windowEndingOn,
+} from "../../app/stewardship/metrics";
+
+describe("goalStatus", () => {
+  it.each([
+    [3, 2, "met"],
+    [2, 2, "met"],
+    [1, 2, "at-risk"],
+    [0, 2, "unmet"],
+    [1, 3, "unmet"],
+    [2, 3, "at-risk"],
+    [0, 1, "unmet"],
+  ] as const)("%i of %i is %s", (count, goal, status) => {
+    expect(goalStatus(count, goal)).toBe(status);
+  });
+
+  it("says it in words", () => {
+    expect(describeStatus("at-risk", 1, 2)).toBe("At risk: 1 active maintainer, one below the goal of 2");
+    expect(describeStatus("met", 4, 2)).toBe("Goal met: 4 active maintainers of 2 wanted");
+  });
+});
+
+describe("windowEndingOn", () => {
+  it("covers the window's whole days ending with asOf, half-open", () => {
+    expect(windowEndingOn("2026-06-30", 180)).toEqual({ from: "2026-01-02T00:00:00Z", to: "2026-07-01T00:00:00Z" });
+    expect(windowEndingOn("2024-03-01", 1)).toEqual({ from: "2024-03-01T00:00:00Z", to: "2024-03-02T00:00:00Z" });
+  });
+
+  it("puts a contribution at the last second of asOf inside and the first second after outside", () => {
+    const { from, to } = windowEndingOn("2026-06-30", 180);
+    const inside = (t: string) => t >= from && t < to;
+    expect(inside("2026-06-30T23:59:59Z")).toBe(true);
+    expect(inside("2026-07-01T00:00:00Z")).toBe(false);
+    expect(inside("2026-01-02T00:00:00Z")).toBe(true);
+    expect(inside("2026-01-01T23:59:59Z")).toBe(false);
+  });
+
+  it("rejects impossible dates", () => {
+    expect(isValidDate("2026-02-30")).toBe(false);
+    expect(isValidDate("2026-2-3")).toBe(false);
+    expect(isValidDate("2024-02-29")).toBe(true);
+    expect(() => windowEndingOn("2026-13-01", 10)).toThrow(RangeError);
+    expect(addDays("2024-02-28", 1)).toBe("2024-02-29");
+  });
+});
+
+describe("trendPoints", () => {
+  it("gives one point per month ending on asOf", () => {
+    const points = trendPoints("2026-03-17", 3);
+    expect(points).toEqual([
+      { month: "2026-01", asOf: "2026-01-31" },
+      { month: "2026-02", asOf: "2026-02-28" },
+      { month: "2026-03", asOf: "2026-03-17" },
+    ]);
+    expect(trendPoints("2026-01-05", 24)).toHaveLength(24);
+    expect(trendPoints("2026-01-05", 24)[0]?.month).toBe("2024-02");
+  });
+});
+
+describe("contributorAbsenceFactor", () => {
+  it.each([
+    [[], 0],
+    [[10], 1],
+    [[5, 5], 1],
+    [[4, 3, 3], 2],
+    [[1, 1, 1, 1, 1], 3],
+    [[1, 9, 1, 1], 1],
+  ])("%j → %i", (counts, expected) => {
+    expect(contributorAbsenceFactor(counts)).toBe(expected);
+  });
+});
