@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Database } from "../../db/database";
 import type { DB } from "../../db/schema";
 import { isBot, type CompiledConfig } from "../stewardship/config";
@@ -71,4 +71,53 @@ export class PeopleResolver {
     const rows = await db.selectFrom("identities").select(["kind", "value", "personId"]).execute();
     for (const row of rows) this.#ids.set(keyOf(row.kind, row.value), row.personId);
   }
+}
+
+export interface PersonProfile {
+  id: number;
+  login: string | null;
+  name: string;
+  isBot: boolean;
+  avatarUrl: string | null;
+  firstContributionAt: string | null;
+  lastContributionAt: string | null;
+  contributions: number;
+}
+
+/** A person by id, without any e-mail address; a 404 Response when there is none. */
+export async function requirePerson(db: Database, id: number): Promise<PersonProfile> {
+  const person = await db
+    .selectFrom("people as p")
+    .leftJoin("contributionPeople as cp", "cp.personId", "p.id")
+    .leftJoin("contributions as c", "c.id", "cp.contributionId")
+    .where("p.id", "=", id)
+    .groupBy("p.id")
+    .select((eb) => [
+      "p.id",
+      "p.login",
+      "p.name",
+      "p.isBot",
+      "p.avatarUrl",
+      eb.fn.min("c.occurredAt").as("firstContributionAt"),
+      eb.fn.max("c.occurredAt").as("lastContributionAt"),
+      eb.fn.count<number>("c.id").distinct().as("contributions"),
+    ])
+    .executeTakeFirst();
+  if (!person) throw new Response(`No person with id ${id} is known to Steward.`, { status: 404 });
+  return { ...person, isBot: person.isBot === 1, contributions: Number(person.contributions) };
+}
+
+/** A person's credited work per stage and month, for their activity chart. */
+export async function listPersonStageMonths(
+  db: Database,
+  personId: number,
+): Promise<Array<{ stageId: string; month: string; contributions: number }>> {
+  const rows = await db
+    .selectFrom("stageActivity")
+    .where("personId", "=", personId)
+    .groupBy(["stageId", sql<string>`substr(occurred_at, 1, 7)`])
+    .select((eb) => ["stageId", sql<string>`substr(occurred_at, 1, 7)`.as("month"), eb.fn.countAll<number>().as("contributions")])
+    .orderBy("month")
+    .execute();
+  return rows.map((r) => ({ stageId: r.stageId, month: r.month, contributions: Number(r.contributions) }));
 }

@@ -1,0 +1,13 @@
+/** A 400 for a page: the error boundary shows the message, which says what to fix. */
+export function badRequest(message: string): Response {
+  return new Response(message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+export function notFound(message: string): Response {
+  return new Response(message, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+/** The JSON API's error shape: `{ "error": "…" }` with a 4xx status. */
+export function jsonError(status: number, message: string): Response {
+  return Response.json({ error: message }, { status });
+}

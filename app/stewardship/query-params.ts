@@ -1,0 +1,90 @@
+import { z } from "zod";
+import type { StewardConfig } from "./config";
+import { isValidDate, todayUtc } from "./metrics";
+
+export interface WindowParams {
+  asOf: string;
+  windowDays: number;
+  min: number;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const positiveInt = (name: string, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().int().min(1, `${name} must be at least 1`).max(max, `${name} must be at most ${max}`));
+
+const windowSchema = z.object({
+  asOf: z
+    .string()
+    .refine(isValidDate, "asOf must be a calendar date written YYYY-MM-DD, e.g. 2026-03-17")
+    .optional(),
+  window: positiveInt("window", 3650).optional(),
+  min: positiveInt("min", 1000).optional(),
+});
+
+function firstMessage(error: z.ZodError): string {
+  return error.issues.map((issue) => issue.message).join("; ");
+}
+
+function emptyToUndefined(params: URLSearchParams, keys: string[]): Record<string, string | undefined> {
+  return Object.fromEntries(keys.map((key) => [key, params.get(key)?.trim() || undefined]));
+}
+
+/**
+ * `?asOf=YYYY-MM-DD&window=DAYS&min=N`, each optional: defaults are today and the configured
+ * maintainer rule. A bad value yields a message naming the parameter and the expected form.
+ */
+export function parseWindowParams(
+  params: URLSearchParams,
+  config: StewardConfig,
+  today = todayUtc(),
+): ParseResult<WindowParams> {
+  const parsed = windowSchema.safeParse(emptyToUndefined(params, ["asOf", "window", "min"]));
+  if (!parsed.success) return { ok: false, message: firstMessage(parsed.error) };
+  return {
+    ok: true,
+    value: {
+      asOf: parsed.data.asOf ?? today,
+      windowDays: parsed.data.window ?? config.maintainerRule.windowDays,
+      min: parsed.data.min ?? config.maintainerRule.minContributions,
+    },
+  };
+}
+
+export const taskStates = ["all", "open", "free", "claimed", "done"] as const;
+
+const contributionSchema = z.object({
+  sha: z
+    .string()
+    .regex(/^[0-9a-fA-F]{4,40}$/, "sha must be 4 to 40 hexadecimal characters")
+    .optional(),
+  pr: positiveInt("pr", 10_000_000).optional(),
+  stage: z.string().optional(),
+  person: positiveInt("person", Number.MAX_SAFE_INTEGER).optional(),
+  from: z.string().refine(isValidDate, "from must be a date written YYYY-MM-DD").optional(),
+  to: z.string().refine(isValidDate, "to must be a date written YYYY-MM-DD").optional(),
+  page: positiveInt("page", 100_000).optional(),
+  state: z.enum(taskStates, { message: `state must be one of ${taskStates.join(", ")}` }).optional(),
+});
+
+export type ContributionParams = z.infer<typeof contributionSchema>;
+
+/** The filters of /contributions, /tasks and their JSON twins; stage ids are checked against the configuration. */
+export function parseListParams(params: URLSearchParams, config: StewardConfig): ParseResult<ContributionParams> {
+  const parsed = contributionSchema.safeParse(
+    emptyToUndefined(params, ["sha", "pr", "stage", "person", "from", "to", "page", "state"]),
+  );
+  if (!parsed.success) return { ok: false, message: firstMessage(parsed.error) };
+  const { from, to } = parsed.data;
+  if (from && to && from > to) return { ok: false, message: `from (${from}) must not be after to (${to})` };
+  return { ok: true, value: parsed.data };
+}
+
+/** True for a configured stage id, or "none" (no stage) where `allowNone`. */
+export function isKnownStage(config: StewardConfig, stage: string, allowNone = true): boolean {
+  return (allowNone && stage === "none") || config.stages.some((s) => s.id === stage);
+}
