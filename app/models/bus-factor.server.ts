@@ -255,3 +255,12 @@ export function parseEvidence(json: string | null): Evidence[] {
 function isEvidence(value: unknown): value is Evidence {
   return typeof value === "object" && value !== null && "rule" in value && "detail" in value;
 }
+
+/** Each stage's active maintainers as of a date: the suggested mentors for its starter tasks. */
+export async function listActiveMaintainers(
+  db: Database,
+  { asOf, windowDays, min }: BusFactorQuery,
+): Promise<Map<string, StageContributor[]>> {
+  const contributors = await listStageContributors(db, { window: windowEndingOn(asOf, windowDays) });
+  return new Map([...contributors].map(([stageId, people]) => [stageId, people.filter((p) => p.credit >= min)]));
+}

@@ -73,8 +73,8 @@ const contributionSchema = z.object({
 
 export type ContributionParams = z.infer<typeof contributionSchema>;
 
-/** The filters of /contributions, /tasks and their JSON twins; stage ids are checked against the configuration. */
-export function parseListParams(params: URLSearchParams, config: StewardConfig): ParseResult<ContributionParams> {
+/** The filters of /contributions, /tasks and their JSON twins. Stage ids are checked by the caller (unknown → 404). */
+export function parseListParams(params: URLSearchParams): ParseResult<ContributionParams> {
   const parsed = contributionSchema.safeParse(
     emptyToUndefined(params, ["sha", "pr", "stage", "person", "from", "to", "page", "state"]),
   );
