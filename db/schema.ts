@@ -80,6 +80,8 @@ export interface StageActivityTable {
   contributionId: number;
   personId: number;
   occurredAt: Timestamp;
+  /** Days since 1970-01-01 UTC of `occurredAt`. */
+  day: number;
   weight: number;
 }
 

@@ -1,12 +1,17 @@
+import { sql } from "kysely";
 import type { Database } from "../../db/database";
 import type { Evidence } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
 import {
   contributorAbsenceFactor,
+  countQualifyingPerWindow,
+  creditInWindow,
   describeStatus,
   goalStatus,
+  toDayWindow,
   trendPoints,
   windowEndingOn,
+  type Credit,
   type GoalStatus,
   type TimeWindow,
 } from "../stewardship/metrics";
@@ -78,61 +83,11 @@ export interface MonthlyCount {
   value: number;
 }
 
-/**
- * The number of active maintainers per stage at each of the last `months` month ends, in one query:
- * the measuring points (one per stage and month) are joined to the activity in their window, and
- * people are counted where their credit reaches `min`.
- */
-export async function countMaintainersByMonth(
-  db: Database,
-  { stageIds, asOf, windowDays, min, months = 24 }: BusFactorQuery & { stageIds: string[]; months?: number },
-): Promise<Map<string, MonthlyCount[]>> {
-  const points = trendPoints(asOf, months);
-  const selects = stageIds.flatMap((stageId) =>
-    points.map((point) => {
-      const window = windowEndingOn(point.asOf, windowDays);
-      return db.selectNoFrom((eb) => [
-        eb.val(stageId).as("stageId"),
-        eb.val(point.month).as("month"),
-        eb.val(window.from).as("windowFrom"),
-        eb.val(window.to).as("windowTo"),
-      ]);
-    }),
-  );
-  const result = new Map<string, MonthlyCount[]>(
-    stageIds.map((id) => [id, points.map((p) => ({ month: p.month, asOf: p.asOf, value: 0 }))]),
-  );
-  const [first, ...rest] = selects;
-  if (!first) return result;
-  const pointsQuery = rest.reduce((union, next) => union.unionAll(next), first);
+const TREND_MONTHS = 24;
 
-  const rows = await db
-    .with("points", () => pointsQuery)
-    .with("maintainers", (qb) =>
-      qb
-        .selectFrom("points")
-        .innerJoin("stageActivity as a", (join) =>
-          join
-            .onRef("a.stageId", "=", "points.stageId")
-            .onRef("a.occurredAt", ">=", "points.windowFrom")
-            .onRef("a.occurredAt", "<", "points.windowTo"),
-        )
-        .innerJoin("people as p", "p.id", "a.personId")
-        .where("p.isBot", "=", 0)
-        .groupBy(["points.stageId", "points.month", "a.personId"])
-        .having((eb) => eb.fn.sum("a.weight"), ">=", min)
-        .select(["points.stageId", "points.month"]),
-    )
-    .selectFrom("maintainers")
-    .groupBy(["maintainers.stageId", "maintainers.month"])
-    .select((eb) => ["maintainers.stageId", "maintainers.month", eb.fn.countAll<number>().as("value")])
-    .execute();
-
-  for (const row of rows) {
-    const point = result.get(String(row.stageId))?.find((p) => p.month === row.month);
-    if (point) point.value = Number(row.value);
-  }
-  return result;
+// Most credit first; ties by name with a plain comparison (localeCompare is ICU-slow over thousands of ties).
+function byCredit(a: StageContributor, b: StageContributor): number {
+  return b.credit - a.credit || b.contributions - a.contributions || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 export interface StageReport {
@@ -146,6 +101,7 @@ export interface StageReport {
   /** Everyone with credited work in the window who is not (yet) an active maintainer. */
   otherContributors: StageContributor[];
   contributorAbsenceFactor: number;
+  /** Active maintainers at each of the last 24 month ends (the last point is `asOf`). */
   trend: MonthlyCount[];
 }
 
@@ -154,24 +110,86 @@ export interface BusFactorReport extends BusFactorQuery {
   stages: StageReport[];
 }
 
-/** The dashboard's numbers for every configured stage (or one), as of a date. */
+interface StageActivity {
+  stageId: string;
+  person: { id: number; login: string | null; name: string };
+  /** Sorted by time. */
+  credits: Credit[];
+}
+
+/**
+ * Each (stage, person)'s credits in the span, bots excluded: one row per pair with the credits
+ * packed into a string of `day weight` pairs. node-sqlite3 spends microseconds building each result row, so sending one
+ * row per person instead of one per credit is what keeps the 24-month trend fast at 200k
+ * contributions. (group_concat is SQLite's name; PostgreSQL calls it string_agg.)
+ */
+async function listStageActivity(
+  db: Database,
+  { stageIds, span }: { stageIds: string[]; span: TimeWindow },
+): Promise<StageActivity[]> {
+  if (stageIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("stageActivity as a")
+    .innerJoin("people as p", "p.id", "a.personId")
+    .where("a.stageId", "in", stageIds)
+    .where("a.occurredAt", ">=", span.from)
+    .where("a.occurredAt", "<", span.to)
+    .where("p.isBot", "=", 0)
+    .groupBy(["a.stageId", "a.personId"])
+    .select((eb) => [
+      "a.stageId",
+      "a.personId",
+      eb.fn.max("p.login").as("login"),
+      eb.fn.max("p.name").as("name"),
+      sql<string>`group_concat(a.day || ' ' || a.weight)`.as("credits"),
+    ])
+    .execute();
+  return rows.map((row) => ({
+    stageId: row.stageId,
+    person: { id: row.personId, login: row.login, name: row.name ?? row.login ?? "unknown" },
+    credits: row.credits
+      .split(",")
+      .map((packed) => {
+        const space = packed.indexOf(" ");
+        return { day: Number(packed.slice(0, space)), weight: Number(packed.slice(space + 1)) };
+      })
+      .sort((x, y) => x.day - y.day),
+  }));
+}
+
+/**
+ * The dashboard's numbers for every configured stage (or one), as of a date: one query for the
+ * 24-month span, from which the current window's people and the monthly trend are both counted.
+ */
 export async function getBusFactorReport(
   db: Database,
   { config, stageId, ...query }: BusFactorQuery & { config: CompiledConfig; stageId?: string },
 ): Promise<BusFactorReport> {
   const window = windowEndingOn(query.asOf, query.windowDays);
   const stages = config.config.stages.filter((s) => !stageId || s.id === stageId);
-  const [contributors, trends] = await Promise.all([
-    listStageContributors(db, { window, stageId }),
-    countMaintainersByMonth(db, { ...query, stageIds: stages.map((s) => s.id) }),
-  ]);
+  const points = trendPoints(query.asOf, TREND_MONTHS);
+  const windows = points.map((point) => windowEndingOn(point.asOf, query.windowDays));
+  const span = { from: windows[0]?.from ?? window.from, to: window.to };
+  const dayWindows = windows.map(toDayWindow);
+  const current = toDayWindow(window);
+  const activity = await listStageActivity(db, { stageIds: stages.map((s) => s.id), span });
   return {
     ...query,
     window,
     stages: stages.map((stage) => {
-      const people = contributors.get(stage.id) ?? [];
-      const activeMaintainers = people.filter((p) => p.credit >= query.min);
+      const stageActivity = activity.filter((a) => a.stageId === stage.id);
+      const people = stageActivity
+        .map(({ person, credits }) => ({ ...person, ...creditInWindow(credits, current) }))
+        .filter((p) => p.contributions > 0)
+        .sort(byCredit);
+      const qualifies = (p: StageContributor) => p.credit >= query.min - 1e-9;
+      const activeMaintainers = people.filter(qualifies);
       const status = goalStatus(activeMaintainers.length, stage.goal);
+      const trend = countQualifyingPerWindow(
+        stageActivity.map((a) => a.credits),
+        dayWindows,
+        query.min,
+      );
       return {
         id: stage.id,
         name: stage.name,
@@ -180,9 +198,9 @@ export async function getBusFactorReport(
         status,
         statusText: describeStatus(status, activeMaintainers.length, stage.goal),
         activeMaintainers,
-        otherContributors: people.filter((p) => p.credit < query.min),
+        otherContributors: people.filter((p) => !qualifies(p)),
         contributorAbsenceFactor: contributorAbsenceFactor(people.map((p) => p.contributions)),
-        trend: trends.get(stage.id) ?? [],
+        trend: points.map((point, k) => ({ month: point.month, asOf: point.asOf, value: trend[k] ?? 0 })),
       };
     }),
   };

@@ -2,7 +2,7 @@ import type { Database } from "../../db/database";
 import type { ContributionKind, ContributionRole, ContributionSource } from "../../db/schema";
 import { classifyContribution, type Classification, type Evidence, type FileChange } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
-import type { TimeWindow } from "../stewardship/metrics";
+import { dayNumber, type TimeWindow } from "../stewardship/metrics";
 import { parseEvidence } from "./bus-factor.server";
 import type { PersonIdentity } from "../stewardship/identity";
 import type { Executor, PeopleResolver } from "./person.server";
@@ -147,11 +147,12 @@ async function storeClassifications(trx: Executor, config: CompiledConfig, verdi
         contributionId: v.contributionId,
         personId,
         occurredAt: v.occurredAt,
+        day: dayNumber(v.occurredAt),
         weight,
       }));
     }),
   );
-  for (const part of chunk(activityRows, 5)) await trx.insertInto("stageActivity").values(part).execute();
+  for (const part of chunk(activityRows, 6)) await trx.insertInto("stageActivity").values(part).execute();
 }
 
 /**
