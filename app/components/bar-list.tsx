@@ -1,0 +1,25 @@
+import { Link } from "@remix-run/react";
+
+export interface Bar {
+  label: string;
+  value: number;
+  href?: string;
+}
+
+/** A ranked list drawn as horizontal bars, so a distribution can be seen at a glance. */
+export function BarList({ items, max }: { items: Bar[]; max?: number }) {
+  const top = Math.max(max ?? 0, ...items.map((i) => i.value), 1);
+  return (
+    <ol className="bar-list">
+      {items.map((item) => (
+        <li key={item.label}>
+          <span className="bar-label">{item.href ? <Link to={item.href}>{item.label}</Link> : item.label}</span>
+          <span className="bar-track" aria-hidden="true">
+            <span className="bar-fill" style={{ width: `${(100 * item.value) / top}%` }} />
+          </span>
+          <span className="bar-value">{Number.isInteger(item.value) ? item.value : item.value.toFixed(1)}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}

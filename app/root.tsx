@@ -1,0 +1,68 @@
+import type { LinksFunction } from "@remix-run/node";
+import { Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { ErrorPage } from "./components/error-page";
+import { getDb } from "./db.server";
+import { getMeta } from "./models/meta.server";
+import styles from "./styles/app.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export async function loader() {
+  const db = await getDb();
+  return { demo: (await getMeta(db, "demo")) === "true" };
+}
+
+function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <header className="site-header">
+          <a href="/" className="brand">
+            Steward
+          </a>
+          <nav aria-label="Main">
+            <NavLink to="/" end>
+              Dashboard
+            </NavLink>
+            <NavLink to="/tasks">Starter tasks</NavLink>
+            <NavLink to="/contributions">Contributions</NavLink>
+          </nav>
+        </header>
+        {demo ? (
+          <p className="demo-banner" role="status">
+            Demo data: fictional people and a made-up history on real CPython paths. Import a repository to see
+            real numbers (see the README).
+          </p>
+        ) : null}
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const { demo } = useLoaderData<typeof loader>();
+  return (
+    <Document demo={demo}>
+      <Outlet />
+    </Document>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  return (
+    <Document demo={false}>
+      <ErrorPage error={error} />
+    </Document>
+  );
+}

@@ -1,0 +1,109 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { PersonLink } from "../components/person-link";
+import { StatusBadge } from "../components/status-badge";
+import { TrendChart } from "../components/trend-chart";
+import { WindowForm, windowQuery } from "../components/window-form";
+import { getConfig } from "../config.server";
+import { getDb } from "../db.server";
+import { badRequest } from "../http.server";
+import { getBusFactorReport } from "../models/bus-factor.server";
+import { getLastImportRun } from "../models/import-run.server";
+import { parseWindowParams } from "../stewardship/query-params";
+
+export const meta: MetaFunction = () => [{ title: "Bus factor · Steward" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const config = getConfig();
+  const params = parseWindowParams(new URL(request.url).searchParams, config.config);
+  if (!params.ok) throw badRequest(params.message);
+  const db = await getDb();
+  const [report, lastImport] = await Promise.all([
+    getBusFactorReport(db, { config, ...params.value }),
+    getLastImportRun(db),
+  ]);
+  return {
+    repository: config.config.project.repository,
+    params: params.value,
+    lastImport,
+    stages: report.stages.map((stage) => ({
+      id: stage.id,
+      name: stage.name,
+      description: stage.description,
+      goal: stage.goal,
+      status: stage.status,
+      statusText: stage.statusText,
+      maintainers: stage.activeMaintainers.map(({ id, login, name, contributions }) => ({ id, login, name, contributions })),
+      contributors: stage.activeMaintainers.length + stage.otherContributors.length,
+      contributorAbsenceFactor: stage.contributorAbsenceFactor,
+      trend: stage.trend.map(({ month, value }) => ({ month, value })),
+    })),
+  };
+}
+
+export default function Dashboard() {
+  const { repository, params, lastImport, stages } = useLoaderData<typeof loader>();
+  const query = windowQuery(params);
+  return (
+    <main className="page">
+      <header className="page-header">
+        <h1>Bus factor of {repository}</h1>
+        <p className="lede">
+          Active maintainers per stage as of {params.asOf}: at least {params.min} contributions to the stage in the last{" "}
+          {params.windowDays} days.
+        </p>
+        <WindowForm {...params} />
+      </header>
+      <section className="stage-grid" aria-label="Stages">
+        {stages.map((stage) => (
+          <article key={stage.id} className={`stage-card status-${stage.status}`} data-stage={stage.id}>
+            <header>
+              <h2>
+                <Link to={`/stages/${stage.id}${query}`}>{stage.name}</Link>
+              </h2>
+              <StatusBadge status={stage.status} />
+            </header>
+            <p className="count" aria-label={`${stage.maintainers.length} of ${stage.goal} maintainers`}>
+              <strong>{stage.maintainers.length}</strong> / {stage.goal}
+            </p>
+            <p className="status-text">{stage.statusText}</p>
+            {stage.maintainers.length > 0 ? (
+              <ul className="maintainers">
+                {stage.maintainers.map((person) => (
+                  <li key={person.id}>
+                    <PersonLink person={person} />{" "}
+                    <span className="muted">({person.contributions} in window)</span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">Nobody qualifies in this window.</p>
+            )}
+            <TrendChart
+              points={stage.trend}
+              goal={stage.goal}
+              title={`${stage.name}: active maintainers per month, last 24 months`}
+            />
+            <p className="muted small">
+              {stage.contributors} contributor{stage.contributors === 1 ? "" : "s"} in the window · absence factor{" "}
+              {stage.contributorAbsenceFactor}
+            </p>
+            <Link to={`/stages/${stage.id}${query}`} className="more">
+              Why these people, and who is next →
+            </Link>
+          </article>
+        ))}
+      </section>
+      <footer className="page-footer muted">
+        {lastImport ? (
+          <>
+            Last import: {lastImport.source} finished {lastImport.finishedAt ?? lastImport.startedAt} ({lastImport.status}
+            {lastImport.message ? `: ${lastImport.message}` : ""}, {lastImport.added} added).
+          </>
+        ) : (
+          <>No import has run yet: see the README to import a CPython clone.</>
+        )}
+      </footer>
+    </main>
+  );
+}
