@@ -121,3 +121,19 @@ export async function listPersonStageMonths(
     .execute();
   return rows.map((r) => ({ stageId: r.stageId, month: r.month, contributions: Number(r.contributions) }));
 }
+
+/**
+ * Re-applies the configured bot patterns to everyone, so editing `bots` takes effect on people
+ * already stored. Returns how many flags changed.
+ */
+export async function refreshBotFlags(db: Database, config: CompiledConfig): Promise<number> {
+  const people = await db.selectFrom("people").select(["id", "login", "name", "isBot"]).execute();
+  const changed = people.filter((p) => (isBot(config, p.login ?? p.name) ? 1 : 0) !== p.isBot);
+  if (changed.length === 0) return 0;
+  await db.transaction().execute(async (trx) => {
+    for (const p of changed) {
+      await trx.updateTable("people").set({ isBot: p.isBot ? 0 : 1 }).where("id", "=", p.id).execute();
+    }
+  });
+  return changed.length;
+}

@@ -1,0 +1,36 @@
+import { migrateToLatest, type Database } from "../../db/database";
+import { seedDemoIfEmpty } from "../demo/seed.server";
+import { reclassifyStale } from "../models/contribution.server";
+import { refreshBotFlags } from "../models/person.server";
+import type { CompiledConfig } from "../stewardship/config";
+import { todayUtc } from "../stewardship/metrics";
+
+export interface PrepareReport {
+  migrations: string[];
+  relabelled: number;
+  seededDemo: boolean;
+}
+
+/**
+ * Everything that must happen before Steward serves a database: migrations, relabelling whatever an
+ * older configuration labelled, and demo data when the database is empty. `npm start`, `npm run dev`
+ * and the browser tests' server all go through here.
+ */
+export async function prepareDatabase(
+  db: Database,
+  {
+    config,
+    demoAnchorDate = todayUtc(),
+    seedWhenEmpty = true,
+    onProgress,
+  }: { config: CompiledConfig; demoAnchorDate?: string; seedWhenEmpty?: boolean; onProgress?: (message: string) => void },
+): Promise<PrepareReport> {
+  const migrations = await migrateToLatest(db);
+  await refreshBotFlags(db, config);
+  const relabelled = await reclassifyStale(db, {
+    config,
+    onProgress: (done, total) => onProgress?.(`Relabelling contributions: ${done}/${total}`),
+  });
+  const seededDemo = seedWhenEmpty ? await seedDemoIfEmpty(db, { config, anchorDate: demoAnchorDate }) : false;
+  return { migrations, relabelled, seededDemo };
+}

@@ -1,0 +1,28 @@
+import { databaseFileFromUrl, openDatabase, type Database } from "../db/database";
+import { ConfigError } from "../app/stewardship/config";
+
+/** Opens the database named by DATABASE_URL (default data/steward.sqlite). */
+export function openConfiguredDatabase(): { db: Database; file: string } {
+  const file = databaseFileFromUrl(process.env.DATABASE_URL);
+  return { db: openDatabase(file), file };
+}
+
+/**
+ * Runs a CLI's main function: expected failures (bad input, a bad configuration) print their message
+ * alone and exit 1; anything else prints its stack, so bugs are not mistaken for user errors.
+ */
+export function runCli(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(`steward: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exitCode = 1;
+  });
+}
+
+/** An error in what the user asked for; its message says what to fix. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}

@@ -1,0 +1,36 @@
+// `npm start`: build if needed, prepare the database (migrate, relabel, demo data when empty), serve.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { loadConfig } from "../app/config.server";
+import { prepareDatabase } from "../app/ingest/prepare.server";
+import { buildIfStale } from "./build-if-stale";
+import { openConfiguredDatabase, runCli } from "./cli";
+
+runCli(async () => {
+  const config = loadConfig(); // fail fast, before building, on a bad configuration file
+  if (buildIfStale()) console.log("Built the app.");
+  const { db, file } = openConfiguredDatabase();
+  try {
+    const report = await prepareDatabase(db, { config, onProgress: (m) => process.stdout.write(`\r${m}`) });
+    if (report.relabelled) console.log(`\nRelabelled ${report.relabelled} contributions for the edited configuration.`);
+    if (report.seededDemo) console.log(`The database ${file} was empty: seeded demo data.`);
+  } finally {
+    await db.destroy();
+  }
+  const port = process.env.PORT ?? "3000";
+  const serve = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
+  const server = spawn(process.execPath, [serve, "build/index.js"], {
+    stdio: ["inherit", "pipe", "inherit"],
+    env: { ...process.env, NODE_ENV: "production", PORT: port },
+  });
+  let announced = false;
+  server.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (!announced && chunk.toString().includes("[remix-serve]")) {
+      announced = true;
+      console.log(`Steward is running at http://localhost:${port} (database ${file})`);
+    }
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code) => process.exit(code ?? 0));
+});
