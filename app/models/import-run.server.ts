@@ -21,3 +21,34 @@ export async function getLastImportRun(db: Database): Promise<ImportRunView | nu
     .executeTakeFirst();
   return run ?? null;
 }
+
+const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/**
+ * Records the start of an import. A run of the same source still marked running was killed, so it
+ * is closed as interrupted first (its committed batches are kept; this run continues from them).
+ */
+export async function startImportRun(db: Database, source: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("importRuns")
+      .set({ status: "failed", finishedAt: now(), message: "interrupted before it finished" })
+      .where("source", "=", source)
+      .where("status", "=", "running")
+      .execute();
+    const row = await trx
+      .insertInto("importRuns")
+      .values({ source, startedAt: now(), finishedAt: null, status: "running", added: 0, message: null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
+  });
+}
+
+export async function finishImportRun(
+  db: Database,
+  id: number,
+  { status, added, message }: { status: "done" | "failed"; added: number; message: string | null },
+): Promise<void> {
+  await db.updateTable("importRuns").set({ status, added, message, finishedAt: now() }).where("id", "=", id).execute();
+}

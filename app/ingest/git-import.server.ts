@@ -1,0 +1,196 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Database } from "../../db/database";
+import { insertContributions, type NewContribution } from "../models/contribution.server";
+import { finishImportRun, startImportRun } from "../models/import-run.server";
+import { getMeta, setMeta } from "../models/meta.server";
+import { PeopleResolver } from "../models/person.server";
+import { parseCommitMessage } from "../stewardship/commit-message";
+import type { CompiledConfig } from "../stewardship/config";
+import { isValidDate } from "../stewardship/metrics";
+import { git, GitError, mapContacts, readFirstParentLog, type RawCommit } from "./git-log.server";
+
+export interface GitImportProgress {
+  read: number;
+  total: number;
+  added: number;
+}
+
+export interface GitImportSummary {
+  repository: string;
+  branch: string;
+  read: number;
+  added: number;
+  skipped: number;
+  people: number;
+  seconds: number;
+  incremental: boolean;
+}
+
+/** A problem with what was asked (path, branch, date) or with the repository; the message says what to fix. */
+export class GitImportError extends Error {
+  override name = "GitImportError";
+}
+
+const DEFAULT_BATCH = 1000;
+
+interface Target {
+  gitDir: string;
+  branch: string;
+  tip: string;
+}
+
+/** Checks everything that can be checked before writing anything. */
+function resolveTarget(repoPath: string, branch: string | undefined, defaultBranch: string, since?: string): Target {
+  if (since !== undefined && !isValidDate(since)) {
+    throw new GitImportError(`--since ${since} is not a date; write it as YYYY-MM-DD, e.g. --since 2024-01-01.`);
+  }
+  if (!fs.existsSync(repoPath)) throw new GitImportError(`${repoPath} does not exist. Give the path of a git clone.`);
+  const gitDir = git(repoPath, ["rev-parse", "--absolute-git-dir"], { allowFailure: true });
+  if (!gitDir.ok) {
+    throw new GitImportError(`${repoPath} is not a git repository. Give the path of a clone (bare or with a work tree).`);
+  }
+  const wanted = branch ?? defaultBranch;
+  const tip = git(repoPath, ["rev-parse", "--verify", "--quiet", `${wanted}^{commit}`], { allowFailure: true });
+  if (!tip.ok) {
+    if (branch === undefined) {
+      // The configured branch is missing here (a fork, a mirror): fall back to what HEAD points at.
+      const head = git(repoPath, ["symbolic-ref", "--quiet", "--short", "HEAD"], { allowFailure: true });
+      const headTip = git(repoPath, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { allowFailure: true });
+      if (head.ok && headTip.ok) return { gitDir: gitDir.stdout.trim(), branch: head.stdout.trim(), tip: headTip.stdout.trim() };
+    }
+    const branches = git(repoPath, ["for-each-ref", "--format=%(refname:short)", "refs/heads"], { allowFailure: true })
+      .stdout.split("\n")
+      .filter(Boolean);
+    throw new GitImportError(
+      `${repoPath} has no branch "${wanted}". ${branches.length ? `Branches: ${branches.slice(0, 10).join(", ")}${branches.length > 10 ? ", …" : ""}.` : "It has no branches (an empty repository?)."} Choose one with --branch.`,
+    );
+  }
+  return { gitDir: gitDir.stdout.trim(), branch: wanted, tip: tip.stdout.trim() };
+}
+
+function toContribution(commit: RawCommit, mailmap: ReturnType<typeof mapContacts>): NewContribution {
+  const facts = parseCommitMessage(commit.message);
+  return {
+    kind: "commit",
+    source: "git",
+    sha: commit.sha,
+    prNumber: facts.prNumber,
+    title: facts.title,
+    occurredAt: commit.committedAt,
+    refs: facts.refs,
+    labels: [],
+    files: commit.files,
+    people: [
+      { identity: { name: commit.authorName, email: commit.authorEmail }, role: "author" },
+      ...facts.coAuthors.map((identity) => {
+        const mapped = identity.email ? mailmap.get(`${identity.name} <${identity.email}>`) : undefined;
+        return { identity: mapped ?? identity, role: "co-author" as const };
+      }),
+    ],
+  };
+}
+
+/**
+ * Imports a branch's first-parent history from a local clone. Commits are written oldest first in
+ * batches; each batch and the cursor (the last sha written) commit in one transaction, so a killed
+ * import leaves only whole batches behind and the next run continues after the cursor. Commits
+ * already stored are skipped, so overlapping runs add nothing twice.
+ */
+export async function importGitHistory({
+  db,
+  config,
+  repoPath,
+  branch,
+  since,
+  batchSize = DEFAULT_BATCH,
+  onProgress,
+}: {
+  db: Database;
+  config: CompiledConfig;
+  repoPath: string;
+  branch?: string;
+  since?: string;
+  batchSize?: number;
+  onProgress?: (progress: GitImportProgress) => void;
+}): Promise<GitImportSummary> {
+  const started = Date.now();
+  const repo = path.resolve(repoPath);
+  const target = resolveTarget(repo, branch, config.config.project.branch, since);
+  const cursorKey = `git.cursor:${target.gitDir}#${target.branch}`;
+  const cursor = await getMeta(db, cursorKey);
+  const incremental =
+    cursor !== null && git(repo, ["merge-base", "--is-ancestor", cursor, target.tip], { allowFailure: true }).ok;
+  const range = incremental ? `${cursor}..${target.tip}` : target.tip;
+  const countArgs = ["rev-list", "--count", "--first-parent", ...(since ? [`--since=${since}T00:00:00Z`] : []), range];
+  const count = git(repo, countArgs, { allowFailure: true });
+  if (!count.ok) {
+    throw new GitImportError(`git cannot walk the history of ${target.branch} in ${repo}; the repository looks damaged (run git fsck).`);
+  }
+  const total = Number(count.stdout.trim());
+
+  const source = `git:${target.gitDir}#${target.branch}`;
+  const runId = await startImportRun(db, source);
+  const peopleBefore = await countPeople(db);
+  const people = await PeopleResolver.load(db, config);
+  let read = 0;
+  let added = 0;
+  let batch: RawCommit[] = [];
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const contacts = [
+      ...new Set(
+        batch.flatMap((c) => parseCommitMessage(c.message).coAuthors.filter((a) => a.email).map((a) => `${a.name} <${a.email}>`)),
+      ),
+    ];
+    const mailmap = mapContacts(repo, contacts);
+    const items = batch.map((commit) => toContribution(commit, mailmap));
+    const last = batch.at(-1)?.sha ?? target.tip;
+    try {
+      added += await db.transaction().execute(async (trx) => {
+        const n = await insertContributions(trx, { config, people, items });
+        await setMeta(trx, cursorKey, last);
+        return n;
+      });
+    } catch (error) {
+      await people.reload(db); // ids cached for people created in the rolled-back transaction are gone
+      throw error;
+    }
+    batch = [];
+    onProgress?.({ read, total, added });
+  };
+
+  try {
+    for await (const commit of readFirstParentLog(repo, { range, since })) {
+      batch.push(commit);
+      read += 1;
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof GitError
+        ? `git could not read the history of ${repo} (${reason}). The ${added} commits before the failure are stored and whole; repair the repository (git fsck) and run the import again to continue.`
+        : reason;
+    await finishImportRun(db, runId, { status: "failed", added, message });
+    throw error instanceof GitError ? new GitImportError(message) : error;
+  }
+  await finishImportRun(db, runId, { status: "done", added, message: null });
+  return {
+    repository: repo,
+    branch: target.branch,
+    read,
+    added,
+    skipped: read - added,
+    people: (await countPeople(db)) - peopleBefore,
+    seconds: (Date.now() - started) / 1000,
+    incremental,
+  };
+}
+
+async function countPeople(db: Database): Promise<number> {
+  const row = await db.selectFrom("people").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

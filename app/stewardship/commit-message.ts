@@ -1,0 +1,42 @@
+import { parseCoAuthor, type PersonIdentity } from "./identity";
+
+export interface CommitMessageFacts {
+  title: string;
+  /** The PR the commit merged: the last `(#N)` (or `(GH-N)`) at the end of the subject. */
+  prNumber: number | null;
+  /** Issues referenced as gh-N / GH-N in the subject or body, in order, without the PR itself. */
+  refs: number[];
+  coAuthors: PersonIdentity[];
+}
+
+// CPython squash merges: `gh-134584: Eliminate redundant refcounting from _X (#135001)`; backports:
+// `[3.14] gh-134584: … (GH-135001) (#135070)`, where (GH-N) names the original PR, not an issue.
+const trailingPr = /\((?:#|GH-)(\d+)\)\s*$/i;
+const prMentions = /\((?:#|GH-)\d+\)/gi;
+const issueRef = /\bgh-(\d+)\b/gi;
+const coAuthorTrailer = /^co-authored-by:\s*(.+)$/gim;
+
+/** Reads what CPython's commit conventions encode in a commit message. */
+export function parseCommitMessage(message: string): CommitMessageFacts {
+  const normalised = message.replace(/\r\n/g, "\n");
+  const [subject = "", ...rest] = normalised.split("\n");
+  const body = rest.join("\n");
+  const title = subject.trim();
+  const prMatch = trailingPr.exec(title);
+  const prNumber = prMatch?.[1] ? Number(prMatch[1]) : null;
+
+  const refs: number[] = [];
+  for (const text of [title, body]) {
+    for (const match of text.replace(prMentions, " ").matchAll(issueRef)) {
+      const n = Number(match[1]);
+      if (n !== prNumber && !refs.includes(n)) refs.push(n);
+    }
+  }
+
+  const coAuthors: PersonIdentity[] = [];
+  for (const match of body.matchAll(coAuthorTrailer)) {
+    const identity = parseCoAuthor(match[1] ?? "");
+    if (identity) coAuthors.push(identity);
+  }
+  return { title: title || "(no subject)", prNumber, refs, coAuthors };
+}
