@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     setupFiles: ["tests/support/fail-on-console-error.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
+    // The JSON report is what .ci/run counts for its closing "N passed, N failed" line.
+    reporters: ["default", "json"],
+    outputFile: { json: "tmp/vitest-report.json" },
   },
 });

@@ -6,7 +6,10 @@ import { getDb } from "./db.server";
 import { getMeta } from "./models/meta.server";
 import styles from "./styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export async function loader() {
   const db = await getDb();

@@ -21,7 +21,13 @@ export function buildIsStale(): boolean {
 /** Runs `npm run build` when the build is stale; throws if the build fails. */
 export function buildIfStale(): boolean {
   if (!buildIsStale()) return false;
-  const result = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
+  // Always a production build: under vitest NODE_ENV is "test", which would emit development JSX
+  // that remix-serve (NODE_ENV=production) cannot run.
+  const result = spawnSync("npm", ["run", "--silent", "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (result.status !== 0) throw new Error(`The app build failed (exit ${result.status ?? result.signal}).`);
   return true;
 }

@@ -1,0 +1,126 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { hostile } from "../support/app-server";
+import { launchBrowser, openPage } from "../support/browser";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+function open(path: string) {
+  if (!browser) throw new Error("the browser did not start");
+  return openPage(browser, `${baseUrl}${path}`);
+}
+
+describe("a maintainer looking at the bus factor", () => {
+  it("sees every stage against its goal on the dashboard, with the demo banner", async () => {
+    const { page, problems } = await open("/");
+    await expect.poll(() => page.locator("article.stage-card").count()).toBe(3);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("Demo data");
+
+    const middle = page.locator('article[data-stage="middle-end"]');
+    expect(await middle.locator(".count strong").textContent()).toBe("4");
+    expect(await middle.locator(".status-badge").textContent()).toBe("Goal met");
+    expect(await middle.locator(".maintainers li").count()).toBe(4);
+
+    const frontend = page.locator('article[data-stage="frontend"]');
+    expect(await frontend.getAttribute("class")).toContain("status-at-risk");
+    expect(await frontend.locator(".status-text").textContent()).toBe("At risk: 1 active maintainer, one below the goal of 2");
+    expect(await frontend.locator(".maintainers").textContent()).toContain("Kai Lindqvist");
+
+    // A drawn trend per stage, with the goal line.
+    expect(await page.locator("figure.trend-chart svg .goal").count()).toBe(3);
+    expect(await page.locator(".page-footer").textContent()).toContain("Last import: demo data");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("drills into a stage and sees why each maintainer counts", async () => {
+    const { page, problems } = await open("/");
+    await page.locator('article[data-stage="middle-end"] h2 a').click();
+    await page.waitForURL(/\/stages\/middle-end\?/);
+    await expect.poll(() => page.locator("h1").textContent()).toContain("Middle-end");
+    const maintainers = page.locator("article.maintainer");
+    expect(await maintainers.count()).toBe(4);
+    const evidence = await page.locator(".evidence-list").allTextContents();
+    expect(evidence.join(" ")).toMatch(/middle-end files are \d+% of the changed lines/);
+    expect(await page.locator("#files ~ .bar-list li").count()).toBeGreaterThan(0);
+    // Starter tasks of the stage with the maintainers as mentors.
+    expect(await page.locator('.task[data-state="free"] .task-meta').first().textContent()).toContain("Suggested mentors");
+
+    // On to a maintainer's own page.
+    await maintainers.first().locator("h3 a").click();
+    await page.waitForURL(/\/people\/\d+$/);
+    await expect.poll(() => page.locator(".page-header").textContent()).toContain("Active maintainer of: Middle-end");
+    expect(await page.locator("figure.trend-chart").count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("changes the as-of date with the form and sees the past", async () => {
+    const { page, problems } = await open("/");
+    const twoYearsAgo = new Date(Date.now() - 670 * 86_400_000).toISOString().slice(0, 10);
+    await page.locator('input[name="asOf"]').fill(twoYearsAgo);
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(new RegExp(`asOf=${twoYearsAgo}`));
+    await expect.poll(() => page.locator('article[data-stage="middle-end"] .count strong').textContent()).toBe("1");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("a newcomer looking for a starter task", () => {
+  it("filters the tasks to free middle-end work and sees mentors", async () => {
+    const { page, problems } = await open("/tasks");
+    const all = await page.locator(".task").count();
+    await page.locator('select[name="stage"]').selectOption("middle-end");
+    await page.locator('select[name="state"]').selectOption("free");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/stage=middle-end&state=free/);
+    await expect.poll(() => page.locator(".task").count()).toBeLessThan(all);
+    const states = await page.locator(".task").evaluateAll((tasks) => tasks.map((t) => t.getAttribute("data-state")));
+    expect(states.length).toBeGreaterThan(0);
+    expect(new Set(states)).toEqual(new Set(["free"]));
+    expect(await page.locator('section[data-stage="middle-end"]').count()).toBe(1);
+    expect(await page.locator('section[data-stage="frontend"]').count()).toBe(0);
+    expect(await page.getByTestId("task-count").textContent()).toBe(`${states.length} tasks`);
+    expect(await page.locator(".task-meta").first().textContent()).toContain("Mira Okafor");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("safety and errors", () => {
+  it("shows contributor-written titles and names as text, never as markup", async () => {
+    const { page, problems } = await open("/contributions?pr=999999");
+    const first = page.locator("li.contribution").first();
+    expect(await first.locator(".title").textContent()).toBe(hostile.title);
+    expect(await first.locator(".person-link").first().textContent()).toBe(hostile.name);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator("li.contribution img").count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("answers a bad parameter with a 400 page that says what to fix", async () => {
+    const { page, problems } = await open("/?asOf=2026-02-30");
+    expect(await page.locator("h1").textContent()).toBe("400 · That request needs fixing");
+    expect(await page.locator(".error-message").textContent()).toContain("asOf must be a calendar date written YYYY-MM-DD");
+    // The browser itself reports the 400 document; nothing else may go wrong.
+    expect(problems.filter((p) => !p.includes("status of 400"))).toEqual([]);
+    await page.close();
+  });
+
+  it("answers an unknown stage with a 404 page", async () => {
+    const { page } = await open("/stages/compiler");
+    expect(await page.locator("h1").textContent()).toBe("404 · Not found");
+    expect(await page.locator(".error-message").textContent()).toContain('There is no stage "compiler"');
+    await page.close();
+  });
+});
