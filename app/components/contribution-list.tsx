@@ -1,16 +1,7 @@
+import type { ContributionView } from "../models/contribution.server";
 import { PersonLink } from "./person-link";
 
-export interface ContributionItem {
-  id: number;
-  kind: string;
-  sha: string | null;
-  pr: number | null;
-  title: string;
-  occurredAt: string;
-  authors: Array<{ id: number; login: string | null; name: string; role: string }>;
-  stages: Array<{ id: string; score: number }>;
-  evidence: Array<{ rule: string; stageId: string | null; detail: string; weight: number }>;
-}
+export type ContributionItem = Omit<ContributionView, "fileCount">;
 
 /** Contributions with who made them, their stages and the evidence behind each label. */
 export function ContributionList({ contributions, repository }: { contributions: ContributionItem[]; repository: string }) {

@@ -1,17 +1,7 @@
+import type { StarterTaskView } from "../models/starter-task.server";
 import { PersonLink } from "./person-link";
 
-export interface TaskItem {
-  id: number;
-  key: string;
-  stageId: string | null;
-  issueNumber: number;
-  umbrellaNumber: number | null;
-  title: string;
-  state: "open" | "done";
-  claimedBy: { id: number; login: string | null; name: string } | null;
-  claimEvidence: string | null;
-  labels: string[];
-}
+export type TaskItem = Omit<StarterTaskView, "updatedAt">;
 
 type Person = { id: number; login: string | null; name: string };
 

@@ -2,6 +2,7 @@ import type { NewContribution } from "../models/contribution.server";
 import type { FileChange } from "../stewardship/classify";
 import type { PersonIdentity } from "../stewardship/identity";
 import { addDays } from "../stewardship/metrics";
+import { seededRandom } from "./seeded-random";
 
 /**
  * The demo data set: fictional people, real CPython JIT paths, about two years of history ending on
@@ -33,17 +34,6 @@ export interface DemoData {
 
 export const DEMO_SEED = 20260317;
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed always yields the same demo. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const person = (name: string, login: string): PersonIdentity => ({
   name,
@@ -91,7 +81,7 @@ const lines = (random: () => number, most: number) => 1 + Math.floor(random() * 
 
 /** Builds the whole demo for an anchor date (YYYY-MM-DD), deterministically from `seed`. */
 export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; anchorDate: string }): DemoData {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const contributions: NewContribution[] = [];
   const starterTasks: DemoStarterTask[] = [];
   let nextIssue = 128_000;

@@ -3,7 +3,7 @@ import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { jsonError } from "../http.server";
 import { listContributions } from "../models/contribution.server";
-import { isKnownStage, parseListParams } from "../stewardship/query-params";
+import { parseListParams, unknownStageMessage } from "../stewardship/query-params";
 
 const PAGE_SIZE = 100;
 
@@ -12,9 +12,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = parseListParams(new URL(request.url).searchParams);
   if (!params.ok) return jsonError(400, params.message);
   const { sha, pr, stage, person, from, to, page = 1 } = params.value;
-  if (stage && !isKnownStage(config.config, stage)) {
-    return jsonError(404, `Unknown stage "${stage}". Known stages: ${config.stageIds.join(", ")}, or "none".`);
-  }
+  const unknownStage = unknownStageMessage(config.config, stage);
+  if (unknownStage) return jsonError(404, unknownStage);
   const contributions = await listContributions(await getDb(), {
     sha,
     pr,

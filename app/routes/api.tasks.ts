@@ -5,16 +5,15 @@ import { jsonError } from "../http.server";
 import { listActiveMaintainers } from "../models/bus-factor.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { todayUtc } from "../stewardship/metrics";
-import { isKnownStage, parseListParams } from "../stewardship/query-params";
+import { parseListParams, unknownStageMessage } from "../stewardship/query-params";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const params = parseListParams(new URL(request.url).searchParams);
   if (!params.ok) return jsonError(400, params.message);
   const { stage, state = "open" } = params.value;
-  if (stage && !isKnownStage(config.config, stage)) {
-    return jsonError(404, `Unknown stage "${stage}". Known stages: ${config.stageIds.join(", ")}, or "none".`);
-  }
+  const unknownStage = unknownStageMessage(config.config, stage);
+  if (unknownStage) return jsonError(404, unknownStage);
   const db = await getDb();
   const { windowDays, minContributions } = config.config.maintainerRule;
   const [tasks, maintainers] = await Promise.all([

@@ -5,7 +5,7 @@ import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { badRequest, notFound } from "../http.server";
 import { listContributions } from "../models/contribution.server";
-import { isKnownStage, parseListParams } from "../stewardship/query-params";
+import { parseListParams, unknownStageMessage } from "../stewardship/query-params";
 
 const PAGE_SIZE = 50;
 
@@ -17,9 +17,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = parseListParams(url.searchParams);
   if (!params.ok) throw badRequest(params.message);
   const { stage, person, from, to, sha, pr, page = 1 } = params.value;
-  if (stage && !isKnownStage(config.config, stage)) {
-    throw notFound(`There is no stage "${stage}". Configured stages: ${config.stageIds.join(", ")}, or "none".`);
-  }
+  const unknownStage = unknownStageMessage(config.config, stage);
+  if (unknownStage) throw notFound(unknownStage);
   const contributions = await listContributions(await getDb(), {
     stage,
     personId: person,

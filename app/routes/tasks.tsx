@@ -7,7 +7,7 @@ import { badRequest, notFound } from "../http.server";
 import { listActiveMaintainers } from "../models/bus-factor.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { todayUtc } from "../stewardship/metrics";
-import { isKnownStage, parseListParams, taskStates } from "../stewardship/query-params";
+import { parseListParams, unknownStageMessage, taskStates } from "../stewardship/query-params";
 
 export const meta: MetaFunction = () => [{ title: "Starter tasks · Steward" }];
 
@@ -16,9 +16,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = parseListParams(new URL(request.url).searchParams);
   if (!params.ok) throw badRequest(params.message);
   const { stage, state = "open" } = params.value;
-  if (stage && !isKnownStage(config.config, stage)) {
-    throw notFound(`There is no stage "${stage}". Configured stages: ${config.stageIds.join(", ")}.`);
-  }
+  const unknownStage = unknownStageMessage(config.config, stage);
+  if (unknownStage) throw notFound(unknownStage);
   const db = await getDb();
   const { windowDays, minContributions } = config.config.maintainerRule;
   const [tasks, maintainers] = await Promise.all([

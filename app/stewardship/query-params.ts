@@ -88,3 +88,9 @@ export function parseListParams(params: URLSearchParams): ParseResult<Contributi
 export function isKnownStage(config: StewardConfig, stage: string, allowNone = true): boolean {
   return (allowNone && stage === "none") || config.stages.some((s) => s.id === stage);
 }
+
+/** The 404 message for a stage id the configuration does not know, or null when it is known. */
+export function unknownStageMessage(config: StewardConfig, stage: string | undefined): string | null {
+  if (!stage || isKnownStage(config, stage)) return null;
+  return `There is no stage "${stage}". Configured stages: ${config.stages.map((s) => s.id).join(", ")}, or "none".`;
+}

@@ -6,6 +6,7 @@ import { migrateToLatest, openDatabase } from "../../db/database";
 import { loadConfig } from "../../app/config.server";
 import { insertContributions, type NewContribution } from "../../app/models/contribution.server";
 import { PeopleResolver } from "../../app/models/person.server";
+import { seededRandom } from "../../app/demo/seeded-random";
 import { addDays } from "../../app/stewardship/metrics";
 
 // Paths drawn for synthetic work: about a fifth touches a stage, the rest is the rest of CPython.
@@ -18,16 +19,6 @@ const stagePaths = [
 ];
 const otherPaths = ["Objects/listobject.c", "Lib/asyncio/tasks.py", "Modules/_io/bufferedio.c", "Doc/whatsnew/3.15.rst"];
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function syntheticContribution(i: number, random: () => number, asOf: string, people: number): NewContribution {
   const day = addDays(asOf, -Math.floor(random() * 5 * 365));
@@ -64,7 +55,7 @@ export async function fillSyntheticDatabase(file: string, contributions: number,
   const db = openDatabase(file);
   try {
     await migrateToLatest(db);
-    const random = prng(42);
+    const random = seededRandom(42);
     const people = await PeopleResolver.load(db, config);
     const start = performance.now();
     for (let first = 0; first < contributions; first += 2000) {

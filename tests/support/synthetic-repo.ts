@@ -2,21 +2,12 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { seededRandom } from "../../app/demo/seeded-random";
 import { gitEnv } from "./git-repo";
 
 const stagePaths = ["Python/optimizer.c", "Python/optimizer_bytecodes.c", "Python/optimizer_analysis.c", "Python/jit.c", "Tools/jit/_targets.py", "Python/bytecodes.c"];
 const otherPaths = Array.from({ length: 200 }, (_, i) => ["Objects", "Lib", "Modules", "Doc", "Lib/test"][i % 5] + `/file_${i}.${i % 3 ? "c" : "py"}`);
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Writes a CPython-like linear history of `commits` commits into a new repository at `dir` with
@@ -26,7 +17,7 @@ function prng(seed: number): () => number {
 export function createSyntheticRepo(dir: string, { commits, seed = 1 }: { commits: number; seed?: number }): void {
   const init = spawnSync("git", ["init", "-q", "-b", "main", dir], { env: gitEnv() });
   if (init.status !== 0) throw new Error(`git init failed: ${init.stderr.toString()}`);
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const contents = new Map<string, string[]>();
   // The fast-import stream goes to a file as it is made: tens of thousands of commits exceed what
   // one string may hold.
