@@ -1,5 +1,6 @@
 import type { Database } from "../../db/database";
 import { parseStrings } from "./contribution.server";
+import type { Executor } from "./person.server";
 
 export type TaskStateFilter = "all" | "open" | "free" | "claimed" | "done";
 
@@ -65,4 +66,74 @@ export async function listStarterTasks(
     labels: parseStrings(row.labels),
     updatedAt: row.updatedAt,
   }));
+}
+
+/** A starter task as read from GitHub, its claimant named by login. */
+export interface SyncedStarterTask {
+  key: string;
+  stageId: string | null;
+  issueNumber: number;
+  umbrellaNumber: number | null;
+  title: string;
+  state: "open" | "done";
+  claimedBy: string | null;
+  claimEvidence: string | null;
+  labels: string[];
+  updatedAt: string;
+}
+
+/**
+ * Writes the tasks a sync read and removes the ones GitHub no longer has: checklist items gone from
+ * a re-read umbrella, and labelled issues absent from every re-read label list that vouched for them
+ * (closed, or unlabelled). Tasks of umbrellas and labels that were not re-read (304) stay as stored.
+ */
+export async function replaceGitHubStarterTasks(
+  trx: Executor,
+  {
+    tasks,
+    refreshedUmbrellas,
+    refreshedLabels,
+    starterLabels,
+    resolve,
+  }: {
+    tasks: SyncedStarterTask[];
+    refreshedUmbrellas: number[];
+    refreshedLabels: string[];
+    starterLabels: string[];
+    resolve: (login: string) => Promise<number>;
+  },
+): Promise<void> {
+  for (const task of tasks) {
+    const row = {
+      stageId: task.stageId,
+      issueNumber: task.issueNumber,
+      umbrellaNumber: task.umbrellaNumber,
+      title: task.title,
+      state: task.state,
+      claimedByPersonId: task.claimedBy ? await resolve(task.claimedBy) : null,
+      claimEvidence: task.claimEvidence,
+      labels: JSON.stringify(task.labels),
+      source: "github" as const,
+      updatedAt: task.updatedAt,
+    };
+    await trx
+      .insertInto("starterTasks")
+      .values({ key: task.key, ...row })
+      .onConflict((oc) => oc.column("key").doUpdateSet(row))
+      .execute();
+  }
+  const keep = new Set(tasks.map((t) => t.key));
+  const stored = await trx
+    .selectFrom("starterTasks")
+    .select(["id", "key", "umbrellaNumber", "labels"])
+    .where("source", "=", "github")
+    .execute();
+  const refreshed = new Set(refreshedLabels);
+  const stale = stored.filter((task) => {
+    if (keep.has(task.key)) return false;
+    if (task.umbrellaNumber !== null) return refreshedUmbrellas.includes(task.umbrellaNumber);
+    const vouching = parseStrings(task.labels).filter((label) => starterLabels.includes(label));
+    return vouching.every((label) => refreshed.has(label));
+  });
+  if (stale.length) await trx.deleteFrom("starterTasks").where("id", "in", stale.map((t) => t.id)).execute();
 }

@@ -1,0 +1,275 @@
+import { Octokit, RequestError } from "octokit";
+
+/**
+ * Steward's only door to GitHub. Everything else sees the narrow types below, never Octokit's.
+ * The base URL is configuration (GITHUB_API_URL): GitHub.com by default, GitHub Enterprise or the
+ * test simulator otherwise. `octokit`'s Octokit brings the retry plugin (5xx, resets) and the
+ * throttling plugin (primary and secondary rate limits) along.
+ */
+export interface GitHubClient {
+  octokit: Octokit;
+  /** Requests sent, including retries and 304s: what `npm run bench` counts. */
+  requests: () => number;
+  /** The rate limit as of the last answer. */
+  rateLimit: () => { remaining: number | null; resetAt: string | null };
+}
+
+export interface GitHubClientOptions {
+  token?: string;
+  baseUrl?: string;
+  /** Called when Steward waits for a rate limit, with why and for how long. */
+  onWait?: (message: string) => void;
+  /** Retries of one request after a secondary limit or a failure. */
+  retries?: number;
+}
+
+export class GitHubError extends Error {
+  override name = "GitHubError";
+  constructor(
+    message: string,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export function createGitHubClient({ token, baseUrl, onWait, retries = 3 }: GitHubClientOptions): GitHubClient {
+  let requests = 0;
+  let remaining: number | null = null;
+  let resetAt: string | null = null;
+  const octokit = new Octokit({
+    auth: token,
+    baseUrl: (baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+    userAgent: "steward",
+    // Only here: plugin-retry treats a `request.retries` option as "retry every error", 401s included.
+    retry: { retries },
+    throttle: {
+      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        onWait?.(`GitHub's rate limit is spent: waiting ${retryAfter} s for its reset before ${options.method} ${options.url}`);
+        return retryCount < retries;
+      },
+      onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        onWait?.(`GitHub asked Steward to slow down (secondary limit): waiting ${retryAfter} s before ${options.method} ${options.url}`);
+        return retryCount < retries;
+      },
+    },
+  });
+  octokit.hook.wrap("request", async (request, options) => {
+    requests += 1;
+    try {
+      const response = await request(options);
+      readRateLimit(response.headers);
+      return response;
+    } catch (error) {
+      if (error instanceof RequestError && error.response) readRateLimit(error.response.headers);
+      throw error;
+    }
+  });
+  function readRateLimit(headers: Record<string, string | number | undefined>) {
+    const left = headers["x-ratelimit-remaining"];
+    const reset = headers["x-ratelimit-reset"];
+    if (left !== undefined) remaining = Number(left);
+    if (reset !== undefined) resetAt = new Date(Number(reset) * 1000).toISOString();
+  }
+  return { octokit, requests: () => requests, rateLimit: () => ({ remaining, resetAt }) };
+}
+
+/** Turns Octokit's errors into messages that say what to fix. */
+export function explainGitHubError(error: unknown, repository: string): GitHubError {
+  if (error instanceof GitHubError) return error;
+  if (error instanceof RequestError) {
+    switch (error.status) {
+      case 401:
+        return new GitHubError("GitHub rejected the token (401 Bad credentials). Set GITHUB_TOKEN to a valid token.", 401);
+      case 403:
+        if (/rate limit/i.test(error.message)) {
+          return new GitHubError(`GitHub's rate limit stayed spent after waiting (${error.message}). Run the sync again later.`, 403);
+        }
+        return new GitHubError(`GitHub refused access to ${repository} (403): ${error.message}. Check the token's scopes.`, 403);
+      case 404:
+        return new GitHubError(`GitHub has no repository ${repository} visible to this token (404). Check the name (owner/repo).`, 404);
+      default:
+        return new GitHubError(`GitHub answered ${error.status} for ${repository}: ${error.message}`, error.status);
+    }
+  }
+  return new GitHubError(error instanceof Error ? error.message : String(error));
+}
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export function parseRepository(value: string): RepoRef {
+  const match = /^([\w.-]+)\/([\w.-]+)$/.exec(value.trim());
+  if (!match?.[1] || !match[2]) throw new GitHubError(`"${value}" is not a repository; write it as owner/repo, e.g. python/cpython.`);
+  return { owner: match[1], repo: match[2] };
+}
+
+/** Confirms the repository exists and the token can read it: one cheap request before any write. */
+export async function checkRepository(client: GitHubClient, ref: RepoRef): Promise<{ fullName: string; defaultBranch: string }> {
+  try {
+    const { data } = await client.octokit.request("GET /repos/{owner}/{repo}", { owner: ref.owner, repo: ref.repo });
+    return { fullName: data.full_name, defaultBranch: data.default_branch };
+  } catch (error) {
+    throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
+  }
+}
+
+export interface GitHubIssue {
+  number: number;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  author: string | null;
+  assignees: string[];
+  labels: string[];
+  updatedAt: string;
+  isPullRequest: boolean;
+}
+
+export interface GitHubComment {
+  author: string;
+  body: string;
+  createdAt: string;
+}
+
+/** A conditional GET's outcome: new data with its ETag, or "not modified" (which costs no rate limit). */
+export type Conditional<T> = { modified: true; data: T; etag: string | null } | { modified: false };
+
+interface RawIssue {
+  number: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  user: { login: string } | null;
+  assignees?: Array<{ login: string }> | null;
+  labels: Array<string | { name?: string }>;
+  updated_at: string;
+  pull_request?: unknown;
+}
+
+function toIssue(raw: RawIssue): GitHubIssue {
+  return {
+    number: raw.number,
+    title: raw.title,
+    body: raw.body ?? null,
+    state: raw.state === "closed" ? "closed" : "open",
+    author: raw.user?.login ?? null,
+    assignees: (raw.assignees ?? []).map((a) => a.login),
+    labels: raw.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
+    updatedAt: raw.updated_at,
+    isPullRequest: raw.pull_request !== undefined,
+  };
+}
+
+function isNotModified(error: unknown): boolean {
+  return error instanceof RequestError && error.status === 304;
+}
+
+function etagOf(headers: Record<string, string | number | undefined>): string | null {
+  const etag = headers.etag;
+  return typeof etag === "string" ? etag : null;
+}
+
+/**
+ * Every open issue carrying `label`, following Link pagination. Conditional on the first page's
+ * ETag: when nothing changed, GitHub answers 304 and this costs one request and no rate limit.
+ */
+export async function listOpenIssuesWithLabel(
+  client: GitHubClient,
+  ref: RepoRef,
+  { label, etag }: { label: string; etag: string | null },
+): Promise<Conditional<GitHubIssue[]>> {
+  const issues: GitHubIssue[] = [];
+  let firstEtag: string | null = null;
+  try {
+    let page = 1;
+    for (;;) {
+      const response = await client.octokit.request("GET /repos/{owner}/{repo}/issues", {
+        ...ref,
+        state: "open",
+        labels: label,
+        per_page: 100,
+        page,
+        headers: page === 1 && etag ? { "if-none-match": etag } : {},
+      });
+      if (page === 1) firstEtag = etagOf(response.headers);
+      issues.push(...response.data.map((raw) => toIssue(raw)).filter((i) => !i.isPullRequest));
+      if (!/rel="next"/.test(response.headers.link ?? "")) break;
+      page += 1;
+    }
+  } catch (error) {
+    if (isNotModified(error)) return { modified: false };
+    throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
+  }
+  return { modified: true, data: issues, etag: firstEtag };
+}
+
+/** One issue, conditional on its ETag. */
+export async function getIssue(
+  client: GitHubClient,
+  ref: RepoRef,
+  { number, etag }: { number: number; etag: string | null },
+): Promise<Conditional<GitHubIssue>> {
+  try {
+    const response = await client.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+      ...ref,
+      issue_number: number,
+      headers: etag ? { "if-none-match": etag } : {},
+    });
+    return { modified: true, data: toIssue(response.data), etag: etagOf(response.headers) };
+  } catch (error) {
+    if (isNotModified(error)) return { modified: false };
+    if (error instanceof RequestError && error.status === 404) {
+      throw new GitHubError(`${ref.owner}/${ref.repo} has no issue #${number} (404).`, 404);
+    }
+    throw explainGitHubError(error, `${ref.owner}/${ref.repo}#${number}`);
+  }
+}
+
+/** An issue's comments created or edited since `since` (all when null), oldest first. */
+export async function* listIssueComments(
+  client: GitHubClient,
+  ref: RepoRef,
+  { number, since }: { number: number; since: string | null },
+): AsyncGenerator<GitHubComment> {
+  try {
+    const pages = client.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...ref,
+      issue_number: number,
+      per_page: 100,
+      ...(since ? { since } : {}),
+    });
+    for await (const { data } of pages) {
+      for (const comment of data) {
+        yield { author: comment.user?.login ?? "ghost", body: comment.body ?? "", createdAt: comment.created_at };
+      }
+    }
+  } catch (error) {
+    throw explainGitHubError(error, `${ref.owner}/${ref.repo}#${number}`);
+  }
+}
+
+export interface GitHubPullRequestSummary {
+  number: number;
+  title: string;
+  author: string;
+}
+
+/** Open pull requests whose title or body mentions `text` (one search request per 100 results). */
+export async function searchOpenPullRequests(
+  client: GitHubClient,
+  ref: RepoRef,
+  text: string,
+): Promise<GitHubPullRequestSummary[]> {
+  try {
+    const items = await client.octokit.paginate("GET /search/issues", {
+      q: `repo:${ref.owner}/${ref.repo} is:pr is:open ${text}`,
+      per_page: 100,
+    });
+    return items.map((item) => ({ number: item.number, title: item.title, author: item.user?.login ?? "ghost" }));
+  } catch (error) {
+    throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
+  }
+}

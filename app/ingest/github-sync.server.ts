@@ -1,0 +1,249 @@
+import type { Database } from "../../db/database";
+import {
+  checkRepository,
+  explainGitHubError,
+  getIssue,
+  GitHubError,
+  listIssueComments,
+  listOpenIssuesWithLabel,
+  parseRepository,
+  searchOpenPullRequests,
+  type GitHubClient,
+  type GitHubIssue,
+  type GitHubPullRequestSummary,
+  type RepoRef,
+} from "../github.server";
+import { finishImportRun, startImportRun } from "../models/import-run.server";
+import { getMeta, setMeta } from "../models/meta.server";
+import { PeopleResolver } from "../models/person.server";
+import { replaceGitHubStarterTasks, type SyncedStarterTask } from "../models/starter-task.server";
+import { findClaim, mentionedPaths, parseChecklist, type ChecklistItem } from "../stewardship/checklist";
+import { classifyContribution } from "../stewardship/classify";
+import type { CompiledConfig } from "../stewardship/config";
+
+export interface GitHubSyncProgress {
+  step: string;
+  requests: number;
+  rateLimitRemaining: number | null;
+}
+
+export interface StarterTaskSyncSummary {
+  repository: string;
+  /** False when GitHub reported nothing changed since the last sync. */
+  changed: boolean;
+  tasks: { open: number; claimed: number; done: number };
+  requests: number;
+  rateLimitRemaining: number | null;
+  seconds: number;
+}
+
+/** Claims older than this are stale: the claimant has likely moved on. */
+const CLAIM_DAYS = 30;
+
+const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/**
+ * Reads the configured repository's starter tasks from GitHub: each checklist item of the
+ * starter-track umbrella issues (ticked = done; claimed by an open PR naming it or a recent claiming
+ * comment), and open issues carrying a starter label (claimed when assigned), each placed in a stage
+ * by the classifier. Conditional requests and an "updated since" search keep a re-sync with nothing
+ * new to two requests. All writes happen in one transaction at the end.
+ */
+export async function syncStarterTasks({
+  db,
+  config,
+  github,
+  repository = config.config.project.repository,
+  now = isoSeconds(Date.now()),
+  onProgress,
+}: {
+  db: Database;
+  config: CompiledConfig;
+  github: GitHubClient;
+  repository?: string;
+  now?: string;
+  onProgress?: (progress: GitHubSyncProgress) => void;
+}): Promise<StarterTaskSyncSummary> {
+  const started = Date.now();
+  const ref = parseRepository(repository);
+  const report = (step: string) =>
+    onProgress?.({ step, requests: github.requests(), rateLimitRemaining: github.rateLimit().remaining });
+  report("checking the repository");
+  await checkRepository(github, ref); // a bad token or a wrong name stops here, before anything is written
+
+  const source = `github:${ref.owner}/${ref.repo}`;
+  const runId = await startImportRun(db, source);
+  try {
+    const cursorKey = `github.tasks.cursor:${source}`;
+    const cursor = await getMeta(db, cursorKey);
+    const changedNumbers = cursor ? await changedSince(github, ref, cursor) : null;
+    if (changedNumbers && changedNumbers.size === 0) {
+      report("nothing changed");
+      await db.transaction().execute((trx) => setMeta(trx, cursorKey, now));
+      await finishImportRun(db, runId, { status: "done", added: 0, message: "starter tasks: nothing changed" });
+      return summary(false);
+    }
+
+    const umbrellas = config.config.umbrellaIssues.filter((u) => u.starterTrack);
+    let openPullRequests: GitHubPullRequestSummary[] | undefined;
+    const fresh: SyncedStarterTask[] = [];
+    const refreshedUmbrellas: number[] = [];
+    const etags = new Map<string, string>();
+
+    for (const umbrella of umbrellas) {
+      report(`reading gh-${umbrella.number}`);
+      const etagKey = `github.etag:${source}:issue:${umbrella.number}`;
+      const issue = await getIssue(github, ref, { number: umbrella.number, etag: await getMeta(db, etagKey) }).catch((error: unknown) => {
+        if (error instanceof GitHubError && error.status === 404) {
+          throw new GitHubError(`${error.message} It is listed in umbrellaIssues of the Steward configuration: fix or remove it.`, 404);
+        }
+        throw error;
+      });
+      const mentioned = changedNumbers === null || changedNumbers.has(umbrella.number);
+      if (!issue.modified && !mentioned) continue; // unchanged: its stored tasks stand
+      const data = issue.modified ? issue.data : await refetch(github, ref, umbrella.number);
+      if (issue.modified && issue.etag) etags.set(etagKey, issue.etag);
+      openPullRequests ??= await searchOpenPullRequests(github, ref, umbrellas.map((u) => `gh-${u.number}`).join(" OR "));
+      const comments = [];
+      for await (const comment of listIssueComments(github, ref, { number: umbrella.number, since: isoSeconds(Date.parse(now) - CLAIM_DAYS * 86_400_000) })) {
+        comments.push(comment);
+      }
+      const items = parseChecklist(data.body);
+      refreshedUmbrellas.push(umbrella.number);
+      for (const item of items) {
+        const claim = findClaim({ item, comments, openPullRequests, now, claimDays: CLAIM_DAYS });
+        fresh.push(checklistTask(umbrella.number, umbrella.stage, item, claim, data.labels, now));
+      }
+    }
+
+    const labelLists = new Map<string, GitHubIssue[]>();
+    for (const label of config.config.starterLabels) {
+      report(`listing issues labelled ${label}`);
+      const etagKey = `github.etag:${source}:label:${label}`;
+      const list = await listOpenIssuesWithLabel(github, ref, { label, etag: await getMeta(db, etagKey) });
+      if (!list.modified) continue;
+      if (list.etag) etags.set(etagKey, list.etag);
+      labelLists.set(label, list.data);
+    }
+    const seen = new Set<number>();
+    for (const issue of [...labelLists.values()].flat()) {
+      if (seen.has(issue.number)) continue;
+      seen.add(issue.number);
+      const task = labelledTask(config, issue, now);
+      if (task) fresh.push(task);
+    }
+
+    report("saving");
+    const people = await PeopleResolver.load(db, config);
+    await db.transaction().execute(async (trx) => {
+      await replaceGitHubStarterTasks(trx, {
+        tasks: fresh,
+        refreshedUmbrellas,
+        refreshedLabels: [...labelLists.keys()],
+        starterLabels: config.config.starterLabels,
+        resolve: (login) => people.resolve(trx, { name: login, login }),
+      });
+      for (const [key, etag] of etags) await setMeta(trx, key, etag);
+      await setMeta(trx, cursorKey, now);
+    });
+    await finishImportRun(db, runId, { status: "done", added: fresh.length, message: `starter tasks: ${fresh.length} read` });
+    return summary(true);
+  } catch (error) {
+    await finishImportRun(db, runId, {
+      status: "failed",
+      added: 0,
+      message: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  }
+
+  async function summary(changed: boolean): Promise<StarterTaskSyncSummary> {
+    const rows = await db
+      .selectFrom("starterTasks")
+      .select(["state", "claimedByPersonId"])
+      .where("source", "=", "github")
+      .execute();
+    return {
+      repository: `${ref.owner}/${ref.repo}`,
+      changed,
+      tasks: {
+        open: rows.filter((r) => r.state === "open" && r.claimedByPersonId === null).length,
+        claimed: rows.filter((r) => r.state === "open" && r.claimedByPersonId !== null).length,
+        done: rows.filter((r) => r.state === "done").length,
+      },
+      requests: github.requests(),
+      rateLimitRemaining: github.rateLimit().remaining,
+      seconds: (Date.now() - started) / 1000,
+    };
+  }
+}
+
+/** Numbers of issues and PRs updated since `cursor`: one search request for a quiet repository. */
+async function changedSince(github: GitHubClient, ref: RepoRef, cursor: string): Promise<Set<number>> {
+  const items = await github.octokit
+    .paginate("GET /search/issues", { q: `repo:${ref.owner}/${ref.repo} updated:>=${cursor}`, per_page: 100 })
+    .catch((error: unknown) => {
+      throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
+    });
+  const numbers = new Set<number>();
+  for (const item of items) {
+    numbers.add(item.number);
+    // A PR or comment that names an umbrella (gh-N) changes that umbrella's claims.
+    for (const match of `${item.title}\n${item.body ?? ""}`.matchAll(/\bgh-(\d+)\b/gi)) numbers.add(Number(match[1]));
+  }
+  return numbers;
+}
+
+async function refetch(github: GitHubClient, ref: RepoRef, number: number): Promise<GitHubIssue> {
+  const issue = await getIssue(github, ref, { number, etag: null });
+  if (!issue.modified) throw new Error(`GitHub answered 304 to an unconditional request for #${number}`);
+  return issue.data;
+}
+
+function checklistTask(
+  umbrella: number,
+  stageId: string,
+  item: ChecklistItem,
+  claim: ReturnType<typeof findClaim>,
+  labels: string[],
+  now: string,
+): SyncedStarterTask {
+  return {
+    key: `${umbrella}#${item.index}`,
+    stageId,
+    issueNumber: umbrella,
+    umbrellaNumber: umbrella,
+    title: item.text.replace(/`/g, ""),
+    state: item.done ? "done" : "open",
+    claimedBy: claim?.login ?? null,
+    claimEvidence: claim?.evidence ?? (item.done ? "ticked in the checklist" : null),
+    labels,
+    updatedAt: now,
+  };
+}
+
+/** A labelled issue as a starter task, or null when nothing ties it to the tracked stages (most `easy` issues of a big project). */
+function labelledTask(config: CompiledConfig, issue: GitHubIssue, now: string): SyncedStarterTask | null {
+  const refs = [...`${issue.title}\n${issue.body ?? ""}`.matchAll(/\bgh-(\d+)\b/gi)].map((m) => Number(m[1]));
+  const paths = [...new Set([...mentionedPaths(issue.title), ...mentionedPaths(issue.body)])];
+  const classification = classifyContribution(config, {
+    title: issue.title,
+    files: paths.map((path) => ({ path, added: 1, deleted: 0 })),
+    refs,
+    labels: issue.labels,
+  });
+  if (!classification.jitRelated && classification.stages.length === 0) return null;
+  const assignee = issue.assignees[0] ?? null;
+  return {
+    key: String(issue.number),
+    stageId: classification.stages[0]?.stageId ?? null,
+    issueNumber: issue.number,
+    umbrellaNumber: null,
+    title: issue.title,
+    state: "open",
+    claimedBy: assignee,
+    claimEvidence: assignee ? `assigned to ${assignee}` : null,
+    labels: issue.labels,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,54 @@
+// `npm run sync -- [owner/repo]`: reads starter tasks from GitHub (GITHUB_TOKEN, GITHUB_API_URL).
+import { parseArgs } from "node:util";
+import { loadConfig } from "../app/config.server";
+import { createGitHubClient, GitHubError } from "../app/github.server";
+import { syncStarterTasks, type GitHubSyncProgress } from "../app/ingest/github-sync.server";
+import { prepareDatabase } from "../app/ingest/prepare.server";
+import { openConfiguredDatabase, runCli, UsageError } from "./cli";
+
+const usage = "usage: GITHUB_TOKEN=… [GITHUB_API_URL=…] npm run sync -- [owner/repo]";
+
+runCli(async () => {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  if (positionals.length > 1) throw new UsageError(usage);
+  const config = loadConfig();
+  const repository = positionals[0] ?? config.config.project.repository;
+  const token = process.env.GITHUB_TOKEN?.trim();
+  if (!token) throw new UsageError(`GITHUB_TOKEN is not set. Create a token that can read ${repository} and export it. ${usage}`);
+  const github = createGitHubClient({
+    token,
+    baseUrl: process.env.GITHUB_API_URL?.trim() || undefined,
+    onWait: (message) => console.log(message),
+  });
+  const { db, file } = openConfiguredDatabase();
+  try {
+    await prepareDatabase(db, { config, seedWhenEmpty: false });
+    const show = progressLine();
+    const summary = await syncStarterTasks({ db, config, github, repository, onProgress: show });
+    show.done();
+    console.log(
+      `Synced starter tasks of ${summary.repository} into ${file}: ${summary.tasks.open} free, ${summary.tasks.claimed} claimed, ` +
+        `${summary.tasks.done} done${summary.changed ? "" : " (nothing changed on GitHub)"}; ${summary.requests} requests, ` +
+        `rate limit left ${summary.rateLimitRemaining ?? "unknown"}, ${summary.seconds.toFixed(1)} s.`,
+    );
+  } catch (error) {
+    throw error instanceof GitHubError ? new UsageError(error.message) : error;
+  } finally {
+    await db.destroy();
+  }
+});
+
+/** One status line, rewritten in place on a terminal, printed line by line elsewhere. */
+function progressLine(): ((p: GitHubSyncProgress) => void) & { done: () => void } {
+  const tty = process.stdout.isTTY;
+  const show = (p: GitHubSyncProgress) => {
+    const line = `Syncing: ${p.step} · ${p.requests} requests · rate limit left ${p.rateLimitRemaining ?? "?"}`;
+    if (tty) process.stdout.write(`\r\x1b[2K${line}`);
+    else console.log(line);
+  };
+  return Object.assign(show, { done: () => (tty ? process.stdout.write("\n") : undefined) });
+}

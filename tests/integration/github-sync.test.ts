@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createGitHubClient, GitHubError } from "../../app/github.server";
+import { syncStarterTasks } from "../../app/ingest/github-sync.server";
+import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { generateRepository, refcountItems } from "../support/github-simulator/data";
+import { startGitHubSimulator, type Fault, type GitHubSimulator } from "../support/github-simulator/server";
+
+const config = defaultConfig();
+const now = "2026-11-25T12:00:00Z";
+let test: TestDatabase;
+let github: GitHubSimulator;
+
+beforeEach(async () => {
+  test = await createTestDatabase();
+  github = await startGitHubSimulator({ repository: generateRepository({ now, pullRequests: 3000 }) });
+});
+afterEach(async () => {
+  await github.close();
+  await test.close();
+});
+
+function client(token = github.token, waits: string[] = []) {
+  return createGitHubClient({ token, baseUrl: github.url, onWait: (m) => waits.push(m) });
+}
+
+async function sync(options: { token?: string; waits?: string[]; at?: string } = {}) {
+  return syncStarterTasks({ db: test.db, config, github: client(options.token, options.waits), now: options.at ?? now });
+}
+
+async function tasks() {
+  const rows = await test.db
+    .selectFrom("starterTasks as t")
+    .leftJoin("people as p", "p.id", "t.claimedByPersonId")
+    .select(["t.key", "t.stageId", "t.state", "p.login", "t.claimEvidence", "t.source"])
+    .orderBy("t.key")
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.key, r]));
+}
+
+describe("syncing starter tasks from GitHub", () => {
+  it("reads umbrella checklists and labelled issues with their claims and stages", async () => {
+    const summary = await sync();
+    expect(summary).toMatchObject({ repository: "python/cpython", changed: true, tasks: { open: 10, claimed: 4, done: 10 } });
+    expect(summary.requests).toBeLessThanOrEqual(12);
+
+    const stored = await tasks();
+    expect(stored["134584#1"]).toMatchObject({ state: "done", stageId: "middle-end", source: "github" });
+    expect(stored["134584#8"]).toMatchObject({ state: "open", login: "sokoro", claimEvidence: "claimed in a comment on 2026-11-13" });
+    expect(stored["134584#9"]).toMatchObject({ login: "acosta" });
+    expect(stored["134584#9"]?.claimEvidence).toMatch(/^open PR #\d+ names _UNPACK_SEQUENCE_TWO_TUPLE$/);
+    // dev9 claimed _STORE_ATTR_SLOT 200 days ago: stale, so the item is free again.
+    expect(stored["134584#11"]).toMatchObject({ state: "open", login: null });
+    expect(stored["145866#2"]).toMatchObject({ login: "lferreira" });
+
+    const labelled = Object.values(stored).filter((t) => !t.key.includes("#"));
+    expect(labelled.map((t) => [t.stageId, t.login])).toEqual([
+      ["frontend", null],
+      ["frontend", null],
+      ["backend", "nhaddad"],
+      ["backend", null],
+    ]);
+    // The asyncio docs typo is an easy issue, but nothing ties it to the JIT.
+    expect(Object.values(stored).some((t) => t.stageId === null)).toBe(false);
+
+    const runs = await test.db.selectFrom("importRuns").select(["source", "status"]).execute();
+    expect(runs).toEqual([{ source: "github:python/cpython", status: "done" }]);
+  });
+
+  it("spends two requests when nothing changed, and picks up a ticked item and a closed issue", async () => {
+    await sync();
+    const before = await tasks();
+    github.log.length = 0;
+    const quiet = await sync({ at: "2026-11-25T13:00:00Z" });
+    expect(quiet.changed).toBe(false);
+    expect(github.log.map((r) => r.path.split("?")[0])).toEqual(["/repos/python/cpython", "/search/issues"]);
+    expect(await tasks()).toEqual(before);
+
+    const umbrella = github.repository.issues.get(134584);
+    if (!umbrella) throw new Error("the simulator lost gh-134584");
+    umbrella.body = umbrella.body.replace(`- [ ] \`${refcountItems[9]}\``, `- [x] \`${refcountItems[9]}\``);
+    umbrella.updatedAt = "2026-11-25T13:30:00Z";
+    const easy = [...github.repository.issues.values()].find((i) => i.title.startsWith("Check stencil alignment"));
+    if (!easy) throw new Error("the simulator lost the stencil issue");
+    easy.state = "closed";
+    easy.updatedAt = "2026-11-25T13:30:00Z";
+
+    github.log.length = 0;
+    const changed = await sync({ at: "2026-11-25T14:00:00Z" });
+    expect(changed.changed).toBe(true);
+    const after = await tasks();
+    expect(after["134584#10"]?.state).toBe("done");
+    expect(after[String(easy.number)]).toBeUndefined();
+    // The other umbrellas answered 304 and were not re-read.
+    const notModified = github.log.filter((r) => r.status === 304).map((r) => r.path);
+    expect(notModified).toEqual(expect.arrayContaining(["/repos/python/cpython/issues/145866", "/repos/python/cpython/issues/131798"]));
+  });
+});
+
+describe("when GitHub fails", () => {
+  // [fault, what Steward says while it waits (null: it retries quietly), requests for the faulty URL]
+  it.each<[string, Fault, RegExp | null, number]>([
+    ["a secondary rate limit", { kind: "secondary-rate-limit", retryAfterSeconds: 1 }, /asked Steward to slow down \(secondary limit\): waiting 1 s/, 2],
+    ["a spent primary rate limit", { kind: "primary-rate-limit", resetInSeconds: 1 }, /rate limit is spent: waiting \d+ s for its reset/, 2],
+    ["a 502", { kind: "server-error", status: 502 }, null, 2],
+    ["a connection reset", { kind: "connection-reset" }, null, 2],
+    ["a slow answer", { kind: "slow", delayMs: 1500 }, null, 1],
+  ])("gets through %s and ends with the same tasks", async (_name, fault, waitMessage, attempts) => {
+    github.fail(fault, { times: 1, path: /\/issues\/134584$/ });
+    const waits: string[] = [];
+    const summary = await sync({ waits });
+    expect(summary.tasks).toEqual({ open: 10, claimed: 4, done: 10 });
+    if (waitMessage) expect(waits.join("\n")).toMatch(waitMessage);
+    else expect(waits).toEqual([]);
+    expect(github.log.filter((r) => r.path.endsWith("/issues/134584")).length).toBe(attempts);
+  }, 30_000);
+
+  it("stops on a bad token with a clear message, writing nothing", async () => {
+    const failure = sync({ token: "wrong" });
+    await expect(failure).rejects.toBeInstanceOf(GitHubError);
+    await expect(failure).rejects.toThrow("GitHub rejected the token (401 Bad credentials). Set GITHUB_TOKEN to a valid token.");
+    expect(github.log).toHaveLength(1); // a bad token is not retried
+    expect(await test.db.selectFrom("importRuns").selectAll().execute()).toEqual([]);
+    expect(await tasks()).toEqual({});
+  });
+
+  it("stops on a missing repository with a clear message, writing nothing", async () => {
+    const result = syncStarterTasks({ db: test.db, config, github: client(), repository: "python/cpytho", now });
+    await expect(result).rejects.toThrow("GitHub has no repository python/cpytho visible to this token (404)");
+    expect(await tasks()).toEqual({});
+  });
+
+  it("keeps the previous tasks when GitHub keeps failing mid-sync, and records the failure", async () => {
+    await sync();
+    const before = await tasks();
+    const umbrella = github.repository.issues.get(134584);
+    if (umbrella) umbrella.updatedAt = "2026-11-25T13:30:00Z";
+    github.fail({ kind: "server-error", status: 502 }, { times: 10, path: /\/issues$/ });
+    await expect(sync({ at: "2026-11-25T14:00:00Z" })).rejects.toThrow(/502/);
+    expect(await tasks()).toEqual(before);
+    const runs = await test.db.selectFrom("importRuns").select(["status"]).orderBy("id").execute();
+    expect(runs.map((r) => r.status)).toEqual(["done", "failed"]);
+  }, 60_000);
+});

@@ -1,0 +1,160 @@
+import { seededRandom } from "../../../app/demo/seeded-random";
+
+export interface SimUser {
+  login: string;
+  name: string;
+  type: "User" | "Bot";
+}
+
+export interface SimComment {
+  id: number;
+  author: string;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  author: string;
+  assignees: string[];
+  labels: string[];
+  createdAt: string;
+  updatedAt: string;
+  comments: SimComment[];
+  isPullRequest: boolean;
+}
+
+/** What the simulator serves: one repository's issues and pull requests, and its people. */
+export interface SimRepository {
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  users: Map<string, SimUser>;
+  /** Issues and pull requests share GitHub's number space, as on GitHub. */
+  issues: Map<number, SimIssue>;
+}
+
+export const refcountItems = [
+  "_BINARY_OP_ADD_INT", "_BINARY_OP_MULTIPLY_FLOAT", "_BINARY_OP_SUBSCR_LIST_INT", "_STORE_SUBSCR_LIST_INT",
+  "_LOAD_ATTR_INSTANCE_VALUE", "_COMPARE_OP_STR", "_CONTAINS_OP_DICT", "_BINARY_OP_SUBSCR_TUPLE_INT",
+  "_UNPACK_SEQUENCE_TWO_TUPLE", "_LOAD_ATTR_MODULE", "_STORE_ATTR_SLOT", "_CALL_LEN",
+];
+export const coverageItems = ["_LOAD_SUPER_ATTR", "_CALL_BUILTIN_FAST", "_GET_ITER", "_FOR_ITER_RANGE"];
+export const popTopItems = ["_STORE_ATTR_INSTANCE_VALUE", "_CALL_ISINSTANCE", "_BINARY_OP_SUBSCR_DICT", "_CALL_LIST_APPEND"];
+
+/**
+ * A CPython-like repository, the same for the same seed, relative to `now`: at least `pullRequests`
+ * pull requests by a few hundred people and bots, the refcount umbrella gh-134584 and gh-145866 with
+ * checklists (some items ticked, some claimed by comment or by an open PR), and issues labelled
+ * easy / good first issue in every stage.
+ */
+export function generateRepository({
+  now,
+  pullRequests = 30_000,
+  seed = 7,
+}: {
+  now: string;
+  pullRequests?: number;
+  seed?: number;
+}): SimRepository {
+  const random = seededRandom(seed);
+  const ago = (days: number) => new Date(Date.parse(now) - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const users = new Map<string, SimUser>();
+  const user = (login: string, name: string, type: SimUser["type"] = "User") => {
+    users.set(login, { login, name, type });
+    return login;
+  };
+  const people = Array.from({ length: 300 }, (_, i) => user(`dev${i}`, `Developer ${i}`));
+  const bot = user("miss-islington", "Miss Islington (bot)", "Bot");
+  const mira = user("mokafor", "Mira Okafor");
+  const sam = user("sokoro", "Sam Okoro");
+  const ana = user("acosta", "Ana Costa");
+  const lucas = user("lferreira", "Lucas Ferreira");
+  const noor = user("nhaddad", "Noor Haddad");
+
+  const issues = new Map<number, SimIssue>();
+  let next = 100_000;
+  const add = (issue: Omit<SimIssue, "number" | "comments"> & { comments?: Array<Omit<SimComment, "id" | "updatedAt">> }) => {
+    const number = next++;
+    let commentId = number * 100;
+    issues.set(number, {
+      ...issue,
+      number,
+      comments: (issue.comments ?? []).map((c) => ({ ...c, id: commentId++, updatedAt: c.createdAt })),
+    });
+    return number;
+  };
+
+  // The bulk: pull requests over five years, most closed, some open; a few by the backport bot.
+  for (let i = 0; i < pullRequests; i++) {
+    const open = random() < 0.05;
+    const created = ago(5 + random() * 1800);
+    add({
+      title: `gh-${90_000 + Math.floor(random() * 50_000)}: Change ${i} to the standard library`,
+      body: "",
+      state: open ? "open" : "closed",
+      author: random() < 0.03 ? bot : (people[Math.floor(people.length * random() ** 2)] ?? "dev0"),
+      assignees: [],
+      labels: [],
+      createdAt: created,
+      updatedAt: created,
+      isPullRequest: true,
+    });
+  }
+
+  const umbrella = (number: number, title: string, items: string[], done: (i: number) => boolean, comments: Array<Omit<SimComment, "id" | "updatedAt">>) => {
+    issues.set(number, {
+      number,
+      title,
+      body: `Starter tasks: pick one, say so in a comment, and open a PR titled "gh-${number}: …".\n\n${items
+        .map((item, i) => `- [${done(i) ? "x" : " "}] \`${item}\``)
+        .join("\n")}\n`,
+      state: "open",
+      author: mira,
+      assignees: [],
+      labels: ["topic-JIT", "type-feature"],
+      createdAt: ago(400),
+      updatedAt: ago(2),
+      comments: comments.map((c, i) => ({ ...c, id: number * 100 + i, updatedAt: c.createdAt })),
+      isPullRequest: false,
+    });
+  };
+  umbrella(134584, "Eliminate redundant refcounting in the JIT", refcountItems, (i) => i < 7, [
+    { author: sam, body: `I'd like to work on \`${refcountItems[7]}\`, if nobody has it.`, createdAt: ago(12) },
+    { author: "dev5", body: `Why does ${refcountItems[9]} need a guard?`, createdAt: ago(8) },
+    { author: "dev9", body: `I'll take ${refcountItems[10]}`, createdAt: ago(200) },
+  ]);
+  umbrella(145866, "Convert more uops to leave their inputs on the stack to be cleaned up by _POP_TOP", popTopItems, (i) => i === 0, [
+    { author: lucas, body: `I'm working on ${popTopItems[1]}.`, createdAt: ago(5) },
+  ]);
+  umbrella(131798, "Better uop coverage in the JIT optimizer", coverageItems, (i) => i < 2, []);
+  add({
+    title: `gh-134584: Eliminate redundant refcounting from ${refcountItems[8]}`,
+    body: "Part of gh-134584.",
+    state: "open",
+    author: ana,
+    assignees: [],
+    labels: ["topic-JIT"],
+    createdAt: ago(3),
+    updatedAt: ago(3),
+    isPullRequest: true,
+  });
+
+  const labelled: Array<[string, string[], string | null]> = [
+    ["Document the trace recorder's warm-up thresholds in InternalDocs/jit.md and Python/optimizer.c", ["easy", "docs"], null],
+    ["Add a test for traces that end in a side exit (Python/optimizer.c)", ["good first issue", "tests"], null],
+    ["Check stencil alignment on AArch64 (Tools/jit/_targets.py)", ["easy", "topic-JIT"], noor],
+    ["Print the stencil sizes in the JIT build's verbose output (Tools/jit/build.py)", ["good first issue", "topic-JIT"], null],
+    ["Fix a typo in the asyncio docs (Doc/library/asyncio-task.rst)", ["easy", "docs"], null],
+  ];
+  for (const [title, labels, assignee] of labelled) {
+    add({ title, body: title, state: "open", author: "dev1", assignees: assignee ? [assignee] : [], labels, createdAt: ago(30), updatedAt: ago(30), isPullRequest: false });
+  }
+  add({ title: "An old easy issue, fixed", body: "", state: "closed", author: "dev2", assignees: [], labels: ["easy"], createdAt: ago(300), updatedAt: ago(200), isPullRequest: false });
+
+  return { owner: "python", name: "cpython", defaultBranch: "main", users, issues };
+}

@@ -1,0 +1,260 @@
+import { createHash } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { SimIssue, SimRepository } from "./data";
+
+/** Failures a test can switch on; each applies to the next `times` matching requests. */
+export type Fault =
+  | { kind: "secondary-rate-limit"; retryAfterSeconds?: number }
+  | { kind: "primary-rate-limit"; resetInSeconds?: number }
+  | { kind: "server-error"; status?: 500 | 502 | 503 }
+  | { kind: "connection-reset" }
+  | { kind: "slow"; delayMs: number };
+
+interface ArmedFault {
+  fault: Fault;
+  times: number;
+  path: RegExp;
+}
+
+export interface GitHubSimulator {
+  url: string;
+  token: string;
+  repository: SimRepository;
+  /** Every request received, in order: `GET /repos/python/cpython/issues?…` → status. */
+  log: Array<{ method: string; path: string; status: number }>;
+  fail: (fault: Fault, options?: { times?: number; path?: RegExp }) => void;
+  /** Primary rate limit left for the token (GitHub's x-ratelimit-remaining). */
+  remaining: () => number;
+  close: () => Promise<void>;
+}
+
+const RATE_LIMIT = 5000;
+const PAGE_MAX = 100;
+
+function issueJson(sim: SimRepository, issue: SimIssue, baseUrl: string) {
+  const user = (login: string) => ({
+    login,
+    id: login.length * 1000 + login.charCodeAt(0),
+    type: sim.users.get(login)?.type ?? "User",
+    avatar_url: `${baseUrl}/avatars/${login}`,
+  });
+  return {
+    id: issue.number * 10,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state,
+    user: user(issue.author),
+    assignees: issue.assignees.map(user),
+    labels: issue.labels.map((name, i) => ({ id: i + 1, name })),
+    comments: issue.comments.length,
+    created_at: issue.createdAt,
+    updated_at: issue.updatedAt,
+    html_url: `https://github.com/${sim.owner}/${sim.name}/${issue.isPullRequest ? "pull" : "issues"}/${issue.number}`,
+    ...(issue.isPullRequest ? { pull_request: { url: `${baseUrl}/repos/${sim.owner}/${sim.name}/pulls/${issue.number}` } } : {}),
+  };
+}
+
+/**
+ * A local HTTP server that answers like api.github.com for the endpoints Steward uses: the token
+ * is checked, every answer carries rate-limit headers and an ETag, If-None-Match gets a 304 that
+ * costs no rate limit, lists paginate with Link headers, and faults can be switched on per test.
+ */
+export async function startGitHubSimulator({
+  repository,
+  token = "sim-token",
+  port = 0,
+}: {
+  repository: SimRepository;
+  token?: string;
+  port?: number;
+}): Promise<GitHubSimulator> {
+  const log: GitHubSimulator["log"] = [];
+  const faults: ArmedFault[] = [];
+  let remaining = RATE_LIMIT;
+  let resetAt = Math.floor(Date.now() / 1000) + 3600;
+  let baseUrl = "";
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      res.statusCode = 500;
+      res.end(JSON.stringify({ message: error instanceof Error ? error.message : String(error) }));
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? "/", baseUrl);
+    if (Math.floor(Date.now() / 1000) >= resetAt) {
+      remaining = RATE_LIMIT;
+      resetAt = Math.floor(Date.now() / 1000) + 3600;
+    }
+    const entry = { method: req.method ?? "GET", path: `${url.pathname}${url.search}`, status: 0 };
+    log.push(entry);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      const text = JSON.stringify(body);
+      const etag = `W/"${createHash("sha1").update(text).digest("hex")}"`;
+      const notModified = status === 200 && req.headers["if-none-match"] === etag;
+      // Like GitHub, a 304 does not count against the primary rate limit.
+      if (!notModified && status !== 401) remaining = Math.max(0, remaining - 1);
+      res.writeHead(notModified ? 304 : status, {
+        "content-type": "application/json; charset=utf-8",
+        etag,
+        "x-ratelimit-limit": String(RATE_LIMIT),
+        "x-ratelimit-remaining": String(remaining),
+        "x-ratelimit-reset": String(resetAt),
+        "x-ratelimit-used": String(RATE_LIMIT - remaining),
+        "x-ratelimit-resource": url.pathname.startsWith("/search") ? "search" : "core",
+        ...headers,
+      });
+      if (notModified) entry.status = 304;
+      res.end(notModified ? undefined : text);
+    };
+
+    const armed = faults.find((f) => f.times > 0 && f.path.test(url.pathname));
+    if (armed) {
+      armed.times -= 1;
+      const { fault } = armed;
+      switch (fault.kind) {
+        case "connection-reset":
+          entry.status = -1;
+          req.socket.destroy();
+          return;
+        case "slow":
+          await new Promise((r) => setTimeout(r, fault.delayMs));
+          break;
+        case "server-error":
+          return send(fault.status ?? 502, { message: "Server Error" });
+        case "secondary-rate-limit":
+          return send(
+            403,
+            { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+            { "retry-after": String(fault.retryAfterSeconds ?? 1) },
+          );
+        case "primary-rate-limit":
+          remaining = 0;
+          resetAt = Math.floor(Date.now() / 1000) + (fault.resetInSeconds ?? 1);
+          entry.status = 403;
+          res.writeHead(403, {
+            "content-type": "application/json; charset=utf-8",
+            "x-ratelimit-limit": String(RATE_LIMIT),
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-reset": String(resetAt),
+            "x-ratelimit-resource": "core",
+          });
+          res.end(JSON.stringify({ message: "API rate limit exceeded for user." }));
+          return;
+      }
+    }
+
+    const auth = req.headers.authorization ?? "";
+    if (auth.replace(/^(token|bearer)\s+/i, "") !== token) {
+      return send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+    }
+    if (remaining <= 0) {
+      return send(403, { message: "API rate limit exceeded for user." });
+    }
+
+    const repoPath = `/repos/${repository.owner}/${repository.name}`;
+    const paginate = <T>(items: T[]) => {
+      const perPage = Math.min(PAGE_MAX, Number(url.searchParams.get("per_page") ?? 30));
+      const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
+      const last = Math.max(1, Math.ceil(items.length / perPage));
+      const links: string[] = [];
+      const link = (p: number, rel: string) => {
+        const next = new URL(url);
+        next.searchParams.set("page", String(p));
+        links.push(`<${baseUrl}${next.pathname}${next.search}>; rel="${rel}"`);
+      };
+      if (page < last) {
+        link(page + 1, "next");
+        link(last, "last");
+      }
+      if (page > 1) {
+        link(1, "first");
+        link(page - 1, "prev");
+      }
+      const headers: Record<string, string> = links.length ? { link: links.join(", ") } : {};
+      return { items: items.slice((page - 1) * perPage, page * perPage), headers };
+    };
+
+    if (req.method !== "GET") return send(404, { message: "Not Found" });
+    const path = url.pathname;
+    if (path === "/rate_limit") {
+      return send(200, { resources: { core: { limit: RATE_LIMIT, remaining, reset: resetAt } } });
+    }
+    if (path.startsWith("/repos/") && !path.startsWith(repoPath)) return send(404, { message: "Not Found" });
+    if (path === repoPath) {
+      return send(200, { id: 81598961, name: repository.name, full_name: `${repository.owner}/${repository.name}`, default_branch: repository.defaultBranch, private: false });
+    }
+    if (path === `${repoPath}/issues`) {
+      const state = url.searchParams.get("state") ?? "open";
+      const labels = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
+      const since = url.searchParams.get("since");
+      const matching = [...repository.issues.values()]
+        .filter((i) => state === "all" || i.state === state)
+        .filter((i) => labels.every((l) => i.labels.includes(l)))
+        .filter((i) => !since || i.updatedAt >= since)
+        .sort((a, b) => b.number - a.number);
+      const { items, headers } = paginate(matching);
+      return send(200, items.map((i) => issueJson(repository, i, baseUrl)), headers);
+    }
+    const issueMatch = new RegExp(`^${repoPath}/issues/(\\d+)(/comments)?$`).exec(path);
+    if (issueMatch) {
+      const issue = repository.issues.get(Number(issueMatch[1]));
+      if (!issue) return send(404, { message: "Not Found" });
+      if (!issueMatch[2]) return send(200, issueJson(repository, issue, baseUrl));
+      const since = url.searchParams.get("since");
+      const comments = issue.comments.filter((c) => !since || c.updatedAt >= since);
+      const { items, headers } = paginate(comments);
+      return send(
+        200,
+        items.map((c) => ({ id: c.id, body: c.body, user: { login: c.author, type: repository.users.get(c.author)?.type ?? "User" }, created_at: c.createdAt, updated_at: c.updatedAt })),
+        headers,
+      );
+    }
+    if (path === "/search/issues") {
+      return send(200, ...searchIssues(url.searchParams.get("q") ?? ""));
+    }
+    return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+
+    function searchIssues(q: string): [unknown, Record<string, string>] {
+      const tokens = q.split(/\s+/).filter(Boolean);
+      const qualifiers = tokens.filter((t) => t.includes(":"));
+      const words = tokens.filter((t) => !t.includes(":") && t !== "OR").map((t) => t.toLowerCase());
+      const anyWord = tokens.includes("OR");
+      const repo = qualifiers.find((t) => t.startsWith("repo:"))?.slice(5);
+      if (repo !== `${repository.owner}/${repository.name}`) return [{ total_count: 0, incomplete_results: false, items: [] }, {}];
+      const updated = qualifiers.find((t) => t.startsWith("updated:>="))?.slice(10);
+      const found = [...repository.issues.values()].filter((i) => {
+        if (qualifiers.includes("is:pr") && !i.isPullRequest) return false;
+        if (qualifiers.includes("is:issue") && i.isPullRequest) return false;
+        if (qualifiers.includes("is:open") && i.state !== "open") return false;
+        if (updated && i.updatedAt < updated) return false;
+        const text = `${i.title}\n${i.body}`.toLowerCase();
+        return words.length === 0 || (anyWord ? words.some((w) => text.includes(w)) : words.every((w) => text.includes(w)));
+      });
+      // GitHub's search returns at most 1,000 results.
+      const { items, headers } = paginate(found.slice(0, 1000));
+      return [{ total_count: found.length, incomplete_results: false, items: items.map((i) => issueJson(repository, i, baseUrl)) }, headers];
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: baseUrl,
+    token,
+    repository,
+    log,
+    fail: (fault, { times = 1, path = /.*/ } = {}) => faults.push({ fault, times, path }),
+    remaining: () => remaining,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
