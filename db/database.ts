@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { CamelCasePlugin, Kysely, Migrator, type Migration, type MigrationProvider } from "kysely";
 import * as initial from "./migrations/0001_initial";
+import * as reviews from "./migrations/0002_reviews";
 import type { DB } from "./schema";
 import { Sqlite3Dialect } from "./sqlite-dialect";
 
@@ -14,6 +15,7 @@ export const defaultDatabaseFile = "data/steward.sqlite";
 // scripts run exactly the same set.
 const migrations: Record<string, Migration> = {
   "0001_initial": initial,
+  "0002_reviews": reviews,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

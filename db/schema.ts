@@ -40,6 +40,8 @@ export interface ContributionsTable {
   additions: number;
   deletions: number;
   fileCount: number;
+  /** GitHub's updatedAt of the pull request whose details this contribution holds (GitHub sync). */
+  prUpdatedAt: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ContributionFilesTable {
@@ -55,6 +57,8 @@ export interface ContributionPeopleTable {
   contributionId: number;
   personId: number;
   role: ContributionRole;
+  /** How much this person's part counts toward the maintainer rule; see activityWeight. */
+  weight: ColumnType<number, number | undefined, number>;
 }
 
 /** The classifier's verdict for one contribution under one configuration version, with its evidence. */

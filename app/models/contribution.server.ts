@@ -18,7 +18,8 @@ export interface NewContribution {
   refs: number[];
   labels: string[];
   files: Array<FileChange & { previousPath?: string | null }>;
-  people: Array<{ identity: PersonIdentity; role: ContributionRole }>;
+  /** Authors and co-authors count 1 unless `weight` says otherwise; reviewers carry their review's weight. */
+  people: Array<{ identity: PersonIdentity; role: ContributionRole; weight?: number }>;
 }
 
 // SQLite allows 32,766 bound parameters per statement; stay well under it.
@@ -47,8 +48,32 @@ export async function insertContributions(
     const rows = await trx.selectFrom("contributions").select("sha").where("sha", "in", part).execute();
     for (const row of rows) if (row.sha) known.add(row.sha);
   }
-  const fresh = items.filter((item) => item.sha === null || !known.has(item.sha));
-  if (fresh.length === 0) return 0;
+  const unknown = items.filter((item) => item.sha === null || !known.has(item.sha));
+  // Squash commits of pull requests the GitHub sync stored first become those contributions.
+  const prNumbers = unknown.flatMap((item) => (item.sha !== null && item.prNumber !== null ? [item.prNumber] : []));
+  const pending = new Map<number, number>();
+  for (const part of chunk(prNumbers, 1)) {
+    const rows = await trx
+      .selectFrom("contributions")
+      .select(["id", "prNumber"])
+      .where("prNumber", "in", part)
+      .where("sha", "is", null)
+      .execute();
+    for (const row of rows) if (row.prNumber !== null) pending.set(row.prNumber, row.id);
+  }
+  const merged: number[] = [];
+  const mergedItems = new Set<NewContribution>();
+  for (const item of unknown) {
+    const id = item.prNumber !== null ? pending.get(item.prNumber) : undefined;
+    if (id === undefined || item.sha === null) continue;
+    await mergeCommitIntoPullRequest(trx, { people, contributionId: id, commit: item });
+    pending.delete(item.prNumber ?? -1); // a second commit with the same (#N) is a contribution of its own
+    merged.push(id);
+    mergedItems.add(item);
+  }
+  await relabel(trx, config, merged);
+  const fresh = unknown.filter((item) => !mergedItems.has(item));
+  if (fresh.length === 0) return merged.length;
 
   const ids: number[] = [];
   for (const part of chunk(fresh, 11)) {
@@ -89,18 +114,11 @@ export async function insertContributions(
   });
   for (const part of chunk(fileRows, 5)) await trx.insertInto("contributionFiles").values(part).execute();
 
-  const peopleRows: Array<{ contributionId: number; personId: number; role: ContributionRole }> = [];
+  const peopleRows: PersonRow[] = [];
   for (const [i, item] of fresh.entries()) {
-    const seen = new Set<string>();
-    for (const { identity, role } of item.people) {
-      const personId = await people.resolve(trx, identity);
-      const key = `${personId}:${role}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      peopleRows.push({ contributionId: ids[i] ?? 0, personId, role });
-    }
+    peopleRows.push(...(await resolvePeople(trx, people, ids[i] ?? 0, item.people)));
   }
-  for (const part of chunk(peopleRows, 3)) await trx.insertInto("contributionPeople").values(part).execute();
+  for (const part of chunk(peopleRows, 4)) await trx.insertInto("contributionPeople").values(part).execute();
 
   const peopleById = groupByContribution(peopleRows);
   const verdicts = fresh.map((item, i) => ({
@@ -110,19 +128,38 @@ export async function insertContributions(
     classification: classifyContribution(config, item),
   }));
   await storeClassifications(trx, config, verdicts);
-  return fresh.length;
+  return fresh.length + merged.length;
+}
+
+interface PersonRow {
+  contributionId: number;
+  personId: number;
+  role: ContributionRole;
+  weight: number;
+}
+
+/** Resolves a contribution's people to rows, one per (person, role), keeping the strongest weight. */
+async function resolvePeople(
+  trx: Executor,
+  people: PeopleResolver,
+  contributionId: number,
+  entries: NewContribution["people"],
+): Promise<PersonRow[]> {
+  const rows = new Map<string, PersonRow>();
+  for (const { identity, role, weight = 1 } of entries) {
+    const personId = await people.resolve(trx, identity);
+    const key = `${personId}:${role}`;
+    const existing = rows.get(key);
+    if (!existing || existing.weight < weight) rows.set(key, { contributionId, personId, role, weight });
+  }
+  return [...rows.values()];
 }
 
 interface Verdict {
   contributionId: number;
   occurredAt: string;
-  people: Array<{ personId: number; role: ContributionRole }>;
+  people: Array<{ personId: number; weight: number }>;
   classification: Classification;
-}
-
-/** Reviews weigh less than authored work; see the README's "How contributions count". */
-export function activityWeight(role: ContributionRole): number {
-  return role === "reviewer" ? 0.5 : 1;
 }
 
 async function storeClassifications(trx: Executor, config: CompiledConfig, verdicts: Verdict[]): Promise<void> {
@@ -140,9 +177,10 @@ async function storeClassifications(trx: Executor, config: CompiledConfig, verdi
 
   const activityRows = verdicts.flatMap((v) =>
     v.classification.stages.flatMap((s) => {
+      // A person counts once per contribution, at their strongest part in it (author over reviewer).
       const weights = new Map<number, number>();
-      for (const p of v.people) weights.set(p.personId, Math.max(weights.get(p.personId) ?? 0, activityWeight(p.role)));
-      return [...weights].map(([personId, weight]) => ({
+      for (const p of v.people) weights.set(p.personId, Math.max(weights.get(p.personId) ?? 0, p.weight));
+      return [...weights].filter(([, weight]) => weight > 0).map(([personId, weight]) => ({
         stageId: s.stageId,
         contributionId: v.contributionId,
         personId,
@@ -172,48 +210,58 @@ export async function reclassifyStale(
   let done = 0;
   while (done < Number(total)) {
     const page = await staleQuery()
-      .select(["contributions.id", "contributions.title", "contributions.refs", "contributions.labels", "contributions.occurredAt"])
+      .select("contributions.id")
       .orderBy("contributions.id")
       .limit(pageSize)
       .execute();
     if (page.length === 0) break;
-    await db.transaction().execute(async (trx) => {
-      const ids = page.map((c) => c.id);
-      const files = await trx
-        .selectFrom("contributionFiles")
-        .select(["contributionId", "path", "added", "deleted"])
-        .where("contributionId", "in", ids)
-        .execute();
-      const people = await trx
-        .selectFrom("contributionPeople")
-        .select(["contributionId", "personId", "role"])
-        .where("contributionId", "in", ids)
-        .execute();
-      const filesById = groupByContribution(files);
-      const peopleById = groupByContribution(people);
-      await trx.deleteFrom("stageActivity").where("contributionId", "in", ids).execute();
-      await trx.deleteFrom("contributionStages").where("contributionId", "in", ids).execute();
-      await trx.deleteFrom("classifications").where("contributionId", "in", ids).execute();
-      await storeClassifications(
-        trx,
-        config,
-        page.map((c) => ({
-          contributionId: c.id,
-          occurredAt: c.occurredAt,
-          people: peopleById.get(c.id) ?? [],
-          classification: classifyContribution(config, {
-            title: c.title,
-            refs: parseNumbers(c.refs),
-            labels: parseStrings(c.labels),
-            files: filesById.get(c.id) ?? [],
-          }),
-        })),
-      );
-    });
+    await db.transaction().execute((trx) => relabel(trx, config, page.map((c) => c.id)));
     done += page.length;
     onProgress?.(done, Number(total));
   }
   return done;
+}
+
+/** Classifies stored contributions afresh and rewrites their labels, evidence and stage activity. */
+export async function relabel(trx: Executor, config: CompiledConfig, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const [contributions, files, people] = await Promise.all([
+    trx
+      .selectFrom("contributions")
+      .select(["id", "title", "refs", "labels", "occurredAt"])
+      .where("id", "in", ids)
+      .execute(),
+    trx
+      .selectFrom("contributionFiles")
+      .select(["contributionId", "path", "added", "deleted"])
+      .where("contributionId", "in", ids)
+      .execute(),
+    trx
+      .selectFrom("contributionPeople")
+      .select(["contributionId", "personId", "weight"])
+      .where("contributionId", "in", ids)
+      .execute(),
+  ]);
+  const filesById = groupByContribution(files);
+  const peopleById = groupByContribution(people);
+  await trx.deleteFrom("stageActivity").where("contributionId", "in", ids).execute();
+  await trx.deleteFrom("contributionStages").where("contributionId", "in", ids).execute();
+  await trx.deleteFrom("classifications").where("contributionId", "in", ids).execute();
+  await storeClassifications(
+    trx,
+    config,
+    contributions.map((c) => ({
+      contributionId: c.id,
+      occurredAt: c.occurredAt,
+      people: peopleById.get(c.id) ?? [],
+      classification: classifyContribution(config, {
+        title: c.title,
+        refs: parseNumbers(c.refs),
+        labels: parseStrings(c.labels),
+        files: filesById.get(c.id) ?? [],
+      }),
+    })),
+  );
 }
 
 export function parseNumbers(json: string): number[] {
@@ -366,4 +414,123 @@ export async function listBusiestStageFiles(
     .limit(limit)
     .execute();
   return rows.map((r) => ({ path: r.path, contributions: Number(r.contributions), lines: Number(r.lines) }));
+}
+
+/** A pull request as the GitHub sync reads it, with reviewers already weighed. */
+export interface PullRequestFacts {
+  number: number;
+  title: string;
+  createdAt: string;
+  mergedAt: string | null;
+  updatedAt: string;
+  author: PersonIdentity | null;
+  labels: string[];
+  refs: number[];
+  files: FileChange[];
+  reviewers: Array<{ identity: PersonIdentity; weight: number }>;
+}
+
+/**
+ * Stores a pull request's GitHub details. A merged PR whose squash commit git already brought is the
+ * same contribution: it gains the PR's labels and reviewers and keeps git's files and authors. A PR
+ * not (yet) in git is a contribution of its own, which the git import later merges into its commit.
+ */
+export async function upsertPullRequest(
+  trx: Executor,
+  { config, people, pr }: { config: CompiledConfig; people: PeopleResolver; pr: PullRequestFacts },
+): Promise<"added" | "merged" | "updated"> {
+  const existing = await trx
+    .selectFrom("contributions")
+    .select(["id", "sha"])
+    .where("prNumber", "=", pr.number)
+    .orderBy((eb) => eb.case().when("sha", "is", null).then(1).else(0).end())
+    .limit(1)
+    .executeTakeFirst();
+  const reviewers = pr.reviewers.map((r) => ({ identity: r.identity, role: "reviewer" as const, weight: r.weight }));
+
+  if (existing?.sha) {
+    await trx
+      .updateTable("contributions")
+      .set({ labels: JSON.stringify(pr.labels), prUpdatedAt: pr.updatedAt })
+      .where("id", "=", existing.id)
+      .execute();
+    await replacePeople(trx, people, existing.id, reviewers, ["reviewer"]);
+    await relabel(trx, config, [existing.id]);
+    return "merged";
+  }
+
+  const row = {
+    title: pr.title,
+    occurredAt: pr.mergedAt ?? pr.createdAt,
+    refs: JSON.stringify(pr.refs),
+    labels: JSON.stringify(pr.labels),
+    additions: pr.files.reduce((sum, f) => sum + (f.added ?? 0), 0),
+    deletions: pr.files.reduce((sum, f) => sum + (f.deleted ?? 0), 0),
+    fileCount: pr.files.length,
+    prUpdatedAt: pr.updatedAt,
+  };
+  let id = existing?.id;
+  if (id === undefined) {
+    const inserted = await trx
+      .insertInto("contributions")
+      .values({ kind: "pull_request", source: "github", sha: null, prNumber: pr.number, ...row })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    id = Number(inserted.id);
+  } else {
+    await trx.updateTable("contributions").set(row).where("id", "=", id).execute();
+  }
+  await replaceFiles(trx, id, pr.files);
+  const authors = pr.author ? [{ identity: pr.author, role: "author" as const }] : [];
+  await replacePeople(trx, people, id, [...authors, ...reviewers], ["author", "co-author", "reviewer"]);
+  await relabel(trx, config, [id]);
+  return existing ? "updated" : "added";
+}
+
+async function replaceFiles(trx: Executor, contributionId: number, files: NewContribution["files"]): Promise<void> {
+  await trx.deleteFrom("contributionFiles").where("contributionId", "=", contributionId).execute();
+  const seen = new Set<string>();
+  const rows = files
+    .filter((f) => (seen.has(f.path) ? false : (seen.add(f.path), true)))
+    .map((f) => ({ contributionId, path: f.path, added: f.added, deleted: f.deleted, previousPath: f.previousPath ?? null }));
+  for (const part of chunk(rows, 5)) await trx.insertInto("contributionFiles").values(part).execute();
+}
+
+async function replacePeople(
+  trx: Executor,
+  people: PeopleResolver,
+  contributionId: number,
+  entries: NewContribution["people"],
+  roles: ContributionRole[],
+): Promise<void> {
+  await trx.deleteFrom("contributionPeople").where("contributionId", "=", contributionId).where("role", "in", roles).execute();
+  const rows = await resolvePeople(trx, people, contributionId, entries);
+  for (const part of chunk(rows, 4)) await trx.insertInto("contributionPeople").values(part).execute();
+}
+
+/**
+ * Git brought the squash commit of a pull request the GitHub sync stored first: make them one
+ * contribution, with git's sha, time, files and authors, keeping the PR's labels and reviewers.
+ */
+async function mergeCommitIntoPullRequest(
+  trx: Executor,
+  { people, contributionId, commit }: { people: PeopleResolver; contributionId: number; commit: NewContribution },
+): Promise<void> {
+  await trx
+    .updateTable("contributions")
+    .set({
+      kind: commit.kind,
+      source: commit.source,
+      sha: commit.sha,
+      title: commit.title,
+      occurredAt: commit.occurredAt,
+      refs: JSON.stringify(commit.refs),
+      additions: commit.files.reduce((sum, f) => sum + (f.added ?? 0), 0),
+      deletions: commit.files.reduce((sum, f) => sum + (f.deleted ?? 0), 0),
+      fileCount: commit.files.length,
+    })
+    .where("id", "=", contributionId)
+    .execute();
+  await replaceFiles(trx, contributionId, commit.files);
+  await replacePeople(trx, people, contributionId, commit.people, ["author", "co-author"]);
 }
