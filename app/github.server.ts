@@ -1,3 +1,4 @@
+import Bottleneck from "bottleneck";
 import { Octokit, RequestError } from "octokit";
 
 /**
@@ -21,6 +22,11 @@ export interface GitHubClientOptions {
   onWait?: (message: string) => void;
   /** Retries of one request after a secondary limit or a failure. */
   retries?: number;
+  /**
+   * Least time between GraphQL requests (and writes). GitHub asks clients to pace these to stay
+   * clear of secondary limits; the throttling plugin's default is 1 s. The local simulator needs none.
+   */
+  graphqlIntervalMs?: number;
 }
 
 export class GitHubError extends Error {
@@ -33,7 +39,7 @@ export class GitHubError extends Error {
   }
 }
 
-export function createGitHubClient({ token, baseUrl, onWait, retries = 3 }: GitHubClientOptions): GitHubClient {
+export function createGitHubClient({ token, baseUrl, onWait, retries = 3, graphqlIntervalMs }: GitHubClientOptions): GitHubClient {
   let requests = 0;
   let remaining: number | null = null;
   let resetAt: string | null = null;
@@ -44,6 +50,9 @@ export function createGitHubClient({ token, baseUrl, onWait, retries = 3 }: GitH
     // Only here: plugin-retry treats a `request.retries` option as "retry every error", 401s included.
     retry: { retries },
     throttle: {
+      ...(graphqlIntervalMs !== undefined
+        ? { write: new Bottleneck.Group({ id: `steward-write-${Math.random()}`, maxConcurrent: 1, minTime: graphqlIntervalMs }) }
+        : {}),
       onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
         onWait?.(`GitHub's rate limit is spent: waiting ${retryAfter} s for its reset before ${options.method} ${options.url}`);
         return retryCount < retries;
@@ -272,4 +281,179 @@ export async function searchOpenPullRequests(
   } catch (error) {
     throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
   }
+}
+
+export interface GitHubPullRequest {
+  number: number;
+  title: string;
+  body: string;
+  state: "OPEN" | "CLOSED" | "MERGED";
+  createdAt: string;
+  mergedAt: string | null;
+  updatedAt: string;
+  author: { login: string; name: string | null; isBot: boolean } | null;
+  labels: string[];
+  files: Array<{ path: string; additions: number; deletions: number }>;
+  /** All files of the PR; `files` holds the first 100 (a PR with more is a sweep either way). */
+  fileCount: number;
+  reviews: Array<{ reviewer: string | null; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING"; submittedAt: string | null }>;
+}
+
+interface Connection<T> {
+  totalCount?: number;
+  nodes: T[];
+  pageInfo?: { hasNextPage: boolean; endCursor: string | null };
+}
+
+interface HistoryPage {
+  repository: {
+    defaultBranchRef: {
+      target: Record<string, Connection<{ associatedPullRequests: Connection<{ number: number; updatedAt: string }> }>> | null;
+    } | null;
+  } | null;
+}
+
+async function query<T>(client: GitHubClient, ref: RepoRef, text: string, variables: Record<string, unknown>): Promise<T> {
+  try {
+    return await client.octokit.graphql<T>(text, variables);
+  } catch (error) {
+    if (error instanceof Error && error.name === "GraphqlResponseError") {
+      const errors = "errors" in error && Array.isArray(error.errors) ? error.errors : [];
+      const messages = errors.map((e: unknown) => (typeof e === "object" && e && "message" in e ? String(e.message) : String(e)));
+      throw new GitHubError(
+        `GitHub's GraphQL API answered with an error for ${ref.owner}/${ref.repo}: ${messages.join("; ") || error.message}`,
+      );
+    }
+    throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
+  }
+}
+
+/**
+ * Pull requests whose squash commits on the default branch touched any of `paths` (files or
+ * folders) since `since`: one GraphQL request pages through every path's history at once (one
+ * alias per path), so discovery costs a handful of requests however large the repository.
+ * Returns each PR's number with its updatedAt.
+ */
+export async function listPullRequestsTouching(
+  client: GitHubClient,
+  ref: RepoRef,
+  { paths, since }: { paths: string[]; since: string | null },
+): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  let pending = paths.map((path, i) => ({ alias: `p${i}`, path, after: null as string | null }));
+  while (pending.length) {
+    const variables: Record<string, unknown> = { owner: ref.owner, name: ref.repo, since };
+    const fields = pending.map(({ alias, path, after }, i) => {
+      variables[`path${i}`] = path;
+      variables[`after${i}`] = after;
+      return `${alias}: history(path: $path${i}, first: 100, after: $after${i}, since: $since) {
+        pageInfo { hasNextPage endCursor }
+        nodes { associatedPullRequests(first: 1) { nodes { number updatedAt } } }
+      }`;
+    });
+    const declarations = pending.map((_, i) => `$path${i}: String!, $after${i}: String`).join(", ");
+    const data = await query<HistoryPage>(
+      client,
+      ref,
+      `query($owner: String!, $name: String!, $since: GitTimestamp, ${declarations}) {
+        repository(owner: $owner, name: $name) { defaultBranchRef { target { ... on Commit { ${fields.join("\n")} } } } }
+      }`,
+      variables,
+    );
+    const target = data.repository?.defaultBranchRef?.target ?? {};
+    pending = pending.flatMap((entry) => {
+      const history = target[entry.alias];
+      for (const commit of history?.nodes ?? []) {
+        for (const pr of commit.associatedPullRequests.nodes) found.set(pr.number, pr.updatedAt);
+      }
+      return history?.pageInfo?.hasNextPage ? [{ ...entry, after: history.pageInfo.endCursor }] : [];
+    });
+  }
+  return found;
+}
+
+const PULL_REQUEST_FIELDS = `
+  number title body state createdAt mergedAt updatedAt
+  author { __typename login ... on User { name } }
+  labels(first: 20) { nodes { name } }
+  files(first: 100) { totalCount nodes { path additions deletions } }
+  reviews(first: 50) { nodes { state submittedAt author { login } } }
+`;
+
+interface RawPullRequest {
+  number: number;
+  title: string;
+  body: string;
+  state: GitHubPullRequest["state"];
+  createdAt: string;
+  mergedAt: string | null;
+  updatedAt: string;
+  author: { __typename: string; login: string; name?: string | null } | null;
+  labels: Connection<{ name: string }>;
+  files: Connection<{ path: string; additions: number; deletions: number }>;
+  reviews: Connection<{ state: GitHubPullRequest["reviews"][number]["state"]; submittedAt: string | null; author: { login: string } | null }>;
+}
+
+/** Pull requests by number, `batchSize` per GraphQL request (aliases), each with files, labels and reviews. */
+export async function* getPullRequests(
+  client: GitHubClient,
+  ref: RepoRef,
+  { numbers, batchSize = 25 }: { numbers: number[]; batchSize?: number },
+): AsyncGenerator<GitHubPullRequest[]> {
+  for (let i = 0; i < numbers.length; i += batchSize) {
+    const batch = numbers.slice(i, i + batchSize);
+    const data = await query<{ repository: Record<string, RawPullRequest | null> | null }>(
+      client,
+      ref,
+      `query($owner: String!, $name: String!) {
+        repository(owner: $owner, name: $name) {
+          ${batch.map((n) => `pr${n}: pullRequest(number: ${n}) { ${PULL_REQUEST_FIELDS} }`).join("\n")}
+        }
+      }`,
+      { owner: ref.owner, name: ref.repo },
+    );
+    yield batch.flatMap((n) => {
+      const raw = data.repository?.[`pr${n}`];
+      if (!raw) return [];
+      return [
+        {
+          number: raw.number,
+          title: raw.title,
+          body: raw.body,
+          state: raw.state,
+          createdAt: raw.createdAt,
+          mergedAt: raw.mergedAt,
+          updatedAt: raw.updatedAt,
+          author: raw.author ? { login: raw.author.login, name: raw.author.name ?? null, isBot: raw.author.__typename === "Bot" } : null,
+          labels: raw.labels.nodes.map((l) => l.name),
+          files: raw.files.nodes,
+          fileCount: raw.files.totalCount ?? raw.files.nodes.length,
+          reviews: raw.reviews.nodes.map((r) => ({ reviewer: r.author?.login ?? null, state: r.state, submittedAt: r.submittedAt })),
+        },
+      ];
+    });
+  }
+}
+
+/** Pull requests (open or not) whose title or body names any of `terms`, updated since `updatedSince` if given. */
+export async function searchPullRequests(
+  client: GitHubClient,
+  ref: RepoRef,
+  terms: string[],
+  updatedSince: string | null = null,
+): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  // GitHub allows five boolean operators per search query.
+  for (let i = 0; i < terms.length; i += 5) {
+    try {
+      const items = await client.octokit.paginate("GET /search/issues", {
+        q: `repo:${ref.owner}/${ref.repo} is:pr${updatedSince ? ` updated:>=${updatedSince}` : ""} ${terms.slice(i, i + 5).join(" OR ")}`,
+        per_page: 100,
+      });
+      for (const item of items) found.set(item.number, item.updated_at);
+    } catch (error) {
+      throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
+    }
+  }
+  return found;
 }

@@ -1,20 +1,28 @@
-// `npm run sync -- [owner/repo]`: reads starter tasks from GitHub (GITHUB_TOKEN, GITHUB_API_URL).
+// `npm run sync -- [owner/repo] [--since YYYY-MM-DD]`: reads the stages' pull requests, reviews and
+// starter tasks from GitHub (GITHUB_TOKEN, GITHUB_API_URL).
 import { parseArgs } from "node:util";
 import { loadConfig } from "../app/config.server";
 import { createGitHubClient, GitHubError } from "../app/github.server";
-import { syncStarterTasks, type GitHubSyncProgress } from "../app/ingest/github-sync.server";
+import { syncPullRequests, syncStarterTasks, type GitHubSyncProgress } from "../app/ingest/github-sync.server";
+import { isValidDate } from "../app/stewardship/metrics";
 import { prepareDatabase } from "../app/ingest/prepare.server";
 import { openConfiguredDatabase, runCli, UsageError } from "./cli";
 
-const usage = "usage: GITHUB_TOKEN=… [GITHUB_API_URL=…] npm run sync -- [owner/repo]";
+const usage = "usage: GITHUB_TOKEN=… [GITHUB_API_URL=…] npm run sync -- [owner/repo] [--since YYYY-MM-DD]";
 
 runCli(async () => {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { since: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
   if (values.help) {
     console.log(usage);
     return;
   }
   if (positionals.length > 1) throw new UsageError(usage);
+  if (values.since !== undefined && !isValidDate(values.since)) {
+    throw new UsageError(`--since ${values.since} is not a date; write it as YYYY-MM-DD, e.g. --since 2024-01-01.`);
+  }
   const config = loadConfig();
   const repository = positionals[0] ?? config.config.project.repository;
   const token = process.env.GITHUB_TOKEN?.trim();
@@ -28,11 +36,15 @@ runCli(async () => {
   try {
     await prepareDatabase(db, { config, seedWhenEmpty: false });
     const show = progressLine();
+    const prs = await syncPullRequests({ db, config, github, repository, since: values.since ?? null, onProgress: show });
     const summary = await syncStarterTasks({ db, config, github, repository, onProgress: show });
     show.done();
     console.log(
+      `Pull requests of the stages: ${prs.discovered} found, ${prs.fetched} fetched (${prs.added} new, ${prs.merged} joined to git commits, ${prs.updated} updated).`,
+    );
+    console.log(
       `Synced starter tasks of ${summary.repository} into ${file}: ${summary.tasks.open} free, ${summary.tasks.claimed} claimed, ` +
-        `${summary.tasks.done} done${summary.changed ? "" : " (nothing changed on GitHub)"}; ${summary.requests} requests, ` +
+        `${summary.tasks.done} done${summary.changed ? "" : " (nothing changed on GitHub)"}; ${github.requests()} requests in all, ` +
         `rate limit left ${summary.rateLimitRemaining ?? "unknown"}, ${summary.seconds.toFixed(1)} s.`,
     );
   } catch (error) {

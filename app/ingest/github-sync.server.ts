@@ -3,7 +3,11 @@ import {
   checkRepository,
   explainGitHubError,
   getIssue,
+  getPullRequests,
   GitHubError,
+  listPullRequestsTouching,
+  searchPullRequests,
+  type GitHubPullRequest,
   listIssueComments,
   listOpenIssuesWithLabel,
   parseRepository,
@@ -16,10 +20,12 @@ import {
 import { finishImportRun, startImportRun } from "../models/import-run.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
+import { upsertPullRequest, type PullRequestFacts } from "../models/contribution.server";
 import { replaceGitHubStarterTasks, type SyncedStarterTask } from "../models/starter-task.server";
 import { findClaim, mentionedPaths, parseChecklist, type ChecklistItem } from "../stewardship/checklist";
 import { classifyContribution } from "../stewardship/classify";
-import type { CompiledConfig } from "../stewardship/config";
+import { stageDiscoveryPaths, type CompiledConfig } from "../stewardship/config";
+import { reviewerWeights } from "../stewardship/reviews";
 
 export interface GitHubSyncProgress {
   step: string;
@@ -245,5 +251,121 @@ function labelledTask(config: CompiledConfig, issue: GitHubIssue, now: string): 
     claimEvidence: assignee ? `assigned to ${assignee}` : null,
     labels: issue.labels,
     updatedAt: now,
+  };
+}
+
+export interface PullRequestSyncSummary {
+  repository: string;
+  discovered: number;
+  fetched: number;
+  added: number;
+  merged: number;
+  updated: number;
+  requests: number;
+  rateLimitRemaining: number | null;
+  seconds: number;
+}
+
+/**
+ * Brings in the stages' pull requests with their labels, files and reviews. Discovery asks the
+ * default branch's history for every stage path at once, plus a search for PRs naming the umbrella
+ * issues; PRs already stored at the same updatedAt are skipped; the rest arrive 25 per GraphQL
+ * request, each batch in its own transaction. The cursor (where the next sync starts) is written
+ * last, so a killed sync repeats discovery and skips the batches it already stored.
+ */
+export async function syncPullRequests({
+  db,
+  config,
+  github,
+  repository = config.config.project.repository,
+  since = null,
+  now = isoSeconds(Date.now()),
+  onProgress,
+}: {
+  db: Database;
+  config: CompiledConfig;
+  github: GitHubClient;
+  repository?: string;
+  since?: string | null;
+  now?: string;
+  onProgress?: (progress: GitHubSyncProgress) => void;
+}): Promise<PullRequestSyncSummary> {
+  const started = Date.now();
+  const ref = parseRepository(repository);
+  const report = (step: string) =>
+    onProgress?.({ step, requests: github.requests(), rateLimitRemaining: github.rateLimit().remaining });
+  report("checking the repository");
+  await checkRepository(github, ref);
+
+  const source = `github:${ref.owner}/${ref.repo}`;
+  const cursorKey = `github.prs.cursor:${source}`;
+  const runId = await startImportRun(db, source);
+  const counts = { added: 0, merged: 0, updated: 0, fetched: 0 };
+  try {
+    const from = (await getMeta(db, cursorKey)) ?? (since ? `${since}T00:00:00Z` : null);
+    report("finding the stages' pull requests");
+    const found = await listPullRequestsTouching(github, ref, { paths: stageDiscoveryPaths(config.config), since: from });
+    const umbrellaTerms = config.config.umbrellaIssues.map((u) => `gh-${u.number}`);
+    for (const [number, updatedAt] of await searchPullRequests(github, ref, umbrellaTerms, from)) found.set(number, updatedAt);
+    const stored = new Map<number, string | null>();
+    const numbers = [...found.keys()];
+    for (let i = 0; i < numbers.length; i += 500) {
+      const rows = await db
+        .selectFrom("contributions")
+        .select(["prNumber", "prUpdatedAt"])
+        .where("prNumber", "in", numbers.slice(i, i + 500))
+        .where("prUpdatedAt", "is not", null)
+        .execute();
+      for (const row of rows) if (row.prNumber !== null) stored.set(row.prNumber, row.prUpdatedAt);
+    }
+    const wanted = numbers.filter((n) => stored.get(n) !== found.get(n)).sort((a, b) => a - b);
+
+    const people = await PeopleResolver.load(db, config);
+    for await (const batch of getPullRequests(github, ref, { numbers: wanted })) {
+      report(`pull requests: ${counts.fetched + batch.length}/${wanted.length}`);
+      try {
+        await db.transaction().execute(async (trx) => {
+          for (const pr of batch) counts[await upsertPullRequest(trx, { config, people, pr: toFacts(pr) })] += 1;
+        });
+      } catch (error) {
+        await people.reload(db);
+        throw error;
+      }
+      counts.fetched += batch.length;
+    }
+    await db.transaction().execute((trx) => setMeta(trx, cursorKey, now));
+    await finishImportRun(db, runId, {
+      status: "done",
+      added: counts.added + counts.merged + counts.updated,
+      message: `pull requests: ${found.size} found, ${counts.fetched} fetched`,
+    });
+    return {
+      repository: `${ref.owner}/${ref.repo}`,
+      discovered: found.size,
+      ...counts,
+      requests: github.requests(),
+      rateLimitRemaining: github.rateLimit().remaining,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } catch (error) {
+    await finishImportRun(db, runId, { status: "failed", added: counts.fetched, message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+function toFacts(pr: GitHubPullRequest): PullRequestFacts {
+  const author = pr.author?.login ?? null;
+  const weights = reviewerWeights(author, pr.reviews);
+  return {
+    number: pr.number,
+    title: pr.title,
+    createdAt: pr.createdAt,
+    mergedAt: pr.mergedAt,
+    updatedAt: pr.updatedAt,
+    author: pr.author ? { name: pr.author.name || pr.author.login, login: pr.author.login } : null,
+    labels: pr.labels,
+    refs: [...`${pr.title}\n${pr.body}`.matchAll(/\bgh-(\d+)\b/gi)].map((m) => Number(m[1])).filter((n) => n !== pr.number),
+    files: pr.files.map((f) => ({ path: f.path, added: f.additions, deleted: f.deletions })),
+    reviewers: [...weights].map(([login, weight]) => ({ identity: { name: login, login }, weight })),
   };
 }

@@ -159,3 +159,18 @@ export function isBot(compiled: CompiledConfig, loginOrName: string): boolean {
   const value = loginOrName.toLowerCase();
   return compiled.bots.some((regex) => regex.test(value));
 }
+
+/**
+ * The repository paths whose history finds a stage's pull requests: hand-written stage files as
+ * they are, `dir/**` globs as their folder. Other wildcards cannot be asked of git history.
+ */
+export function stageDiscoveryPaths(config: StewardConfig): string[] {
+  const paths = config.paths
+    .filter((rule) => rule.stage !== "shared" && !rule.generated)
+    .flatMap((rule) => {
+      const folder = /^([^*?[\]]+)\/\*\*$/.exec(rule.glob);
+      if (folder?.[1]) return [folder[1]];
+      return /[*?[\]]/.test(rule.glob) ? [] : [rule.glob];
+    });
+  return [...new Set(paths)];
+}

@@ -14,8 +14,23 @@ export interface SimComment {
   updatedAt: string;
 }
 
+export interface SimReview {
+  author: string;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED";
+  submittedAt: string;
+}
+
+export interface SimPullRequestDetails {
+  files: Array<{ path: string; additions: number; deletions: number }>;
+  reviews: SimReview[];
+  mergedAt: string | null;
+  /** The squash commit on the default branch, for merged pull requests. */
+  mergeCommit: string | null;
+}
+
 export interface SimIssue {
   number: number;
+  pr?: SimPullRequestDetails;
   title: string;
   body: string;
   state: "open" | "closed";
@@ -36,6 +51,16 @@ export interface SimRepository {
   users: Map<string, SimUser>;
   /** Issues and pull requests share GitHub's number space, as on GitHub. */
   issues: Map<number, SimIssue>;
+}
+
+const stagePaths = [
+  "Python/optimizer.c", "Python/optimizer_analysis.c", "Python/optimizer_bytecodes.c", "Python/optimizer_symbols.c",
+  "Python/jit.c", "Tools/jit/_targets.py", "Tools/jit/_stencils.py", "Include/internal/pycore_jit.h",
+];
+
+/** The squash commit sha of a merged pull request: stable, so tests can build matching git history. */
+export function commitSha(prNumber: number): string {
+  return prNumber.toString(16).padStart(40, "c");
 }
 
 export const refcountItems = [
@@ -89,21 +114,40 @@ export function generateRepository({
     return number;
   };
 
-  // The bulk: pull requests over five years, most closed, some open; a few by the backport bot.
+  // The bulk: pull requests over five years, most merged, some open; a tenth touch JIT stage files
+  // and are reviewed by the JIT's maintainers; a few are the backport bot's.
+  const maintainers = ["mokafor", "hsato", "dalvarez", "klindqvist", "twren", "praman"].map((login) => user(login, login));
   for (let i = 0; i < pullRequests; i++) {
     const open = random() < 0.05;
+    const jit = random() < 0.1;
     const created = ago(5 + random() * 1800);
-    add({
-      title: `gh-${90_000 + Math.floor(random() * 50_000)}: Change ${i} to the standard library`,
+    const mergedAt = open ? null : ago(Math.max(1, (Date.parse(now) - Date.parse(created)) / 86_400_000 - 1 - random() * 3));
+    const author = random() < 0.03 ? bot : (people[Math.floor(people.length * random() ** 2)] ?? "dev0");
+    const files = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, k) => ({
+      path: jit && k === 0 ? (stagePaths[Math.floor(random() * stagePaths.length)] ?? "Python/jit.c") : `Lib/module_${Math.floor(random() * 400)}.py`,
+      additions: 1 + Math.floor(random() * 80),
+      deletions: Math.floor(random() * 30),
+    }));
+    const reviews: SimReview[] = jit
+      ? Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
+          author: random() < 0.1 ? author : (maintainers[Math.floor(random() * maintainers.length)] ?? "mokafor"),
+          state: (["APPROVED", "APPROVED", "COMMENTED", "CHANGES_REQUESTED"] as const)[Math.floor(random() * 4)] ?? "APPROVED",
+          submittedAt: mergedAt ?? created,
+        }))
+      : [];
+    const number = add({
+      title: `gh-${90_000 + Math.floor(random() * 50_000)}: ${jit ? "JIT" : "Library"} change ${i}`,
       body: "",
       state: open ? "open" : "closed",
-      author: random() < 0.03 ? bot : (people[Math.floor(people.length * random() ** 2)] ?? "dev0"),
+      author,
       assignees: [],
-      labels: [],
+      labels: jit ? ["topic-JIT"] : [],
       createdAt: created,
-      updatedAt: created,
+      updatedAt: mergedAt ?? created,
       isPullRequest: true,
     });
+    const pr = issues.get(number);
+    if (pr) pr.pr = { files, reviews, mergedAt, mergeCommit: mergedAt ? commitSha(number) : null };
   }
 
   const umbrella = (number: number, title: string, items: string[], done: (i: number) => boolean, comments: Array<Omit<SimComment, "id" | "updatedAt">>) => {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SimIssue, SimRepository } from "./data";
+import { answerGraphQL } from "./graphql";
 
 /** Failures a test can switch on; each applies to the next `times` matching requests. */
 export type Fault =
@@ -9,12 +10,15 @@ export type Fault =
   | { kind: "primary-rate-limit"; resetInSeconds?: number }
   | { kind: "server-error"; status?: 500 | 502 | 503 }
   | { kind: "connection-reset" }
-  | { kind: "slow"; delayMs: number };
+  | { kind: "slow"; delayMs: number }
+  | { kind: "graphql-error" };
 
 interface ArmedFault {
   fault: Fault;
   times: number;
   path: RegExp;
+  /** Matching requests to let through before the fault starts. */
+  skip: number;
 }
 
 export interface GitHubSimulator {
@@ -23,7 +27,7 @@ export interface GitHubSimulator {
   repository: SimRepository;
   /** Every request received, in order: `GET /repos/python/cpython/issues?…` → status. */
   log: Array<{ method: string; path: string; status: number }>;
-  fail: (fault: Fault, options?: { times?: number; path?: RegExp }) => void;
+  fail: (fault: Fault, options?: { times?: number; path?: RegExp; after?: number }) => void;
   /** Primary rate limit left for the token (GitHub's x-ratelimit-remaining). */
   remaining: () => number;
   close: () => Promise<void>;
@@ -75,6 +79,7 @@ export async function startGitHubSimulator({
   let remaining = RATE_LIMIT;
   let resetAt = Math.floor(Date.now() / 1000) + 3600;
   let baseUrl = "";
+  let graphqlFault = false;
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -112,7 +117,7 @@ export async function startGitHubSimulator({
       res.end(notModified ? undefined : text);
     };
 
-    const armed = faults.find((f) => f.times > 0 && f.path.test(url.pathname));
+    const armed = faults.find((f) => f.times > 0 && f.path.test(url.pathname) && (f.skip-- <= 0));
     if (armed) {
       armed.times -= 1;
       const { fault } = armed;
@@ -123,6 +128,9 @@ export async function startGitHubSimulator({
           return;
         case "slow":
           await new Promise((r) => setTimeout(r, fault.delayMs));
+          break;
+        case "graphql-error":
+          graphqlFault = true;
           break;
         case "server-error":
           return send(fault.status ?? 502, { message: "Server Error" });
@@ -179,6 +187,21 @@ export async function startGitHubSimulator({
       return { items: items.slice((page - 1) * perPage, page * perPage), headers };
     };
 
+    if (req.method === "POST" && url.pathname === "/graphql") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      let body: { query?: string; variables?: Record<string, unknown> };
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof body;
+      } catch {
+        return send(400, { message: "Problems parsing JSON" });
+      }
+      if (graphqlFault) {
+        graphqlFault = false;
+        return send(200, { data: null, errors: [{ type: "NOT_FOUND", path: ["repository"], message: "Could not resolve to a PullRequest with the number of 1." }] });
+      }
+      return send(200, await answerGraphQL(repository, body, { remaining, resetAt }));
+    }
     if (req.method !== "GET") return send(404, { message: "Not Found" });
     const path = url.pathname;
     if (path === "/rate_limit") {
@@ -248,7 +271,7 @@ export async function startGitHubSimulator({
     token,
     repository,
     log,
-    fail: (fault, { times = 1, path = /.*/ } = {}) => faults.push({ fault, times, path }),
+    fail: (fault, { times = 1, path = /.*/, after = 0 } = {}) => faults.push({ fault, times, path, skip: after }),
     remaining: () => remaining,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createGitHubClient } from "../../app/github.server";
+import { importGitHistory } from "../../app/ingest/git-import.server";
+import { syncPullRequests } from "../../app/ingest/github-sync.server";
+import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { TestRepo } from "../support/git-repo";
+import { generateRepository, type SimIssue } from "../support/github-simulator/data";
+import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
+
+const config = defaultConfig();
+const now = "2026-11-25T12:00:00Z";
+let test: TestDatabase;
+let github: GitHubSimulator;
+
+beforeEach(async () => {
+  test = await createTestDatabase();
+  github = await startGitHubSimulator({ repository: generateRepository({ now, pullRequests: 1500, seed: 11 }) });
+});
+afterEach(async () => {
+  await github.close();
+  await test.close();
+});
+
+const client = () => createGitHubClient({ token: github.token, baseUrl: github.url, graphqlIntervalMs: 0 });
+const sync = (db = test.db, at = now) => syncPullRequests({ db, config, github: client(), now: at });
+
+/** The merged PRs whose files touch a stage path: what discovery must find. */
+function stagePullRequests(): SimIssue[] {
+  return [...github.repository.issues.values()].filter(
+    (i) => i.pr?.mergeCommit && i.pr.files.some((f) => /^(Python\/(optimizer|jit)|Tools\/jit\/|Include\/internal\/pycore_jit)/.test(f.path)),
+  );
+}
+
+async function count(table: "contributions" | "contributionPeople" | "stageActivity" | "contributionFiles", db = test.db) {
+  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describe("syncing the stages' pull requests", () => {
+  it("finds every stage PR through the branch history and stores labels, files and weighed reviews", async () => {
+    const expected = stagePullRequests();
+    expect(expected.length).toBeGreaterThan(100);
+    const namingUmbrellas = [...github.repository.issues.values()].filter(
+      (i) => i.isPullRequest && !expected.includes(i) && config.config.umbrellaIssues.some((u) => `${i.title}\n${i.body}`.includes(`gh-${u.number}`)),
+    );
+    const summary = await sync();
+    expect(summary.discovered).toBe(expected.length + namingUmbrellas.length);
+    expect(summary.added).toBe(summary.discovered);
+    // discovery: 1 repo check, a few history pages, 1 search; details: 25 PRs per request
+    expect(summary.requests).toBeLessThanOrEqual(3 + Math.ceil(expected.length / 100) + Math.ceil(summary.discovered / 25) + 2);
+
+    const sample = expected.find((pr) => {
+      const states = new Set(pr.pr?.reviews.filter((r) => r.author !== pr.author).map((r) => r.state));
+      return states.has("APPROVED") && pr.pr?.reviews.some((r) => r.author === pr.author);
+    });
+    if (!sample?.pr) throw new Error("the simulator should hold a PR with an approval and a self-review");
+    const stored = await test.db
+      .selectFrom("contributions as c")
+      .innerJoin("contributionPeople as cp", "cp.contributionId", "c.id")
+      .innerJoin("people as p", "p.id", "cp.personId")
+      .where("c.prNumber", "=", sample.number)
+      .select(["c.kind", "c.labels", "p.login", "cp.role", "cp.weight"])
+      .execute();
+    expect(stored[0]).toMatchObject({ kind: "pull_request", labels: '["topic-JIT"]' });
+    expect(stored.find((r) => r.role === "author")?.login).toBe(sample.author);
+    const reviewerWeights = Object.fromEntries(stored.filter((r) => r.role === "reviewer").map((r) => [r.login, r.weight]));
+    const expectedWeights: Record<string, number> = {};
+    for (const review of sample.pr.reviews) {
+      if (review.author === sample.author) continue;
+      const weight = review.state === "COMMENTED" ? 0.5 : 1;
+      expectedWeights[review.author] = Math.max(expectedWeights[review.author] ?? 0, weight);
+    }
+    expect(reviewerWeights).toEqual(expectedWeights);
+    expect(reviewerWeights[sample.author]).toBeUndefined(); // a self-review counts nothing
+
+    const reviewCredit = await test.db
+      .selectFrom("stageActivity as a")
+      .innerJoin("contributions as c", "c.id", "a.contributionId")
+      .innerJoin("people as p", "p.id", "a.personId")
+      .where("c.prNumber", "=", sample.number)
+      .select(["p.login", "a.weight"])
+      .execute();
+    for (const [login, weight] of Object.entries(expectedWeights)) {
+      expect(reviewCredit).toContainEqual({ login, weight });
+    }
+  });
+
+  it("spends three requests when nothing changed, and fetches only what did", async () => {
+    await sync();
+    const quiet = await sync(test.db, "2026-11-25T13:00:00Z");
+    expect(quiet).toMatchObject({ discovered: 0, fetched: 0, requests: 3 });
+
+    const pr = stagePullRequests()[0];
+    if (!pr?.pr) throw new Error("no stage PR in the simulator");
+    pr.pr.mergedAt = "2026-11-25T13:30:00Z";
+    pr.updatedAt = "2026-11-25T13:30:00Z";
+    pr.pr.reviews.push({ author: "praman", state: "APPROVED", submittedAt: "2026-11-25T13:20:00Z" });
+    const changed = await sync(test.db, "2026-11-25T14:00:00Z");
+    expect(changed).toMatchObject({ discovered: 1, fetched: 1, updated: 1 });
+  });
+
+  it("makes a PR and its squash commit one contribution, whichever arrives first", async () => {
+    const [first, second] = stagePullRequests();
+    if (!first || !second) throw new Error("need two stage PRs");
+    const repo = TestRepo.create();
+    try {
+      repo.write("Python/jit.c", "one\n");
+      repo.commit(`gh-1: First change (#${first.number})`, { date: "2026-01-01T00:00:00Z" });
+      await importGitHistory({ db: test.db, config, repoPath: repo.dir }); // git first for `first`
+      await sync(); // GitHub first for `second`
+      repo.write("Python/jit.c", "two\n");
+      repo.commit(`gh-2: Second change (#${second.number})`, { date: "2026-01-02T00:00:00Z" });
+      await importGitHistory({ db: test.db, config, repoPath: repo.dir });
+
+      for (const pr of [first, second]) {
+        const rows = await test.db.selectFrom("contributions").select(["kind", "sha", "source"]).where("prNumber", "=", pr.number).execute();
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({ kind: "commit", source: "git" });
+        expect(rows[0]?.sha).toMatch(/^[0-9a-f]{40}$/);
+        const roles = await test.db
+          .selectFrom("contributionPeople as cp")
+          .innerJoin("contributions as c", "c.id", "cp.contributionId")
+          .where("c.prNumber", "=", pr.number)
+          .select("cp.role")
+          .execute();
+        expect(roles.map((r) => r.role)).toContain("author");
+        expect(roles.some((r) => r.role === "reviewer")).toBe(pr.pr?.reviews.some((r) => r.author !== pr.author) ?? false);
+      }
+    } finally {
+      repo.remove();
+    }
+  });
+});
+
+describe("interrupted and failing syncs", () => {
+  it("resumes after dying mid-way and ends equal to an uninterrupted sync", async () => {
+    // GraphQL keeps failing after the discovery request and two detail batches.
+    github.fail({ kind: "server-error", status: 502 }, { path: /^\/graphql$/, after: 3, times: 4 }); // 1 try + 3 retries
+    await expect(sync()).rejects.toThrow(/502/);
+    const partial = await count("contributions");
+    expect(partial).toBe(50);
+
+    await sync();
+    const reference = await createTestDatabase();
+    try {
+      await sync(reference.db);
+      for (const table of ["contributions", "contributionPeople", "stageActivity", "contributionFiles"] as const) {
+        expect(await count(table), table).toBe(await count(table, reference.db));
+      }
+    } finally {
+      await reference.close();
+    }
+  }, 60_000);
+
+  it("stops on a GraphQL error with a clear message and stores no part of the batch", async () => {
+    github.fail({ kind: "graphql-error" }, { path: /^\/graphql$/, after: 1 });
+    await expect(sync()).rejects.toThrow(/^GitHub's GraphQL API answered with an error for python\/cpython: .*Could not resolve to a PullRequest/);
+    expect(await count("contributions")).toBe(0);
+  });
+
+  it("validates queries against GitHub's published schema, as GitHub does", async () => {
+    const response = await fetch(`${github.url}/graphql`, {
+      method: "POST",
+      headers: { authorization: `token ${github.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ query: '{ repository(owner: "python", name: "cpython") { pullRequest(number: 1) { reviewers } } }' }),
+    });
+    const body = (await response.json()) as { errors?: Array<{ message: string }> };
+    expect(response.status).toBe(200);
+    expect(body.errors?.[0]?.message).toContain('Cannot query field "reviewers" on type "PullRequest".');
+  });
+});
