@@ -1,5 +1,6 @@
 // `npm run bench`: the numbers the issues ask for, printed as a table and as JSON for notes.
 import { benchDashboard } from "./bench/dashboard";
+import { benchGitHubSync } from "./bench/github";
 import { benchImport } from "./bench/import";
 
 const commits = Number(process.env.BENCH_COMMITS ?? 30_000);
@@ -16,5 +17,10 @@ for (const contributions of sizes) {
   results[`dashboard_${contributions}`] = await benchDashboard({ contributions });
   console.table(results[`dashboard_${contributions}`]);
 }
+
+const pullRequests = Number(process.env.BENCH_PULL_REQUESTS ?? 30_000);
+console.log(`GitHub sync: simulator with ${pullRequests} pull requests …`);
+results.github = await benchGitHubSync({ pullRequests });
+console.table(results.github);
 
 console.log(JSON.stringify(results, null, 2));

@@ -9,17 +9,16 @@ export interface ImportRunView {
   message: string | null;
 }
 
-/** The most recent import or sync that finished (or failed), for "last updated" lines. */
-export async function getLastImportRun(db: Database): Promise<ImportRunView | null> {
-  const run = await db
-    .selectFrom("importRuns")
-    .select(["source", "startedAt", "finishedAt", "status", "added", "message"])
-    .where("status", "!=", "running")
-    .orderBy("finishedAt", "desc")
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return run ?? null;
+/** The latest finished (or failed) run of each source — git import, GitHub sync, demo — newest first. */
+export async function listLatestRuns(db: Database): Promise<ImportRunView[]> {
+  return db
+    .selectFrom("importRuns as r")
+    .where("r.id", "in", (eb) =>
+      eb.selectFrom("importRuns").select((inner) => inner.fn.max("id").as("id")).where("status", "!=", "running").groupBy("source"),
+    )
+    .select(["r.source", "r.startedAt", "r.finishedAt", "r.status", "r.added", "r.message"])
+    .orderBy("r.finishedAt", "desc")
+    .execute();
 }
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");

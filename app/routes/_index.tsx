@@ -8,7 +8,7 @@ import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { badRequest } from "../http.server";
 import { getBusFactorReport } from "../models/bus-factor.server";
-import { getLastImportRun } from "../models/import-run.server";
+import { listLatestRuns } from "../models/import-run.server";
 import { parseWindowParams } from "../stewardship/query-params";
 
 export const meta: MetaFunction = () => [{ title: "Bus factor · Steward" }];
@@ -18,14 +18,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = parseWindowParams(new URL(request.url).searchParams, config.config);
   if (!params.ok) throw badRequest(params.message);
   const db = await getDb();
-  const [report, lastImport] = await Promise.all([
-    getBusFactorReport(db, { config, ...params.value }),
-    getLastImportRun(db),
-  ]);
+  const [report, runs] = await Promise.all([getBusFactorReport(db, { config, ...params.value }), listLatestRuns(db)]);
   return {
     repository: config.config.project.repository,
     params: params.value,
-    lastImport,
+    runs,
     stages: report.stages.map((stage) => ({
       id: stage.id,
       name: stage.name,
@@ -42,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { repository, params, lastImport, stages } = useLoaderData<typeof loader>();
+  const { repository, params, runs, stages } = useLoaderData<typeof loader>();
   const query = windowQuery(params);
   return (
     <main className="page">
@@ -95,14 +92,14 @@ export default function Dashboard() {
         ))}
       </section>
       <footer className="page-footer muted">
-        {lastImport ? (
-          <>
-            Last import: {lastImport.source} finished {lastImport.finishedAt ?? lastImport.startedAt} ({lastImport.status}
-            {lastImport.message ? `: ${lastImport.message}` : ""}, {lastImport.added} added).
-          </>
-        ) : (
-          <>No import has run yet: see the README to import a CPython clone.</>
-        )}
+        {runs.length === 0 ? <p>No import has run yet: see the README to import a CPython clone.</p> : null}
+        {runs.map((run) => (
+          <p key={run.source} className={run.status === "failed" ? "run-failed" : undefined} data-source={run.source}>
+            {run.status === "failed" ? "Last attempt failed" : "Last import"}: {run.source} at{" "}
+            {(run.finishedAt ?? run.startedAt).replace("T", " ").replace("Z", " UTC")} ({run.added} stored)
+            {run.message ? ` — ${run.message}` : ""}
+          </p>
+        ))}
       </footer>
     </main>
   );

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient, GitHubError } from "../../app/github.server";
 import { syncStarterTasks } from "../../app/ingest/github-sync.server";
+import { listLatestRuns } from "../../app/models/import-run.server";
 import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
 import { generateRepository, refcountItems } from "../support/github-simulator/data";
 import { startGitHubSimulator, type Fault, type GitHubSimulator } from "../support/github-simulator/server";
@@ -139,5 +140,10 @@ describe("when GitHub fails", () => {
     expect(await tasks()).toEqual(before);
     const runs = await test.db.selectFrom("importRuns").select(["status"]).orderBy("id").execute();
     expect(runs.map((r) => r.status)).toEqual(["done", "failed"]);
+    // The dashboard shows the latest run per source: this failure, with GitHub's words.
+    const latest = await listLatestRuns(test.db);
+    expect(latest).toHaveLength(1);
+    expect(latest[0]).toMatchObject({ source: "github:python/cpython", status: "failed" });
+    expect(latest[0]?.message).toContain("GitHub answered 502");
   }, 60_000);
 });
