@@ -3,6 +3,7 @@ import path from "node:path";
 import { CamelCasePlugin, Kysely, Migrator, type Migration, type MigrationProvider } from "kysely";
 import * as initial from "./migrations/0001_initial";
 import * as reviews from "./migrations/0002_reviews";
+import * as webhookDeliveries from "./migrations/0003_webhook_deliveries";
 import type { DB } from "./schema";
 import { Sqlite3Dialect } from "./sqlite-dialect";
 
@@ -16,6 +17,7 @@ export const defaultDatabaseFile = "data/steward.sqlite";
 const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_reviews": reviews,
+  "0003_webhook_deliveries": webhookDeliveries,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

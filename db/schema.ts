@@ -121,6 +121,12 @@ export interface MetaTable {
   value: string;
 }
 
+export interface WebhookDeliveriesTable {
+  id: string;
+  event: string;
+  receivedAt: Timestamp;
+}
+
 export interface DB {
   people: PeopleTable;
   identities: IdentitiesTable;
@@ -133,6 +139,7 @@ export interface DB {
   starterTasks: StarterTasksTable;
   importRuns: ImportRunsTable;
   meta: MetaTable;
+  webhookDeliveries: WebhookDeliveriesTable;
 }
 
 export type Person = Selectable<PeopleTable>;

@@ -206,7 +206,7 @@ async function refetch(github: GitHubClient, ref: RepoRef, number: number): Prom
   return issue.data;
 }
 
-function checklistTask(
+export function checklistTask(
   umbrella: number,
   stageId: string,
   item: ChecklistItem,
@@ -229,7 +229,7 @@ function checklistTask(
 }
 
 /** A labelled issue as a starter task, or null when nothing ties it to the tracked stages (most `easy` issues of a big project). */
-function labelledTask(config: CompiledConfig, issue: GitHubIssue, now: string): SyncedStarterTask | null {
+export function labelledTask(config: CompiledConfig, issue: GitHubIssue, now: string): SyncedStarterTask | null {
   const refs = [...`${issue.title}\n${issue.body ?? ""}`.matchAll(/\bgh-(\d+)\b/gi)].map((m) => Number(m[1]));
   const paths = [...new Set([...mentionedPaths(issue.title), ...mentionedPaths(issue.body)])];
   const classification = classifyContribution(config, {

@@ -534,3 +534,87 @@ async function mergeCommitIntoPullRequest(
   await replaceFiles(trx, contributionId, commit.files);
   await replacePeople(trx, people, contributionId, commit.people, ["author", "co-author"]);
 }
+
+/**
+ * What a `pull_request` webhook says of a PR: title, labels and author, but no files or reviews.
+ * A stored PR is updated in place (its files and reviewers stay); an unknown one is stored bare.
+ * Either way its updatedAt is cleared, so the next sync fetches it in full.
+ */
+export async function notePullRequest(
+  trx: Executor,
+  {
+    config,
+    people,
+    pr,
+  }: { config: CompiledConfig; people: PeopleResolver; pr: Omit<PullRequestFacts, "files" | "reviewers" | "updatedAt"> },
+): Promise<void> {
+  const existing = await trx
+    .selectFrom("contributions")
+    .select(["id", "sha"])
+    .where("prNumber", "=", pr.number)
+    .orderBy((eb) => eb.case().when("sha", "is", null).then(1).else(0).end())
+    .limit(1)
+    .executeTakeFirst();
+  let id = existing?.id;
+  if (id === undefined) {
+    const inserted = await trx
+      .insertInto("contributions")
+      .values({
+        kind: "pull_request",
+        source: "github",
+        sha: null,
+        prNumber: pr.number,
+        title: pr.title,
+        occurredAt: pr.mergedAt ?? pr.createdAt,
+        refs: JSON.stringify(pr.refs),
+        labels: JSON.stringify(pr.labels),
+        additions: 0,
+        deletions: 0,
+        fileCount: 0,
+        prUpdatedAt: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    id = Number(inserted.id);
+    if (pr.author) await replacePeople(trx, people, id, [{ identity: pr.author, role: "author" }], ["author"]);
+  } else {
+    const fromGit = existing?.sha != null;
+    await trx
+      .updateTable("contributions")
+      .set({
+        labels: JSON.stringify(pr.labels),
+        prUpdatedAt: null,
+        ...(fromGit ? {} : { title: pr.title, refs: JSON.stringify(pr.refs), occurredAt: pr.mergedAt ?? pr.createdAt }),
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+  await relabel(trx, config, [id]);
+}
+
+/** Adds (or strengthens) one reviewer of a stored PR, from a `pull_request_review` webhook. Returns false if the PR is unknown. */
+export async function noteReview(
+  trx: Executor,
+  { config, people, prNumber, reviewer, weight }: { config: CompiledConfig; people: PeopleResolver; prNumber: number; reviewer: PersonIdentity; weight: number },
+): Promise<boolean> {
+  const contribution = await trx
+    .selectFrom("contributions")
+    .select("id")
+    .where("prNumber", "=", prNumber)
+    .orderBy((eb) => eb.case().when("sha", "is", null).then(1).else(0).end())
+    .limit(1)
+    .executeTakeFirst();
+  if (!contribution || weight <= 0) return false;
+  const personId = await people.resolve(trx, reviewer);
+  await trx
+    .insertInto("contributionPeople")
+    .values({ contributionId: contribution.id, personId, role: "reviewer", weight })
+    .onConflict((oc) =>
+      oc.columns(["contributionId", "personId", "role"]).doUpdateSet((eb) => ({
+        weight: eb.fn("max", [eb.ref("contributionPeople.weight"), eb.val(weight)]),
+      })),
+    )
+    .execute();
+  await relabel(trx, config, [contribution.id]);
+  return true;
+}

@@ -1,0 +1,201 @@
+import { createHmac } from "node:crypto";
+import { createRequire } from "node:module";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getDb } from "../../app/db.server";
+import { action } from "../../app/routes/webhooks.github";
+import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { commit, store } from "../support/factories";
+
+const secret = "webhook-secret-for-tests";
+const examples = createRequire(import.meta.url)("@octokit/webhooks-examples/api.github.com/index.json") as Array<{
+  name: string;
+  examples: Array<Record<string, unknown>>;
+}>;
+let test: TestDatabase;
+let delivery = 0;
+
+// GitHub's example payloads are untyped JSON that each test reshapes (numbers, logins, bodies).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Payload = Record<string, any>;
+
+/** A real example payload of `event`, moved to python/cpython, with `change` applied. */
+function example(event: string, pick: (e: Record<string, unknown>) => boolean, change: (payload: Payload) => void = () => undefined) {
+  const found = examples.find((e) => e.name === event)?.examples.find(pick);
+  if (!found) throw new Error(`no ${event} example`);
+  const payload: Payload = structuredClone(found);
+  payload.repository.full_name = "python/cpython";
+  change(payload);
+  return payload;
+}
+
+async function deliver(event: string, payload: unknown, options: { id?: string; signature?: string; rawBody?: string } = {}) {
+  const body = options.rawBody ?? JSON.stringify(payload);
+  const signature = options.signature ?? `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+  const response = await action({
+    request: new Request("http://steward.test/webhooks/github", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": event,
+        "x-github-delivery": options.id ?? `delivery-${++delivery}`,
+        "x-hub-signature-256": signature,
+      },
+      body,
+    }),
+    params: {},
+    context: {},
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function rows() {
+  const db = await getDb();
+  const [contributions, tasks, deliveries] = await Promise.all([
+    db.selectFrom("contributions").selectAll().execute(),
+    db.selectFrom("starterTasks").selectAll().execute(),
+    db.selectFrom("webhookDeliveries").selectAll().execute(),
+  ]);
+  return { contributions, tasks, deliveries };
+}
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  process.env.DATABASE_URL = test.file;
+  process.env.GITHUB_WEBHOOK_SECRET = secret;
+});
+beforeEach(async () => {
+  const db = await getDb();
+  for (const table of ["webhookDeliveries", "starterTasks", "stageActivity", "contributionStages", "classifications", "contributionFiles", "contributionPeople", "contributions"] as const) {
+    await db.deleteFrom(table).execute();
+  }
+});
+afterAll(async () => {
+  await (await getDb()).destroy();
+  globalThis.__stewardDb = undefined;
+  await test.close();
+});
+
+describe("POST /webhooks/github", () => {
+  it("answers 401 to a bad or missing signature and writes nothing", async () => {
+    const payload = example("pull_request", (e) => e.action === "opened");
+    expect((await deliver("pull_request", payload, { signature: "sha256=0000" })).status).toBe(401);
+    expect((await deliver("pull_request", payload, { signature: "" })).status).toBe(401);
+    const signedOther = `sha256=${createHmac("sha256", "another-secret").update(JSON.stringify(payload)).digest("hex")}`;
+    expect((await deliver("pull_request", payload, { signature: signedOther })).status).toBe(401);
+    expect(await rows()).toEqual({ contributions: [], tasks: [], deliveries: [] });
+  });
+
+  it("answers 400 to a malformed body and writes nothing", async () => {
+    expect((await deliver("pull_request", null, { rawBody: "{not json" })).status).toBe(400);
+    const broken = await deliver("pull_request", { repository: { full_name: "python/cpython" }, pull_request: { number: "seven" } });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error).toMatch(/pull_request payload is malformed at pull_request\.number/);
+    expect(await rows()).toEqual({ contributions: [], tasks: [], deliveries: [] });
+  });
+
+  it("stores a pull request and its review once, however often GitHub delivers them", async () => {
+    const opened = example("pull_request", (e) => e.action === "opened", (p) => {
+      p.pull_request.title = "gh-134584: Eliminate redundant refcounting from _CALL_LEN";
+      p.pull_request.labels = [{ name: "topic-JIT" }];
+    });
+    const first = await deliver("pull_request", opened, { id: "pr-1" });
+    expect(first).toMatchObject({ status: 201, body: { outcome: "applied" } });
+    expect((await deliver("pull_request", opened, { id: "pr-1" })).body).toMatchObject({ outcome: "duplicate" });
+
+    const number = opened.pull_request.number as number;
+    const review = example("pull_request_review", () => true, (p) => {
+      p.pull_request.number = number;
+      p.review.state = "approved";
+      p.review.user.login = "mokafor";
+      p.pull_request.user.login = "someone-else";
+    });
+    expect((await deliver("pull_request_review", review, { id: "review-1" })).body).toMatchObject({ outcome: "applied" });
+    expect((await deliver("pull_request_review", review, { id: "review-1" })).body).toMatchObject({ outcome: "duplicate" });
+
+    const db = await getDb();
+    const stored = await db
+      .selectFrom("contributions as c")
+      .innerJoin("contributionPeople as cp", "cp.contributionId", "c.id")
+      .innerJoin("people as p", "p.id", "cp.personId")
+      .select(["c.prNumber", "c.labels", "p.login", "cp.role", "cp.weight"])
+      .orderBy("cp.role")
+      .execute();
+    expect(stored).toEqual([
+      { prNumber: number, labels: '["topic-JIT"]', login: "codertocat", role: "author", weight: 1 },
+      { prNumber: number, labels: '["topic-JIT"]', login: "mokafor", role: "reviewer", weight: 1 },
+    ]);
+    const stages = await db.selectFrom("contributionStages").select("stageId").execute();
+    expect(stages).toEqual([{ stageId: "middle-end" }]); // placed by the umbrella reference
+    expect((await rows()).deliveries.map((d) => d.id).sort()).toEqual(["pr-1", "review-1"]);
+  });
+
+  it("adds a review to a squash commit imported from git", async () => {
+    const db = await getDb();
+    await store(db, defaultConfig(), [
+      commit({ day: "2026-11-01", title: "gh-1: JIT change (#4242)", author: { name: "A", email: "a@example.org" }, files: [{ path: "Python/jit.c", added: 5, deleted: 1 }], pr: 4242 }),
+    ]);
+    const review = example("pull_request_review", () => true, (p) => {
+      p.pull_request.number = 4242;
+      p.review.state = "commented";
+      p.review.user.login = "hsato";
+    });
+    await deliver("pull_request_review", review);
+    const activity = await db
+      .selectFrom("stageActivity as a")
+      .innerJoin("people as p", "p.id", "a.personId")
+      .select(["p.login", "a.stageId", "a.weight"])
+      .orderBy("a.weight")
+      .execute();
+    expect(activity).toEqual([
+      { login: "hsato", stageId: "backend", weight: 0.5 },
+      { login: null, stageId: "backend", weight: 1 },
+    ]);
+  });
+
+  it("reads umbrella checklists and claims from issues and comments", async () => {
+    const edited = example("issues", (e) => e.action === "edited", (p) => {
+      p.issue.number = 134584;
+      p.issue.body = "- [x] `_BINARY_OP_ADD_INT`\n- [ ] `_CALL_LEN`\n- [ ] `_GET_ITER`";
+      p.issue.labels = [];
+    });
+    await deliver("issues", edited);
+    const comment = example("issue_comment", (e) => e.action === "created", (p) => {
+      p.issue = { ...edited.issue };
+      p.comment.body = "I'd like to work on `_CALL_LEN` please";
+      p.comment.user.login = "newcomer";
+      p.comment.created_at = new Date().toISOString();
+    });
+    await deliver("issue_comment", comment);
+    const db = await getDb();
+    const tasks = await db
+      .selectFrom("starterTasks as t")
+      .leftJoin("people as p", "p.id", "t.claimedByPersonId")
+      .select(["t.key", "t.state", "p.login", "t.stageId"])
+      .orderBy("t.key")
+      .execute();
+    expect(tasks).toEqual([
+      { key: "134584#1", state: "done", login: null, stageId: "middle-end" },
+      { key: "134584#2", state: "open", login: "newcomer", stageId: "middle-end" },
+      { key: "134584#3", state: "open", login: null, stageId: "middle-end" },
+    ]);
+  });
+
+  it("stores pushed commits of the default branch and ignores tags and other repositories", async () => {
+    const push = example("push", (e) => (e.commits as unknown[]).length > 0, (p) => {
+      p.commits[0].message = "gh-139109: Record traces through calls (#139600)";
+      p.commits[0].modified = ["Python/optimizer.c"];
+      p.commits[0].added = [];
+    });
+    expect((await deliver("push", push)).body).toMatchObject({ outcome: "applied" });
+    const tag = example("push", (e) => String(e.ref).startsWith("refs/tags/"));
+    await deliver("push", tag);
+    const elsewhere = example("push", (e) => (e.commits as unknown[]).length > 0, (p) => {
+      p.repository.full_name = "someone/else";
+    });
+    expect((await deliver("push", elsewhere)).body).toMatchObject({ outcome: "ignored" });
+    const stored = (await rows()).contributions;
+    expect(stored.map((c) => [c.title, c.prNumber, c.source])).toEqual([["gh-139109: Record traces through calls (#139600)", 139600, "github"]]);
+    const stages = await (await getDb()).selectFrom("contributionStages").select("stageId").execute();
+    expect(stages).toEqual([{ stageId: "frontend" }]);
+  });
+});
