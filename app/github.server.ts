@@ -291,7 +291,7 @@ export interface GitHubPullRequest {
   createdAt: string;
   mergedAt: string | null;
   updatedAt: string;
-  author: { login: string; name: string | null; isBot: boolean } | null;
+  author: { login: string; name: string | null; isBot: boolean; avatarUrl: string | null } | null;
   labels: string[];
   files: Array<{ path: string; additions: number; deletions: number }>;
   /** All files of the PR; `files` holds the first 100 (a PR with more is a sweep either way). */
@@ -374,7 +374,7 @@ export async function listPullRequestsTouching(
 
 const PULL_REQUEST_FIELDS = `
   number title body state createdAt mergedAt updatedAt
-  author { __typename login ... on User { name } }
+  author { __typename login avatarUrl ... on User { name } }
   labels(first: 20) { nodes { name } }
   files(first: 100) { totalCount nodes { path additions deletions } }
   reviews(first: 50) { nodes { state submittedAt author { login } } }
@@ -388,7 +388,7 @@ interface RawPullRequest {
   createdAt: string;
   mergedAt: string | null;
   updatedAt: string;
-  author: { __typename: string; login: string; name?: string | null } | null;
+  author: { __typename: string; login: string; name?: string | null; avatarUrl?: string | null } | null;
   labels: Connection<{ name: string }>;
   files: Connection<{ path: string; additions: number; deletions: number }>;
   reviews: Connection<{ state: GitHubPullRequest["reviews"][number]["state"]; submittedAt: string | null; author: { login: string } | null }>;
@@ -424,7 +424,9 @@ export async function* getPullRequests(
           createdAt: raw.createdAt,
           mergedAt: raw.mergedAt,
           updatedAt: raw.updatedAt,
-          author: raw.author ? { login: raw.author.login, name: raw.author.name ?? null, isBot: raw.author.__typename === "Bot" } : null,
+          author: raw.author
+            ? { login: raw.author.login, name: raw.author.name ?? null, isBot: raw.author.__typename === "Bot", avatarUrl: raw.author.avatarUrl ?? null }
+            : null,
           labels: raw.labels.nodes.map((l) => l.name),
           files: raw.files.nodes,
           fileCount: raw.files.totalCount ?? raw.files.nodes.length,

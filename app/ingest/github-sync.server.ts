@@ -363,6 +363,7 @@ function toFacts(pr: GitHubPullRequest): PullRequestFacts {
     mergedAt: pr.mergedAt,
     updatedAt: pr.updatedAt,
     author: pr.author ? { name: pr.author.name || pr.author.login, login: pr.author.login } : null,
+    account: pr.author ? { login: pr.author.login, isBot: pr.author.isBot, avatarUrl: pr.author.avatarUrl } : null,
     labels: pr.labels,
     refs: [...`${pr.title}\n${pr.body}`.matchAll(/\bgh-(\d+)\b/gi)].map((m) => Number(m[1])).filter((n) => n !== pr.number),
     files: pr.files.map((f) => ({ path: f.path, added: f.additions, deleted: f.deletions })),

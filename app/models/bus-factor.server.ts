@@ -215,6 +215,8 @@ export interface CreditedContribution {
   title: string;
   occurredAt: string;
   weight: number;
+  /** How the person took part: authored, co-authored or reviewed. */
+  roles: string[];
   evidence: Evidence[];
 }
 
@@ -246,9 +248,24 @@ export async function listCreditedContributions(
     ])
     .orderBy("c.occurredAt", "desc")
     .execute();
+  const roles = new Map<string, string[]>();
+  const contributionIds = [...new Set(rows.map((r) => r.contributionId))];
+  for (let i = 0; i < contributionIds.length; i += 5000) {
+    const parts = await db
+      .selectFrom("contributionPeople")
+      .select(["contributionId", "personId", "role"])
+      .where("contributionId", "in", contributionIds.slice(i, i + 5000))
+      .where("personId", "in", personIds)
+      .execute();
+    for (const part of parts) {
+      const key = `${part.contributionId}:${part.personId}`;
+      roles.set(key, [...(roles.get(key) ?? []), part.role]);
+    }
+  }
   for (const row of rows) {
     const list = byPerson.get(row.personId) ?? [];
     list.push({
+      roles: roles.get(`${row.contributionId}:${row.personId}`) ?? [],
       contributionId: row.contributionId,
       personId: row.personId,
       kind: row.kind,

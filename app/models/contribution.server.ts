@@ -5,7 +5,7 @@ import type { CompiledConfig } from "../stewardship/config";
 import { dayNumber, type TimeWindow } from "../stewardship/metrics";
 import { parseEvidence } from "./bus-factor.server";
 import type { PersonIdentity } from "../stewardship/identity";
-import type { Executor, PeopleResolver } from "./person.server";
+import { linkGitHubAccount, type Executor, type PeopleResolver } from "./person.server";
 
 export interface NewContribution {
   kind: ContributionKind;
@@ -419,6 +419,8 @@ export async function listBusiestStageFiles(
 /** A pull request as the GitHub sync reads it, with reviewers already weighed. */
 export interface PullRequestFacts {
   number: number;
+  /** What GitHub says of the author's account, to link it to git's identity of the same person. */
+  account?: { login: string; isBot: boolean; avatarUrl: string | null } | null;
   title: string;
   createdAt: string;
   mergedAt: string | null;
@@ -454,6 +456,14 @@ export async function upsertPullRequest(
       .set({ labels: JSON.stringify(pr.labels), prUpdatedAt: pr.updatedAt })
       .where("id", "=", existing.id)
       .execute();
+    // The squash commit's author is the PR's author: this links git's identity to the GitHub account.
+    const gitAuthor = await trx
+      .selectFrom("contributionPeople")
+      .select("personId")
+      .where("contributionId", "=", existing.id)
+      .where("role", "=", "author")
+      .executeTakeFirst();
+    if (gitAuthor && pr.account) await linkGitHubAccount(trx, { personId: gitAuthor.personId, ...pr.account, people });
     await replacePeople(trx, people, existing.id, reviewers, ["reviewer"]);
     await relabel(trx, config, [existing.id]);
     return "merged";
@@ -483,6 +493,10 @@ export async function upsertPullRequest(
   await replaceFiles(trx, id, pr.files);
   const authors = pr.author ? [{ identity: pr.author, role: "author" as const }] : [];
   await replacePeople(trx, people, id, [...authors, ...reviewers], ["author", "co-author", "reviewer"]);
+  if (pr.account) {
+    const author = await trx.selectFrom("contributionPeople").select("personId").where("contributionId", "=", id).where("role", "=", "author").executeTakeFirst();
+    if (author) await linkGitHubAccount(trx, { personId: author.personId, ...pr.account, people });
+  }
   await relabel(trx, config, [id]);
   return existing ? "updated" : "added";
 }
@@ -532,7 +546,24 @@ async function mergeCommitIntoPullRequest(
     .where("id", "=", contributionId)
     .execute();
   await replaceFiles(trx, contributionId, commit.files);
+  const account = await trx
+    .selectFrom("contributionPeople as cp")
+    .innerJoin("people as p", "p.id", "cp.personId")
+    .select(["p.login", "p.isBot", "p.avatarUrl"])
+    .where("cp.contributionId", "=", contributionId)
+    .where("cp.role", "=", "author")
+    .executeTakeFirst();
   await replacePeople(trx, people, contributionId, commit.people, ["author", "co-author"]);
+  // git's author of the squash commit is the PR's author on GitHub: one person, linked by login.
+  const gitAuthor = await trx
+    .selectFrom("contributionPeople")
+    .select("personId")
+    .where("contributionId", "=", contributionId)
+    .where("role", "=", "author")
+    .executeTakeFirst();
+  if (account?.login && gitAuthor) {
+    await linkGitHubAccount(trx, { personId: gitAuthor.personId, login: account.login, isBot: account.isBot === 1, avatarUrl: account.avatarUrl, people });
+  }
 }
 
 /**

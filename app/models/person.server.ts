@@ -65,6 +65,11 @@ export class PeopleResolver {
     return personId;
   }
 
+  /** Points cached identities of a person merged away at the person they were merged into. */
+  remap(dropped: number, kept: number): void {
+    for (const [key, id] of this.#ids) if (id === dropped) this.#ids.set(key, kept);
+  }
+
   /** Drops cached ids after a rolled-back transaction so they are not reused. */
   async reload(db: Executor): Promise<void> {
     this.#ids.clear();
@@ -136,4 +141,70 @@ export async function refreshBotFlags(db: Database, config: CompiledConfig): Pro
     }
   });
   return changed.length;
+}
+
+/**
+ * Records what GitHub says of an account on the person behind a contribution's author: the login
+ * (linking a git identity known only by e-mail to its GitHub account), bot status, avatar. When the
+ * login already belongs to another stored person (made from reviews, say), the two are one person
+ * and are merged. Returns the surviving person's id.
+ */
+export async function linkGitHubAccount(
+  trx: Executor,
+  {
+    personId,
+    login,
+    isBot,
+    avatarUrl,
+    people,
+  }: { personId: number; login: string; isBot: boolean; avatarUrl: string | null; people: PeopleResolver },
+): Promise<number> {
+  const value = login.toLowerCase();
+  const owner = await trx.selectFrom("identities").select("personId").where("kind", "=", "login").where("value", "=", value).executeTakeFirst();
+  let keep = personId;
+  if (owner && owner.personId !== personId) {
+    keep = owner.personId;
+    await mergePeople(trx, { keep, drop: personId });
+    people.remap(personId, keep);
+  } else if (!owner) {
+    await trx.insertInto("identities").values({ personId, kind: "login", value }).execute();
+  }
+  await trx
+    .updateTable("people")
+    .set((eb) => ({ login: value, avatarUrl: avatarUrl ?? eb.ref("avatarUrl"), ...(isBot ? { isBot: 1 } : {}) }))
+    .where("id", "=", keep)
+    .execute();
+  return keep;
+}
+
+/** Folds one person into another: identities, contributions, stage activity and claimed tasks move over. */
+export async function mergePeople(trx: Executor, { keep, drop }: { keep: number; drop: number }): Promise<void> {
+  await trx.updateTable("identities").set({ personId: keep }).where("personId", "=", drop).execute();
+  // Where both took part in the same contribution, keep one row with the stronger weight.
+  const rows = await trx.selectFrom("contributionPeople").selectAll().where("personId", "=", drop).execute();
+  for (const row of rows) {
+    await trx
+      .insertInto("contributionPeople")
+      .values({ ...row, personId: keep })
+      .onConflict((oc) =>
+        oc.columns(["contributionId", "personId", "role"]).doUpdateSet((eb) => ({
+          weight: eb.fn("max", [eb.ref("contributionPeople.weight"), eb.val(row.weight)]),
+        })),
+      )
+      .execute();
+  }
+  const activity = await trx.selectFrom("stageActivity").selectAll().where("personId", "=", drop).execute();
+  for (const row of activity) {
+    await trx
+      .insertInto("stageActivity")
+      .values({ ...row, personId: keep })
+      .onConflict((oc) =>
+        oc.columns(["stageId", "contributionId", "personId"]).doUpdateSet((eb) => ({
+          weight: eb.fn("max", [eb.ref("stageActivity.weight"), eb.val(row.weight)]),
+        })),
+      )
+      .execute();
+  }
+  await trx.updateTable("starterTasks").set({ claimedByPersonId: keep }).where("claimedByPersonId", "=", drop).execute();
+  await trx.deleteFrom("people").where("id", "=", drop).execute(); // cascades the moved-from rows
 }

@@ -63,6 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         title: c.title,
         occurredAt: c.occurredAt,
         weight: c.weight,
+        reviewed: c.roles.includes("reviewer") && !c.roles.includes("author") && !c.roles.includes("co-author"),
         evidence: c.evidence.map((e) => e.detail),
       })),
     })),
@@ -114,7 +115,9 @@ export default function StagePage() {
             <ul className="evidence-list">
               {person.credited.map((c) => (
                 <li key={c.id}>
-                  <span className="date">{c.occurredAt.slice(0, 10)}</span> {c.title}
+                  <span className="date">{c.occurredAt.slice(0, 10)}</span>{" "}
+                  <span className={`part part-${c.reviewed ? "review" : "authored"}`}>{c.reviewed ? "reviewed" : "authored"}</span>{" "}
+                  {c.title}
                   {c.weight < 1 ? <span className="muted"> (counts {c.weight})</span> : null}
                   {c.evidence.length > 0 ? <span className="evidence"> — {c.evidence.join("; ")}</span> : null}
                 </li>

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../app/github.server";
 import { importGitHistory } from "../../app/ingest/git-import.server";
 import { syncPullRequests } from "../../app/ingest/github-sync.server";
+import { listCreditedContributions } from "../../app/models/bus-factor.server";
 import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
 import { TestRepo } from "../support/git-repo";
 import { generateRepository, type SimIssue } from "../support/github-simulator/data";
@@ -83,6 +84,23 @@ describe("syncing the stages' pull requests", () => {
     for (const [login, weight] of Object.entries(expectedWeights)) {
       expect(reviewCredit).toContainEqual({ login, weight });
     }
+
+    // The stage page's evidence says the reviewer reviewed it (not authored it).
+    const [reviewerLogin] = Object.keys(expectedWeights);
+    const reviewer = await test.db.selectFrom("people").select("id").where("login", "=", reviewerLogin ?? "").executeTakeFirstOrThrow();
+    const stage = await test.db
+      .selectFrom("contributionStages as s")
+      .innerJoin("contributions as c", "c.id", "s.contributionId")
+      .where("c.prNumber", "=", sample.number)
+      .select("s.stageId")
+      .executeTakeFirstOrThrow();
+    const credited = await listCreditedContributions(test.db, {
+      stageId: stage.stageId,
+      personIds: [reviewer.id],
+      window: { from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" },
+    });
+    const entry = credited.get(reviewer.id)?.find((c) => c.prNumber === sample.number);
+    expect(entry?.roles).toEqual(["reviewer"]);
   });
 
   it("spends three requests when nothing changed, and fetches only what did", async () => {
@@ -104,12 +122,14 @@ describe("syncing the stages' pull requests", () => {
     if (!first || !second) throw new Error("need two stage PRs");
     const repo = TestRepo.create();
     try {
+      // Authors known to git only by e-mail; GitHub knows them as the PRs' authors.
+      const gitAuthor = (pr: SimIssue) => ({ name: `Person ${pr.number}`, email: `person${pr.number}@corp.example` });
       repo.write("Python/jit.c", "one\n");
-      repo.commit(`gh-1: First change (#${first.number})`, { date: "2026-01-01T00:00:00Z" });
+      repo.commit(`gh-1: First change (#${first.number})`, { date: "2026-01-01T00:00:00Z", author: gitAuthor(first) });
       await importGitHistory({ db: test.db, config, repoPath: repo.dir }); // git first for `first`
       await sync(); // GitHub first for `second`
       repo.write("Python/jit.c", "two\n");
-      repo.commit(`gh-2: Second change (#${second.number})`, { date: "2026-01-02T00:00:00Z" });
+      repo.commit(`gh-2: Second change (#${second.number})`, { date: "2026-01-02T00:00:00Z", author: gitAuthor(second) });
       await importGitHistory({ db: test.db, config, repoPath: repo.dir });
 
       for (const pr of [first, second]) {
@@ -124,6 +144,25 @@ describe("syncing the stages' pull requests", () => {
           .select("cp.role")
           .execute();
         expect(roles.map((r) => r.role)).toContain("author");
+        const author = await test.db
+          .selectFrom("contributionPeople as cp")
+          .innerJoin("contributions as c", "c.id", "cp.contributionId")
+          .innerJoin("people as p", "p.id", "cp.personId")
+          .where("c.prNumber", "=", pr.number)
+          .where("cp.role", "=", "author")
+          .select(["p.id", "p.login", "p.avatarUrl"])
+          .executeTakeFirstOrThrow();
+        // git's e-mail identity and GitHub's account are one person now.
+        expect(author).toMatchObject({ login: pr.author, avatarUrl: `https://avatars.githubusercontent.com/${pr.author}` });
+        const email = await test.db
+          .selectFrom("identities")
+          .select("personId")
+          .where("kind", "=", "email")
+          .where("value", "=", `person${pr.number}@corp.example`)
+          .executeTakeFirstOrThrow();
+        expect(email.personId).toBe(author.id);
+        const namesakes = await test.db.selectFrom("people").select("id").where("login", "=", pr.author).execute();
+        expect(namesakes).toHaveLength(1);
         expect(roles.some((r) => r.role === "reviewer")).toBe(pr.pr?.reviews.some((r) => r.author !== pr.author) ?? false);
       }
     } finally {

@@ -62,7 +62,10 @@ describe("page loaders", () => {
   it("stage: maintainers with the contributions that make them count, candidates, files", async () => {
     const data = await stageLoader(args("/stages/middle-end", { stage: "middle-end" }));
     expect(data.maintainers.map((m) => m.name)).toEqual([people.alice.name]);
-    expect(data.maintainers[0]?.credited.map((c) => c.pr)).toEqual([135002, 135001]);
+    expect(data.maintainers[0]?.credited.map((c) => [c.pr, c.reviewed])).toEqual([
+      [135002, false],
+      [135001, false],
+    ]);
     expect(data.maintainers[0]?.credited[0]?.evidence.join(" ")).toContain("gh-134584");
     expect(data.candidates.map((c) => c.name)).toEqual([people.bob.name]);
     expect(data.busiestFiles.map((f) => f.path)).toContain("Python/optimizer_bytecodes.c");

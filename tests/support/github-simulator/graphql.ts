@@ -55,6 +55,7 @@ export async function answerGraphQL(
     __typename: repository.users.get(login)?.type === "Bot" ? "Bot" : "User",
     login,
     name: repository.users.get(login)?.name ?? login,
+    avatarUrl: `https://avatars.githubusercontent.com/${login}`,
   });
   const pullRequest = (issue: SimIssue) => ({
     __typename: "PullRequest",
