@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../app/github.server";
 import { importGitHistory } from "../../app/ingest/git-import.server";
@@ -28,12 +30,20 @@ const sync = (db = test.db, at = now) => syncPullRequests({ db, config, github: 
 /** The merged PRs whose files touch a stage path: what discovery must find. */
 function stagePullRequests(): SimIssue[] {
   return [...github.repository.issues.values()].filter(
-    (i) => i.pr?.mergeCommit && i.pr.files.some((f) => /^(Python\/(optimizer|jit)|Tools\/jit\/|Include\/internal\/pycore_jit)/.test(f.path)),
+    (i) =>
+      i.pr?.mergeCommit &&
+      i.pr.files.some((f) => /^(Python\/(optimizer|jit)|Tools\/jit\/|Include\/internal\/pycore_jit)/.test(f.path)),
   );
 }
 
-async function count(table: "contributions" | "contributionPeople" | "stageActivity" | "contributionFiles", db = test.db) {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+async function count(
+  table: "contributions" | "contributionPeople" | "stageActivity" | "contributionFiles",
+  db = test.db,
+) {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -42,13 +52,18 @@ describe("syncing the stages' pull requests", () => {
     const expected = stagePullRequests();
     expect(expected.length).toBeGreaterThan(100);
     const namingUmbrellas = [...github.repository.issues.values()].filter(
-      (i) => i.isPullRequest && !expected.includes(i) && config.config.umbrellaIssues.some((u) => `${i.title}\n${i.body}`.includes(`gh-${u.number}`)),
+      (i) =>
+        i.isPullRequest &&
+        !expected.includes(i) &&
+        config.config.umbrellaIssues.some((u) => `${i.title}\n${i.body}`.includes(`gh-${u.number}`)),
     );
     const summary = await sync();
     expect(summary.discovered).toBe(expected.length + namingUmbrellas.length);
     expect(summary.added).toBe(summary.discovered);
     // discovery: 1 repo check, a few history pages, 1 search; details: 25 PRs per request
-    expect(summary.requests).toBeLessThanOrEqual(3 + Math.ceil(expected.length / 100) + Math.ceil(summary.discovered / 25) + 2);
+    expect(summary.requests).toBeLessThanOrEqual(
+      3 + Math.ceil(expected.length / 100) + Math.ceil(summary.discovered / 25) + 2,
+    );
 
     const sample = expected.find((pr) => {
       const states = new Set(pr.pr?.reviews.filter((r) => r.author !== pr.author).map((r) => r.state));
@@ -64,7 +79,9 @@ describe("syncing the stages' pull requests", () => {
       .execute();
     expect(stored[0]).toMatchObject({ kind: "pull_request", labels: '["topic-JIT"]' });
     expect(stored.find((r) => r.role === "author")?.login).toBe(sample.author);
-    const reviewerWeights = Object.fromEntries(stored.filter((r) => r.role === "reviewer").map((r) => [r.login, r.weight]));
+    const reviewerWeights = Object.fromEntries(
+      stored.filter((r) => r.role === "reviewer").map((r) => [r.login, r.weight]),
+    );
     const expectedWeights: Record<string, number> = {};
     for (const review of sample.pr.reviews) {
       if (review.author === sample.author) continue;
@@ -87,7 +104,11 @@ describe("syncing the stages' pull requests", () => {
 
     // The stage page's evidence says the reviewer reviewed it (not authored it).
     const [reviewerLogin] = Object.keys(expectedWeights);
-    const reviewer = await test.db.selectFrom("people").select("id").where("login", "=", reviewerLogin ?? "").executeTakeFirstOrThrow();
+    const reviewer = await test.db
+      .selectFrom("people")
+      .select("id")
+      .where("login", "=", reviewerLogin ?? "")
+      .executeTakeFirstOrThrow();
     const stage = await test.db
       .selectFrom("contributionStages as s")
       .innerJoin("contributions as c", "c.id", "s.contributionId")
@@ -129,11 +150,18 @@ describe("syncing the stages' pull requests", () => {
       await importGitHistory({ db: test.db, config, repoPath: repo.dir }); // git first for `first`
       await sync(); // GitHub first for `second`
       repo.write("Python/jit.c", "two\n");
-      repo.commit(`gh-2: Second change (#${second.number})`, { date: "2026-01-02T00:00:00Z", author: gitAuthor(second) });
+      repo.commit(`gh-2: Second change (#${second.number})`, {
+        date: "2026-01-02T00:00:00Z",
+        author: gitAuthor(second),
+      });
       await importGitHistory({ db: test.db, config, repoPath: repo.dir });
 
       for (const pr of [first, second]) {
-        const rows = await test.db.selectFrom("contributions").select(["kind", "sha", "source"]).where("prNumber", "=", pr.number).execute();
+        const rows = await test.db
+          .selectFrom("contributions")
+          .select(["kind", "sha", "source"])
+          .where("prNumber", "=", pr.number)
+          .execute();
         expect(rows).toHaveLength(1);
         expect(rows[0]).toMatchObject({ kind: "commit", source: "git" });
         expect(rows[0]?.sha).toMatch(/^[0-9a-f]{40}$/);
@@ -153,7 +181,10 @@ describe("syncing the stages' pull requests", () => {
           .select(["p.id", "p.login", "p.avatarUrl"])
           .executeTakeFirstOrThrow();
         // git's e-mail identity and GitHub's account are one person now.
-        expect(author).toMatchObject({ login: pr.author, avatarUrl: `https://avatars.githubusercontent.com/${pr.author}` });
+        expect(author).toMatchObject({
+          login: pr.author,
+          avatarUrl: `https://avatars.githubusercontent.com/${pr.author}`,
+        });
         const email = await test.db
           .selectFrom("identities")
           .select("personId")
@@ -163,7 +194,9 @@ describe("syncing the stages' pull requests", () => {
         expect(email.personId).toBe(author.id);
         const namesakes = await test.db.selectFrom("people").select("id").where("login", "=", pr.author).execute();
         expect(namesakes).toHaveLength(1);
-        expect(roles.some((r) => r.role === "reviewer")).toBe(pr.pr?.reviews.some((r) => r.author !== pr.author) ?? false);
+        expect(roles.some((r) => r.role === "reviewer")).toBe(
+          pr.pr?.reviews.some((r) => r.author !== pr.author) ?? false,
+        );
       }
     } finally {
       repo.remove();
@@ -172,6 +205,36 @@ describe("syncing the stages' pull requests", () => {
 });
 
 describe("interrupted and failing syncs", () => {
+  it("survives a SIGKILL of `npm run sync` at any moment: the rerun ends equal to an uninterrupted sync", async () => {
+    const root = path.resolve(import.meta.dirname, "../..");
+    const env = { ...process.env, DATABASE_URL: test.file, GITHUB_API_URL: github.url, GITHUB_TOKEN: github.token };
+    // One process (node with tsx's loader), so the kill reaches the sync itself.
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/sync.ts"], { cwd: root, env, stdio: "ignore" });
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && (await count("contributions").catch(() => 0)) < 25)
+      await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGKILL");
+    await exited;
+    const partial = await count("contributions");
+    expect(partial).toBeGreaterThan(0);
+    expect(partial % 25).toBe(0); // whole batches only
+
+    // Asynchronous: the simulator answers from this very process, so a spawnSync would deadlock.
+    const rerun = spawn(process.execPath, ["--import", "tsx", "scripts/sync.ts"], { cwd: root, env, stdio: "ignore" });
+    expect(await new Promise((resolve) => rerun.on("exit", resolve))).toBe(0);
+    const reference = await createTestDatabase();
+    try {
+      await sync(reference.db);
+      expect(partial).toBeLessThan(await count("contributions", reference.db)); // the kill did land mid-way
+      for (const table of ["contributions", "contributionPeople", "stageActivity", "contributionFiles"] as const) {
+        expect(await count(table), table).toBe(await count(table, reference.db));
+      }
+    } finally {
+      await reference.close();
+    }
+  }, 120_000);
+
   it("resumes after dying mid-way and ends equal to an uninterrupted sync", async () => {
     // GraphQL keeps failing after the discovery request and two detail batches.
     github.fail({ kind: "server-error", status: 502 }, { path: /^\/graphql$/, after: 3, times: 4 }); // 1 try + 3 retries
@@ -193,7 +256,9 @@ describe("interrupted and failing syncs", () => {
 
   it("stops on a GraphQL error with a clear message and stores no part of the batch", async () => {
     github.fail({ kind: "graphql-error" }, { path: /^\/graphql$/, after: 1 });
-    await expect(sync()).rejects.toThrow(/^GitHub's GraphQL API answered with an error for python\/cpython: .*Could not resolve to a PullRequest/);
+    await expect(sync()).rejects.toThrow(
+      /^GitHub's GraphQL API answered with an error for python\/cpython: .*Could not resolve to a PullRequest/,
+    );
     expect(await count("contributions")).toBe(0);
   });
 
@@ -201,7 +266,9 @@ describe("interrupted and failing syncs", () => {
     const response = await fetch(`${github.url}/graphql`, {
       method: "POST",
       headers: { authorization: `token ${github.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ query: '{ repository(owner: "python", name: "cpython") { pullRequest(number: 1) { reviewers } } }' }),
+      body: JSON.stringify({
+        query: '{ repository(owner: "python", name: "cpython") { pullRequest(number: 1) { reviewers } } }',
+      }),
     });
     const body = (await response.json()) as { errors?: Array<{ message: string }> };
     expect(response.status).toBe(200);
