@@ -47,6 +47,26 @@ async function count(
   return Number(row.n);
 }
 
+/**
+ * Runs `scripts/sync.ts` as its own process (node with tsx's loader, so a kill reaches the sync itself).
+ * Asynchronous: the simulator answers from this very process, so a spawnSync would deadlock.
+ */
+function startSyncCli(args: string[] = [], env: Record<string, string | undefined> = {}) {
+  const root = path.resolve(import.meta.dirname, "../..");
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/sync.ts", ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: test.file, GITHUB_API_URL: github.url, GITHUB_TOKEN: github.token, ...env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (status) => resolve({ status, stdout, stderr })),
+  );
+  return { child, exited };
+}
+
 describe("syncing the stages' pull requests", () => {
   it("finds every stage PR through the branch history and stores labels, files and weighed reviews", async () => {
     const expected = stagePullRequests();
@@ -206,11 +226,7 @@ describe("syncing the stages' pull requests", () => {
 
 describe("interrupted and failing syncs", () => {
   it("survives a SIGKILL of `npm run sync` at any moment: the rerun ends equal to an uninterrupted sync", async () => {
-    const root = path.resolve(import.meta.dirname, "../..");
-    const env = { ...process.env, DATABASE_URL: test.file, GITHUB_API_URL: github.url, GITHUB_TOKEN: github.token };
-    // One process (node with tsx's loader), so the kill reaches the sync itself.
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/sync.ts"], { cwd: root, env, stdio: "ignore" });
-    const exited = new Promise((resolve) => child.on("exit", resolve));
+    const { child, exited } = startSyncCli();
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && (await count("contributions").catch(() => 0)) < 25)
       await new Promise((r) => setTimeout(r, 20));
@@ -220,9 +236,10 @@ describe("interrupted and failing syncs", () => {
     expect(partial).toBeGreaterThan(0);
     expect(partial % 25).toBe(0); // whole batches only
 
-    // Asynchronous: the simulator answers from this very process, so a spawnSync would deadlock.
-    const rerun = spawn(process.execPath, ["--import", "tsx", "scripts/sync.ts"], { cwd: root, env, stdio: "ignore" });
-    expect(await new Promise((resolve) => rerun.on("exit", resolve))).toBe(0);
+    const rerun = await startSyncCli().exited;
+    expect(rerun.stderr).toBe("");
+    expect(rerun.status).toBe(0);
+    expect(rerun.stdout).toMatch(/Pull requests of the stages: \d+ found/);
     const reference = await createTestDatabase();
     try {
       await sync(reference.db);
@@ -274,4 +291,33 @@ describe("interrupted and failing syncs", () => {
     expect(response.status).toBe(200);
     expect(body.errors?.[0]?.message).toContain('Cannot query field "reviewers" on type "PullRequest".');
   });
+});
+
+describe("npm run sync", () => {
+  it.each([
+    ["no token", [], { GITHUB_TOKEN: "" }, /GITHUB_TOKEN is not set\. Create a token that can read python\/cpython/],
+    [
+      "a bad token",
+      [],
+      { GITHUB_TOKEN: "wrong" },
+      /GitHub rejected the token \(401 Bad credentials\)\. Set GITHUB_TOKEN/,
+    ],
+    [
+      "a missing repository",
+      ["python/cpytho"],
+      {},
+      /GitHub has no repository python\/cpytho visible to this token \(404\)/,
+    ],
+    ["a bad date", ["--since", "2024-13-01"], {}, /--since 2024-13-01 is not a date; write it as YYYY-MM-DD/],
+  ])(
+    "refuses %s with a message that says what to fix, a non-zero exit and nothing written",
+    async (_name, args, env, message) => {
+      const result = await startSyncCli(args, env).exited;
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(message);
+      expect(await count("contributions")).toBe(0);
+      expect(await test.db.selectFrom("importRuns").selectAll().execute()).toEqual([]);
+    },
+    60_000,
+  );
 });
