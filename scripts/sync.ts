@@ -1,6 +1,7 @@
 // `npm run sync -- [owner/repo] [--since YYYY-MM-DD]`: reads the stages' pull requests, reviews and
 // starter tasks from GitHub (GITHUB_TOKEN, GITHUB_API_URL).
 import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
 import { loadConfig } from "../app/config.server";
 import { createGitHubClient, GitHubError } from "../app/github.server";
 import { syncPullRequests, syncStarterTasks, type GitHubSyncProgress } from "../app/ingest/github-sync.server";
@@ -26,7 +27,8 @@ runCli(async () => {
   const config = loadConfig();
   const repository = positionals[0] ?? config.config.project.repository;
   const token = process.env.GITHUB_TOKEN?.trim();
-  if (!token) throw new UsageError(`GITHUB_TOKEN is not set. Create a token that can read ${repository} and export it. ${usage}`);
+  if (!token)
+    throw new UsageError(`GITHUB_TOKEN is not set. Create a token that can read ${repository} and export it. ${usage}`);
   const github = createGitHubClient({
     token,
     baseUrl: process.env.GITHUB_API_URL?.trim() || undefined,
@@ -36,7 +38,14 @@ runCli(async () => {
   try {
     await prepareDatabase(db, { config, seedWhenEmpty: false });
     const show = progressLine();
-    const prs = await syncPullRequests({ db, config, github, repository, since: values.since ?? null, onProgress: show });
+    const prs = await syncPullRequests({
+      db,
+      config,
+      github,
+      repository,
+      since: values.since ?? null,
+      onProgress: show,
+    });
     const summary = await syncStarterTasks({ db, config, github, repository, onProgress: show });
     show.done();
     console.log(
@@ -54,13 +63,47 @@ runCli(async () => {
   }
 });
 
-/** One status line, rewritten in place on a terminal, printed line by line elsewhere. */
+/**
+ * On a terminal: a bar while pull requests are fetched (items, requests spent, rate limit left) and a
+ * status line for the other steps. Elsewhere (CI logs, files): a plain line per step, and at most one
+ * progress line every two seconds.
+ */
 function progressLine(): ((p: GitHubSyncProgress) => void) & { done: () => void } {
   const tty = process.stdout.isTTY;
-  const show = (p: GitHubSyncProgress) => {
-    const line = `Syncing: ${p.step} · ${p.requests} requests · rate limit left ${p.rateLimitRemaining ?? "?"}`;
-    if (tty) process.stdout.write(`\r\x1b[2K${line}`);
-    else console.log(line);
+  const bar = new cliProgress.SingleBar(
+    { format: "Syncing {step} {bar} {value}/{total} · {requests} requests · rate limit left {left}", hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let barShown = false;
+  let lastStep = "";
+  let lastLine = 0;
+  const stopBar = () => {
+    if (barShown) bar.stop();
+    barShown = false;
   };
-  return Object.assign(show, { done: () => (tty ? process.stdout.write("\n") : undefined) });
+  const show = (p: GitHubSyncProgress) => {
+    const left = p.rateLimitRemaining ?? "?";
+    if (tty && p.items) {
+      const payload = { step: p.step, requests: p.requests, left };
+      if (!barShown) bar.start(p.items.total, p.items.done, payload);
+      else bar.update(p.items.done, payload);
+      barShown = true;
+      return;
+    }
+    stopBar();
+    const count = p.items ? ` ${p.items.done}/${p.items.total}` : "";
+    const line = `Syncing: ${p.step}${count} · ${p.requests} requests · rate limit left ${left}`;
+    if (tty) return void process.stdout.write(`\r\x1b[2K${line}`);
+    const finished = p.items !== undefined && p.items.done === p.items.total;
+    if (p.step === lastStep && !finished && Date.now() - lastLine < 2000) return;
+    lastStep = p.step;
+    lastLine = Date.now();
+    console.log(line);
+  };
+  return Object.assign(show, {
+    done: () => {
+      stopBar();
+      if (tty) process.stdout.write("\n");
+    },
+  });
 }

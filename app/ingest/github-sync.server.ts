@@ -29,6 +29,8 @@ import { reviewerWeights } from "../stewardship/reviews";
 
 export interface GitHubSyncProgress {
   step: string;
+  /** Items of the current step done so far and in all, when the step knows its size. */
+  items?: { done: number; total: number };
   requests: number;
   rateLimitRemaining: number | null;
 }
@@ -72,8 +74,8 @@ export async function syncStarterTasks({
 }): Promise<StarterTaskSyncSummary> {
   const started = Date.now();
   const ref = parseRepository(repository);
-  const report = (step: string) =>
-    onProgress?.({ step, requests: github.requests(), rateLimitRemaining: github.rateLimit().remaining });
+  const report = (step: string, items?: GitHubSyncProgress["items"]) =>
+    onProgress?.({ step, items, requests: github.requests(), rateLimitRemaining: github.rateLimit().remaining });
   report("checking the repository");
   await checkRepository(github, ref); // a bad token or a wrong name stops here, before anything is written
 
@@ -99,19 +101,31 @@ export async function syncStarterTasks({
     for (const umbrella of umbrellas) {
       report(`reading gh-${umbrella.number}`);
       const etagKey = `github.etag:${source}:issue:${umbrella.number}`;
-      const issue = await getIssue(github, ref, { number: umbrella.number, etag: await getMeta(db, etagKey) }).catch((error: unknown) => {
-        if (error instanceof GitHubError && error.status === 404) {
-          throw new GitHubError(`${error.message} It is listed in umbrellaIssues of the Steward configuration: fix or remove it.`, 404);
-        }
-        throw error;
-      });
+      const issue = await getIssue(github, ref, { number: umbrella.number, etag: await getMeta(db, etagKey) }).catch(
+        (error: unknown) => {
+          if (error instanceof GitHubError && error.status === 404) {
+            throw new GitHubError(
+              `${error.message} It is listed in umbrellaIssues of the Steward configuration: fix or remove it.`,
+              404,
+            );
+          }
+          throw error;
+        },
+      );
       const mentioned = changedNumbers === null || changedNumbers.has(umbrella.number);
       if (!issue.modified && !mentioned) continue; // unchanged: its stored tasks stand
       const data = issue.modified ? issue.data : await refetch(github, ref, umbrella.number);
       if (issue.modified && issue.etag) etags.set(etagKey, issue.etag);
-      openPullRequests ??= await searchOpenPullRequests(github, ref, umbrellas.map((u) => `gh-${u.number}`).join(" OR "));
+      openPullRequests ??= await searchOpenPullRequests(
+        github,
+        ref,
+        umbrellas.map((u) => `gh-${u.number}`).join(" OR "),
+      );
       const comments = [];
-      for await (const comment of listIssueComments(github, ref, { number: umbrella.number, since: isoSeconds(Date.parse(now) - CLAIM_DAYS * 86_400_000) })) {
+      for await (const comment of listIssueComments(github, ref, {
+        number: umbrella.number,
+        since: isoSeconds(Date.parse(now) - CLAIM_DAYS * 86_400_000),
+      })) {
         comments.push(comment);
       }
       const items = parseChecklist(data.body);
@@ -152,7 +166,11 @@ export async function syncStarterTasks({
       for (const [key, etag] of etags) await setMeta(trx, key, etag);
       await setMeta(trx, cursorKey, now);
     });
-    await finishImportRun(db, runId, { status: "done", added: fresh.length, message: `starter tasks: ${fresh.length} read` });
+    await finishImportRun(db, runId, {
+      status: "done",
+      added: fresh.length,
+      message: `starter tasks: ${fresh.length} read`,
+    });
     return summary(true);
   } catch (error) {
     await finishImportRun(db, runId, {
@@ -292,8 +310,8 @@ export async function syncPullRequests({
 }): Promise<PullRequestSyncSummary> {
   const started = Date.now();
   const ref = parseRepository(repository);
-  const report = (step: string) =>
-    onProgress?.({ step, requests: github.requests(), rateLimitRemaining: github.rateLimit().remaining });
+  const report = (step: string, items?: GitHubSyncProgress["items"]) =>
+    onProgress?.({ step, items, requests: github.requests(), rateLimitRemaining: github.rateLimit().remaining });
   report("checking the repository");
   await checkRepository(github, ref);
 
@@ -304,9 +322,13 @@ export async function syncPullRequests({
   try {
     const from = (await getMeta(db, cursorKey)) ?? (since ? `${since}T00:00:00Z` : null);
     report("finding the stages' pull requests");
-    const found = await listPullRequestsTouching(github, ref, { paths: stageDiscoveryPaths(config.config), since: from });
+    const found = await listPullRequestsTouching(github, ref, {
+      paths: stageDiscoveryPaths(config.config),
+      since: from,
+    });
     const umbrellaTerms = config.config.umbrellaIssues.map((u) => `gh-${u.number}`);
-    for (const [number, updatedAt] of await searchPullRequests(github, ref, umbrellaTerms, from)) found.set(number, updatedAt);
+    for (const [number, updatedAt] of await searchPullRequests(github, ref, umbrellaTerms, from))
+      found.set(number, updatedAt);
     const stored = new Map<number, string | null>();
     const numbers = [...found.keys()];
     for (let i = 0; i < numbers.length; i += 500) {
@@ -321,8 +343,8 @@ export async function syncPullRequests({
     const wanted = numbers.filter((n) => stored.get(n) !== found.get(n)).sort((a, b) => a - b);
 
     const people = await PeopleResolver.load(db, config);
+    report("pull requests", { done: 0, total: wanted.length });
     for await (const batch of getPullRequests(github, ref, { numbers: wanted })) {
-      report(`pull requests: ${counts.fetched + batch.length}/${wanted.length}`);
       try {
         await db.transaction().execute(async (trx) => {
           for (const pr of batch) counts[await upsertPullRequest(trx, { config, people, pr: toFacts(pr) })] += 1;
@@ -332,6 +354,7 @@ export async function syncPullRequests({
         throw error;
       }
       counts.fetched += batch.length;
+      report("pull requests", { done: counts.fetched, total: wanted.length });
     }
     await db.transaction().execute((trx) => setMeta(trx, cursorKey, now));
     await finishImportRun(db, runId, {
@@ -348,7 +371,11 @@ export async function syncPullRequests({
       seconds: (Date.now() - started) / 1000,
     };
   } catch (error) {
-    await finishImportRun(db, runId, { status: "failed", added: counts.fetched, message: error instanceof Error ? error.message : String(error) });
+    await finishImportRun(db, runId, {
+      status: "failed",
+      added: counts.fetched,
+      message: error instanceof Error ? error.message : String(error),
+    });
     throw error;
   }
 }
@@ -365,7 +392,9 @@ function toFacts(pr: GitHubPullRequest): PullRequestFacts {
     author: pr.author ? { name: pr.author.name || pr.author.login, login: pr.author.login } : null,
     account: pr.author ? { login: pr.author.login, isBot: pr.author.isBot, avatarUrl: pr.author.avatarUrl } : null,
     labels: pr.labels,
-    refs: [...`${pr.title}\n${pr.body}`.matchAll(/\bgh-(\d+)\b/gi)].map((m) => Number(m[1])).filter((n) => n !== pr.number),
+    refs: [...`${pr.title}\n${pr.body}`.matchAll(/\bgh-(\d+)\b/gi)]
+      .map((m) => Number(m[1]))
+      .filter((n) => n !== pr.number),
     files: pr.files.map((f) => ({ path: f.path, added: f.additions, deleted: f.deletions })),
     reviewers: [...weights].map(([login, weight]) => ({ identity: { name: login, login }, weight })),
   };
