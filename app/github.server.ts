@@ -39,7 +39,13 @@ export class GitHubError extends Error {
   }
 }
 
-export function createGitHubClient({ token, baseUrl, onWait, retries = 3, graphqlIntervalMs }: GitHubClientOptions): GitHubClient {
+export function createGitHubClient({
+  token,
+  baseUrl,
+  onWait,
+  retries = 3,
+  graphqlIntervalMs,
+}: GitHubClientOptions): GitHubClient {
   let requests = 0;
   let remaining: number | null = null;
   let resetAt: string | null = null;
@@ -51,14 +57,34 @@ export function createGitHubClient({ token, baseUrl, onWait, retries = 3, graphq
     retry: { retries },
     throttle: {
       ...(graphqlIntervalMs !== undefined
-        ? { write: new Bottleneck.Group({ id: `steward-write-${Math.random()}`, maxConcurrent: 1, minTime: graphqlIntervalMs }) }
+        ? {
+            write: new Bottleneck.Group({
+              id: `steward-write-${Math.random()}`,
+              maxConcurrent: 1,
+              minTime: graphqlIntervalMs,
+            }),
+          }
         : {}),
-      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-        onWait?.(`GitHub's rate limit is spent: waiting ${retryAfter} s for its reset before ${options.method} ${options.url}`);
+      onRateLimit: (
+        retryAfter: number,
+        options: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
+        onWait?.(
+          `GitHub's rate limit is spent: waiting ${retryAfter} s for its reset before ${options.method} ${options.url}`,
+        );
         return retryCount < retries;
       },
-      onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-        onWait?.(`GitHub asked Steward to slow down (secondary limit): waiting ${retryAfter} s before ${options.method} ${options.url}`);
+      onSecondaryRateLimit: (
+        retryAfter: number,
+        options: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
+        onWait?.(
+          `GitHub asked Steward to slow down (secondary limit): waiting ${retryAfter} s before ${options.method} ${options.url}`,
+        );
         return retryCount < retries;
       },
     },
@@ -89,14 +115,26 @@ export function explainGitHubError(error: unknown, repository: string): GitHubEr
   if (error instanceof RequestError) {
     switch (error.status) {
       case 401:
-        return new GitHubError("GitHub rejected the token (401 Bad credentials). Set GITHUB_TOKEN to a valid token.", 401);
+        return new GitHubError(
+          "GitHub rejected the token (401 Bad credentials). Set GITHUB_TOKEN to a valid token.",
+          401,
+        );
       case 403:
         if (/rate limit/i.test(error.message)) {
-          return new GitHubError(`GitHub's rate limit stayed spent after waiting (${error.message}). Run the sync again later.`, 403);
+          return new GitHubError(
+            `GitHub's rate limit stayed spent after waiting (${error.message}). Run the sync again later.`,
+            403,
+          );
         }
-        return new GitHubError(`GitHub refused access to ${repository} (403): ${error.message}. Check the token's scopes.`, 403);
+        return new GitHubError(
+          `GitHub refused access to ${repository} (403): ${error.message}. Check the token's scopes.`,
+          403,
+        );
       case 404:
-        return new GitHubError(`GitHub has no repository ${repository} visible to this token (404). Check the name (owner/repo).`, 404);
+        return new GitHubError(
+          `GitHub has no repository ${repository} visible to this token (404). Check the name (owner/repo).`,
+          404,
+        );
       default:
         return new GitHubError(`GitHub answered ${error.status} for ${repository}: ${error.message}`, error.status);
     }
@@ -111,12 +149,16 @@ export interface RepoRef {
 
 export function parseRepository(value: string): RepoRef {
   const match = /^([\w.-]+)\/([\w.-]+)$/.exec(value.trim());
-  if (!match?.[1] || !match[2]) throw new GitHubError(`"${value}" is not a repository; write it as owner/repo, e.g. python/cpython.`);
+  if (!match?.[1] || !match[2])
+    throw new GitHubError(`"${value}" is not a repository; write it as owner/repo, e.g. python/cpython.`);
   return { owner: match[1], repo: match[2] };
 }
 
 /** Confirms the repository exists and the token can read it: one cheap request before any write. */
-export async function checkRepository(client: GitHubClient, ref: RepoRef): Promise<{ fullName: string; defaultBranch: string }> {
+export async function checkRepository(
+  client: GitHubClient,
+  ref: RepoRef,
+): Promise<{ fullName: string; defaultBranch: string }> {
   try {
     const { data } = await client.octokit.request("GET /repos/{owner}/{repo}", { owner: ref.owner, repo: ref.repo });
     return { fullName: data.full_name, defaultBranch: data.default_branch };
@@ -134,6 +176,8 @@ export interface GitHubIssue {
   assignees: string[];
   labels: string[];
   updatedAt: string;
+  /** How many comments it has (a claim can only be in one). */
+  comments: number;
   isPullRequest: boolean;
 }
 
@@ -155,6 +199,7 @@ interface RawIssue {
   assignees?: Array<{ login: string }> | null;
   labels: Array<string | { name?: string }>;
   updated_at: string;
+  comments?: number;
   pull_request?: unknown;
 }
 
@@ -168,6 +213,7 @@ function toIssue(raw: RawIssue): GitHubIssue {
     assignees: (raw.assignees ?? []).map((a) => a.login),
     labels: raw.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
     updatedAt: raw.updated_at,
+    comments: raw.comments ?? 0,
     isPullRequest: raw.pull_request !== undefined,
   };
 }
@@ -263,6 +309,7 @@ export async function* listIssueComments(
 export interface GitHubPullRequestSummary {
   number: number;
   title: string;
+  body: string | null;
   author: string;
 }
 
@@ -277,7 +324,12 @@ export async function searchOpenPullRequests(
       q: `repo:${ref.owner}/${ref.repo} is:pr is:open ${text}`,
       per_page: 100,
     });
-    return items.map((item) => ({ number: item.number, title: item.title, author: item.user?.login ?? "ghost" }));
+    return items.map((item) => ({
+      number: item.number,
+      title: item.title,
+      body: item.body ?? null,
+      author: item.user?.login ?? "ghost",
+    }));
   } catch (error) {
     throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
   }
@@ -296,7 +348,11 @@ export interface GitHubPullRequest {
   files: Array<{ path: string; additions: number; deletions: number }>;
   /** All files of the PR; `files` holds the first 100 (a PR with more is a sweep either way). */
   fileCount: number;
-  reviews: Array<{ reviewer: string | null; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING"; submittedAt: string | null }>;
+  reviews: Array<{
+    reviewer: string | null;
+    state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+    submittedAt: string | null;
+  }>;
 }
 
 interface Connection<T> {
@@ -308,18 +364,28 @@ interface Connection<T> {
 interface HistoryPage {
   repository: {
     defaultBranchRef: {
-      target: Record<string, Connection<{ associatedPullRequests: Connection<{ number: number; updatedAt: string }> }>> | null;
+      target: Record<
+        string,
+        Connection<{ associatedPullRequests: Connection<{ number: number; updatedAt: string }> }>
+      > | null;
     } | null;
   } | null;
 }
 
-async function query<T>(client: GitHubClient, ref: RepoRef, text: string, variables: Record<string, unknown>): Promise<T> {
+async function query<T>(
+  client: GitHubClient,
+  ref: RepoRef,
+  text: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
   try {
     return await client.octokit.graphql<T>(text, variables);
   } catch (error) {
     if (error instanceof Error && error.name === "GraphqlResponseError") {
       const errors = "errors" in error && Array.isArray(error.errors) ? error.errors : [];
-      const messages = errors.map((e: unknown) => (typeof e === "object" && e && "message" in e ? String(e.message) : String(e)));
+      const messages = errors.map((e: unknown) =>
+        typeof e === "object" && e && "message" in e ? String(e.message) : String(e),
+      );
       throw new GitHubError(
         `GitHub's GraphQL API answered with an error for ${ref.owner}/${ref.repo}: ${messages.join("; ") || error.message}`,
       );
@@ -391,7 +457,11 @@ interface RawPullRequest {
   author: { __typename: string; login: string; name?: string | null; avatarUrl?: string | null } | null;
   labels: Connection<{ name: string }>;
   files: Connection<{ path: string; additions: number; deletions: number }>;
-  reviews: Connection<{ state: GitHubPullRequest["reviews"][number]["state"]; submittedAt: string | null; author: { login: string } | null }>;
+  reviews: Connection<{
+    state: GitHubPullRequest["reviews"][number]["state"];
+    submittedAt: string | null;
+    author: { login: string } | null;
+  }>;
 }
 
 /** Pull requests by number, `batchSize` per GraphQL request (aliases), each with files, labels and reviews. */
@@ -425,12 +495,21 @@ export async function* getPullRequests(
           mergedAt: raw.mergedAt,
           updatedAt: raw.updatedAt,
           author: raw.author
-            ? { login: raw.author.login, name: raw.author.name ?? null, isBot: raw.author.__typename === "Bot", avatarUrl: raw.author.avatarUrl ?? null }
+            ? {
+                login: raw.author.login,
+                name: raw.author.name ?? null,
+                isBot: raw.author.__typename === "Bot",
+                avatarUrl: raw.author.avatarUrl ?? null,
+              }
             : null,
           labels: raw.labels.nodes.map((l) => l.name),
           files: raw.files.nodes,
           fileCount: raw.files.totalCount ?? raw.files.nodes.length,
-          reviews: raw.reviews.nodes.map((r) => ({ reviewer: r.author?.login ?? null, state: r.state, submittedAt: r.submittedAt })),
+          reviews: raw.reviews.nodes.map((r) => ({
+            reviewer: r.author?.login ?? null,
+            state: r.state,
+            submittedAt: r.submittedAt,
+          })),
         },
       ];
     });

@@ -21,8 +21,20 @@ import { finishImportRun, startImportRun } from "../models/import-run.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
 import { upsertPullRequest, type PullRequestFacts } from "../models/contribution.server";
-import { replaceGitHubStarterTasks, type SyncedStarterTask } from "../models/starter-task.server";
-import { findClaim, mentionedPaths, parseChecklist, type ChecklistItem } from "../stewardship/checklist";
+import {
+  listGitHubLabelledTaskNumbers,
+  replaceGitHubStarterTasks,
+  type SyncedStarterTask,
+} from "../models/starter-task.server";
+import {
+  findClaim,
+  findIssueClaim,
+  mentionedPaths,
+  parseChecklist,
+  type ChecklistItem,
+  type Claim,
+  type Comment,
+} from "../stewardship/checklist";
 import { classifyContribution } from "../stewardship/classify";
 import { stageDiscoveryPaths, type CompiledConfig } from "../stewardship/config";
 import { reviewerWeights } from "../stewardship/reviews";
@@ -145,13 +157,45 @@ export async function syncStarterTasks({
       if (list.etag) etags.set(etagKey, list.etag);
       labelLists.set(label, list.data);
     }
-    const seen = new Set<number>();
-    for (const issue of [...labelLists.values()].flat()) {
-      if (seen.has(issue.number)) continue;
-      seen.add(issue.number);
-      const task = labelledTask(config, issue, now);
-      if (task) fresh.push(task);
+    // Issues whose claims may have changed (a PR or comment names them) though their list did not.
+    const candidates = new Map<number, GitHubIssue>();
+    for (const issue of [...labelLists.values()].flat()) candidates.set(issue.number, issue);
+    if (changedNumbers) {
+      const stored = await listGitHubLabelledTaskNumbers(db);
+      for (const number of stored.filter((n) => changedNumbers.has(n) && !candidates.has(n))) {
+        report(`re-reading #${number}`);
+        const issue = await refetch(github, ref, number);
+        // Closed or unlabelled, it also left its label's list, which was re-read above.
+        if (issue.state === "open" && issue.labels.some((l) => config.config.starterLabels.includes(l))) {
+          candidates.set(number, issue);
+        }
+      }
     }
+    const labelled = [...candidates.values()]
+      .map((issue) => ({ issue, task: labelledTask(config, issue, now) }))
+      .filter((c): c is { issue: GitHubIssue; task: SyncedStarterTask } => c.task !== null);
+    const unclaimed = labelled.filter((c) => c.task.claimedBy === null).map((c) => c.issue);
+    if (unclaimed.length > 0) {
+      report("looking for claims on labelled issues");
+      const openPulls = await searchOpenPullRequestsNaming(
+        github,
+        ref,
+        unclaimed.map((i) => i.number),
+      );
+      const since = isoSeconds(Date.parse(now) - CLAIM_DAYS * 86_400_000);
+      for (const issue of unclaimed) {
+        // A claiming comment is recent, so it left the issue updated recently.
+        const comments: Comment[] = [];
+        if (issue.comments > 0 && issue.updatedAt >= since) {
+          for await (const comment of listIssueComments(github, ref, { number: issue.number, since }))
+            comments.push(comment);
+        }
+        const claim = findIssueClaim({ issue, comments, openPullRequests: openPulls, now, claimDays: CLAIM_DAYS });
+        const task = labelledTask(config, issue, now, claim);
+        if (task) fresh.push(task);
+      }
+    }
+    for (const { task } of labelled) if (task.claimedBy !== null) fresh.push(task);
 
     report("saving");
     const people = await PeopleResolver.load(db, config);
@@ -203,6 +247,16 @@ export async function syncStarterTasks({
 }
 
 /** Numbers of issues and PRs updated since `cursor`: one search request for a quiet repository. */
+/** Open PRs naming any of `numbers` (gh-N): GitHub allows five ORs per search, so six numbers a request. */
+async function searchOpenPullRequestsNaming(github: GitHubClient, ref: RepoRef, numbers: number[]) {
+  const found: GitHubPullRequestSummary[] = [];
+  for (let i = 0; i < numbers.length; i += 6) {
+    const terms = numbers.slice(i, i + 6).map((n) => `gh-${n}`);
+    found.push(...(await searchOpenPullRequests(github, ref, terms.join(" OR "))));
+  }
+  return found;
+}
+
 async function changedSince(github: GitHubClient, ref: RepoRef, cursor: string): Promise<Set<number>> {
   const items = await github.octokit
     .paginate("GET /search/issues", { q: `repo:${ref.owner}/${ref.repo} updated:>=${cursor}`, per_page: 100 })
@@ -246,8 +300,16 @@ export function checklistTask(
   };
 }
 
-/** A labelled issue as a starter task, or null when nothing ties it to the tracked stages (most `easy` issues of a big project). */
-export function labelledTask(config: CompiledConfig, issue: GitHubIssue, now: string): SyncedStarterTask | null {
+/**
+ * A labelled issue as a starter task, or null when nothing ties it to the tracked stages (most `easy`
+ * issues of a big project). `claim` defaults to what the issue itself says: its assignee.
+ */
+export function labelledTask(
+  config: CompiledConfig,
+  issue: GitHubIssue,
+  now: string,
+  claim: Claim | null = findIssueClaim({ issue, comments: [], openPullRequests: [], now }),
+): SyncedStarterTask | null {
   const refs = [...`${issue.title}\n${issue.body ?? ""}`.matchAll(/\bgh-(\d+)\b/gi)].map((m) => Number(m[1]));
   const paths = [...new Set([...mentionedPaths(issue.title), ...mentionedPaths(issue.body)])];
   const classification = classifyContribution(config, {
@@ -257,7 +319,6 @@ export function labelledTask(config: CompiledConfig, issue: GitHubIssue, now: st
     labels: issue.labels,
   });
   if (!classification.jitRelated && classification.stages.length === 0) return null;
-  const assignee = issue.assignees[0] ?? null;
   return {
     key: String(issue.number),
     stageId: classification.stages[0]?.stageId ?? null,
@@ -265,8 +326,8 @@ export function labelledTask(config: CompiledConfig, issue: GitHubIssue, now: st
     umbrellaNumber: null,
     title: issue.title,
     state: "open",
-    claimedBy: assignee,
-    claimEvidence: assignee ? `assigned to ${assignee}` : null,
+    claimedBy: claim?.login ?? null,
+    claimEvidence: claim?.evidence ?? null,
     labels: issue.labels,
     updatedAt: now,
   };

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Database } from "../../db/database";
+import type { GitHubIssue } from "../github.server";
 import { insertContributions, noteReview, notePullRequest, type NewContribution } from "../models/contribution.server";
 import { PeopleResolver, type Executor } from "../models/person.server";
-import { findClaim, parseChecklist } from "../stewardship/checklist";
+import { findClaim, findIssueClaim, parseChecklist } from "../stewardship/checklist";
 import { parseCommitMessage } from "../stewardship/commit-message";
 import type { CompiledConfig } from "../stewardship/config";
 import { reviewWeight, type ReviewState } from "../stewardship/reviews";
@@ -78,7 +79,9 @@ function parse<E extends EventName>(event: E, payload: unknown): z.infer<(typeof
   const result = schemas[event].safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new WebhookPayloadError(`The ${event} payload is malformed at ${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}`);
+    throw new WebhookPayloadError(
+      `The ${event} payload is malformed at ${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}`,
+    );
   }
   return result.data;
 }
@@ -94,7 +97,12 @@ const iso = (value: string) => new Date(value).toISOString().replace(/\.\d{3}Z$/
  */
 export async function applyWebhook(
   db: Database,
-  { config, event, deliveryId, payload }: { config: CompiledConfig; event: string; deliveryId: string; payload: unknown },
+  {
+    config,
+    event,
+    deliveryId,
+    payload,
+  }: { config: CompiledConfig; event: string; deliveryId: string; payload: unknown },
 ): Promise<WebhookOutcome> {
   if (!isHandled(event)) return "ignored";
   const data = parse(event, payload);
@@ -104,18 +112,28 @@ export async function applyWebhook(
   const people = await PeopleResolver.load(db, config);
   try {
     return await db.transaction().execute(async (trx) => {
-      await trx.insertInto("webhookDeliveries").values({ id: deliveryId, event, receivedAt: iso(new Date().toISOString()) }).execute();
+      await trx
+        .insertInto("webhookDeliveries")
+        .values({ id: deliveryId, event, receivedAt: iso(new Date().toISOString()) })
+        .execute();
       await apply(trx, config, people, event, payload);
       return "applied" as const;
     });
   } catch (error) {
     // A concurrent redelivery won the race to record this id: it was applied once, by the other.
-    if (error instanceof Error && /UNIQUE constraint failed: webhook_deliveries/.test(error.message)) return "duplicate";
+    if (error instanceof Error && /UNIQUE constraint failed: webhook_deliveries/.test(error.message))
+      return "duplicate";
     throw error;
   }
 }
 
-async function apply(trx: Executor, config: CompiledConfig, people: PeopleResolver, event: EventName, payload: unknown): Promise<void> {
+async function apply(
+  trx: Executor,
+  config: CompiledConfig,
+  people: PeopleResolver,
+  event: EventName,
+  payload: unknown,
+): Promise<void> {
   const now = iso(new Date().toISOString());
   switch (event) {
     case "pull_request": {
@@ -140,14 +158,29 @@ async function apply(trx: Executor, config: CompiledConfig, people: PeopleResolv
       const { review, pull_request: pr } = parse(event, payload);
       if (!review.user) return;
       const state = reviewStates.find((s) => s === review.state.toUpperCase()) ?? "PENDING";
-      const weight = reviewWeight(state, { selfReview: review.user.login.toLowerCase() === pr.user?.login.toLowerCase() });
-      await noteReview(trx, { config, people, prNumber: pr.number, reviewer: { name: review.user.login, login: review.user.login }, weight });
+      const weight = reviewWeight(state, {
+        selfReview: review.user.login.toLowerCase() === pr.user?.login.toLowerCase(),
+      });
+      await noteReview(trx, {
+        config,
+        people,
+        prNumber: pr.number,
+        reviewer: { name: review.user.login, login: review.user.login },
+        weight,
+      });
       return;
     }
     case "issues":
     case "issue_comment": {
       const data = parse(event, payload);
-      await applyIssue(trx, config, people, data.issue, event === "issue_comment" ? parse("issue_comment", payload).comment : null, now);
+      await applyIssue(
+        trx,
+        config,
+        people,
+        data.issue,
+        event === "issue_comment" ? parse("issue_comment", payload).comment : null,
+        now,
+      );
       return;
     }
     case "push": {
@@ -157,7 +190,11 @@ async function apply(trx: Executor, config: CompiledConfig, people: PeopleResolv
       const items: NewContribution[] = push.commits.map((commit) => {
         const facts = parseCommitMessage(commit.message);
         // Push payloads name files but not line counts: each counts as one line until git brings the numbers.
-        const files = [...commit.added, ...commit.modified, ...commit.removed].map((path) => ({ path, added: null, deleted: null }));
+        const files = [...commit.added, ...commit.modified, ...commit.removed].map((path) => ({
+          path,
+          added: null,
+          deleted: null,
+        }));
         return {
           kind: "commit",
           source: "github",
@@ -169,7 +206,14 @@ async function apply(trx: Executor, config: CompiledConfig, people: PeopleResolv
           labels: [],
           files,
           people: [
-            { identity: { name: commit.author.name, email: commit.author.email ?? null, login: commit.author.username ?? null }, role: "author" as const },
+            {
+              identity: {
+                name: commit.author.name,
+                email: commit.author.email ?? null,
+                login: commit.author.username ?? null,
+              },
+              role: "author" as const,
+            },
             ...facts.coAuthors.map((identity) => ({ identity, role: "co-author" as const })),
           ],
         };
@@ -201,15 +245,25 @@ async function applyIssue(
       .where("t.umbrellaNumber", "=", raw.number)
       .execute();
     const known = new Map(stored.map((row) => [row.key, row]));
-    const comments = comment?.user ? [{ author: comment.user.login, body: comment.body, createdAt: iso(comment.created_at) }] : [];
+    const comments = comment?.user
+      ? [{ author: comment.user.login, body: comment.body, createdAt: iso(comment.created_at) }]
+      : [];
     const tasks = parseChecklist(raw.body ?? "").map((item) => {
       const previous = known.get(`${raw.number}#${item.index}`);
       const claim =
         findClaim({ item, comments, openPullRequests: [], now }) ??
-        (!item.done && previous?.login ? { login: previous.login, evidence: previous.claimEvidence ?? "claimed earlier" } : null);
+        (!item.done && previous?.login
+          ? { login: previous.login, evidence: previous.claimEvidence ?? "claimed earlier" }
+          : null);
       return checklistTask(raw.number, umbrella.stage, item, claim, labels, now);
     });
-    await replaceGitHubStarterTasks(trx, { tasks, refreshedUmbrellas: [raw.number], refreshedLabels: [], starterLabels: config.config.starterLabels, resolve });
+    await replaceGitHubStarterTasks(trx, {
+      tasks,
+      refreshedUmbrellas: [raw.number],
+      refreshedLabels: [],
+      starterLabels: config.config.starterLabels,
+      resolve,
+    });
     return;
   }
   if (!labels.some((l) => config.config.starterLabels.includes(l))) {
@@ -217,27 +271,45 @@ async function applyIssue(
     await trx.deleteFrom("starterTasks").where("key", "=", String(raw.number)).where("source", "=", "github").execute();
     return;
   }
-  const task =
-    raw.state === "open"
-      ? labelledTask(
-          config,
-          {
-            number: raw.number,
-            title: raw.title,
-            body: raw.body ?? null,
-            state: "open",
-            author: null,
-            assignees: raw.assignees.map((a) => a.login),
-            labels,
-            updatedAt: raw.updated_at,
-            isPullRequest: false,
-          },
-          now,
-        )
+  const starterIssue: GitHubIssue = {
+    number: raw.number,
+    title: raw.title,
+    body: raw.body ?? null,
+    state: raw.state === "closed" ? "closed" : "open",
+    author: null,
+    assignees: raw.assignees.map((a) => a.login),
+    labels,
+    updatedAt: raw.updated_at,
+    comments: 0,
+    isPullRequest: false,
+  };
+  // The payload carries at most one new comment: keep a claim already made by comment or PR, but not an
+  // assignment that this event may have just taken back.
+  const stored = await trx
+    .selectFrom("starterTasks as t")
+    .leftJoin("people as p", "p.id", "t.claimedByPersonId")
+    .select(["p.login", "t.claimEvidence"])
+    .where("t.key", "=", String(raw.number))
+    .where("t.source", "=", "github")
+    .executeTakeFirst();
+  const comments = comment?.user
+    ? [{ author: comment.user.login, body: comment.body, createdAt: iso(comment.created_at) }]
+    : [];
+  const previous =
+    stored?.login && stored.claimEvidence && !stored.claimEvidence.startsWith("assigned to ")
+      ? { login: stored.login, evidence: stored.claimEvidence }
       : null;
+  const claim = findIssueClaim({ issue: starterIssue, comments, openPullRequests: [], now }) ?? previous;
+  const task = starterIssue.state === "open" ? labelledTask(config, starterIssue, now, claim) : null;
   if (!task) {
     await trx.deleteFrom("starterTasks").where("key", "=", String(raw.number)).where("source", "=", "github").execute();
     return;
   }
-  await replaceGitHubStarterTasks(trx, { tasks: [task], refreshedUmbrellas: [], refreshedLabels: [], starterLabels: config.config.starterLabels, resolve });
+  await replaceGitHubStarterTasks(trx, {
+    tasks: [task],
+    refreshedUmbrellas: [],
+    refreshedLabels: [],
+    starterLabels: config.config.starterLabels,
+    resolve,
+  });
 }

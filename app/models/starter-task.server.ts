@@ -61,7 +61,9 @@ export async function listStarterTasks(
     title: row.title,
     state: row.state,
     claimedBy:
-      row.claimantId !== null ? { id: row.claimantId, login: row.claimantLogin, name: row.claimantName ?? "unknown" } : null,
+      row.claimantId !== null
+        ? { id: row.claimantId, login: row.claimantLogin, name: row.claimantName ?? "unknown" }
+        : null,
     claimEvidence: row.claimEvidence,
     labels: parseStrings(row.labels),
     updatedAt: row.updatedAt,
@@ -135,5 +137,24 @@ export async function replaceGitHubStarterTasks(
     const vouching = parseStrings(task.labels).filter((label) => starterLabels.includes(label));
     return vouching.every((label) => refreshed.has(label));
   });
-  if (stale.length) await trx.deleteFrom("starterTasks").where("id", "in", stale.map((t) => t.id)).execute();
+  if (stale.length)
+    await trx
+      .deleteFrom("starterTasks")
+      .where(
+        "id",
+        "in",
+        stale.map((t) => t.id),
+      )
+      .execute();
+}
+
+/** The issue numbers of the stored starter tasks that are whole labelled issues (not checklist items). */
+export async function listGitHubLabelledTaskNumbers(db: Executor): Promise<number[]> {
+  const rows = await db
+    .selectFrom("starterTasks")
+    .select("issueNumber")
+    .where("source", "=", "github")
+    .where("umbrellaNumber", "is", null)
+    .execute();
+  return rows.map((row) => row.issueNumber);
 }

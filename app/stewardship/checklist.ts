@@ -46,7 +46,8 @@ export interface Claim {
 }
 
 // How people claim umbrella items in CPython: "I'd like to work on _X", "I'll take _Y", "Can I pick up _Z?".
-const claimPhrase = /\b(?:i'?d like to (?:work on|take|try|pick)|i'?ll (?:take|work on|do|pick)|i will (?:take|work on)|i'?m (?:working on|taking)|i am working on|can i (?:take|work on|pick)|may i (?:take|work on)|let me (?:take|try)|claim(?:ing)?)\b/i;
+const claimPhrase =
+  /\b(?:i'?d like to (?:work on|take|try|pick)|i'?ll (?:take|work on|do|pick)|i will (?:take|work on)|i'?m (?:working on|taking)|i am working on|can i (?:take|work on|pick)|may i (?:take|work on)|let me (?:take|try)|claim(?:ing)?)\b/i;
 
 function mentions(text: string, identifier: string): boolean {
   const escaped = identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -80,9 +81,40 @@ export function findClaim({
   return claim ? { login: claim.author, evidence: `claimed in a comment on ${claim.createdAt.slice(0, 10)}` } : null;
 }
 
+/**
+ * Who, if anyone, has claimed a whole starter issue: its first assignee (strongest), else an open PR that
+ * references it (`gh-N`, or `#N` in the body), else the latest comment within `claimDays` of `now` that
+ * claims it with a usual phrase ("I'd like to work on this").
+ */
+export function findIssueClaim({
+  issue,
+  comments,
+  openPullRequests,
+  now,
+  claimDays = 30,
+}: {
+  issue: { number: number; assignees: string[] };
+  comments: Comment[];
+  openPullRequests: Array<OpenPullRequest & { body?: string | null }>;
+  now: string;
+  claimDays?: number;
+}): Claim | null {
+  const assignee = issue.assignees[0];
+  if (assignee) return { login: assignee, evidence: `assigned to ${assignee}` };
+  const reference = new RegExp(`(^|[^A-Za-z0-9_])(gh-|#)${issue.number}($|[^0-9])`, "i");
+  const pr = openPullRequests.find((p) => reference.test(`${p.title}\n${p.body ?? ""}`));
+  if (pr) return { login: pr.author, evidence: `open PR #${pr.number} references gh-${issue.number}` };
+  const oldest = Date.parse(now) - claimDays * 86_400_000;
+  const claim = comments
+    .filter((c) => Date.parse(c.createdAt) >= oldest && claimPhrase.test(c.body))
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
+  return claim ? { login: claim.author, evidence: `claimed in a comment on ${claim.createdAt.slice(0, 10)}` } : null;
+}
+
 /** Repository-relative paths mentioned in an issue body, so the classifier can place the issue. */
 export function mentionedPaths(body: string | null): string[] {
   if (!body) return [];
-  const found = body.match(/\b(?:Python|Include|Tools|Lib|Objects|Modules|InternalDocs|Parser)\/[\w./-]+\.\w+\b/g) ?? [];
+  const found =
+    body.match(/\b(?:Python|Include|Tools|Lib|Objects|Modules|InternalDocs|Parser)\/[\w./-]+\.\w+\b/g) ?? [];
   return [...new Set(found)];
 }

@@ -25,7 +25,12 @@ function client(token = github.token, waits: string[] = []) {
 }
 
 async function sync(options: { token?: string; waits?: string[]; at?: string } = {}) {
-  return syncStarterTasks({ db: test.db, config, github: client(options.token, options.waits), now: options.at ?? now });
+  return syncStarterTasks({
+    db: test.db,
+    config,
+    github: client(options.token, options.waits),
+    now: options.at ?? now,
+  });
 }
 
 async function tasks() {
@@ -41,12 +46,20 @@ async function tasks() {
 describe("syncing starter tasks from GitHub", () => {
   it("reads umbrella checklists and labelled issues with their claims and stages", async () => {
     const summary = await sync();
-    expect(summary).toMatchObject({ repository: "python/cpython", changed: true, tasks: { open: 10, claimed: 4, done: 10 } });
+    expect(summary).toMatchObject({
+      repository: "python/cpython",
+      changed: true,
+      tasks: { open: 8, claimed: 6, done: 10 },
+    });
     expect(summary.requests).toBeLessThanOrEqual(12);
 
     const stored = await tasks();
     expect(stored["134584#1"]).toMatchObject({ state: "done", stageId: "middle-end", source: "github" });
-    expect(stored["134584#8"]).toMatchObject({ state: "open", login: "sokoro", claimEvidence: "claimed in a comment on 2026-11-13" });
+    expect(stored["134584#8"]).toMatchObject({
+      state: "open",
+      login: "sokoro",
+      claimEvidence: "claimed in a comment on 2026-11-13",
+    });
     expect(stored["134584#9"]).toMatchObject({ login: "acosta" });
     expect(stored["134584#9"]?.claimEvidence).toMatch(/^open PR #\d+ names _UNPACK_SEQUENCE_TWO_TUPLE$/);
     // dev9 claimed _STORE_ATTR_SLOT 200 days ago: stale, so the item is free again.
@@ -54,11 +67,11 @@ describe("syncing starter tasks from GitHub", () => {
     expect(stored["145866#2"]).toMatchObject({ login: "lferreira" });
 
     const labelled = Object.values(stored).filter((t) => !t.key.includes("#"));
-    expect(labelled.map((t) => [t.stageId, t.login])).toEqual([
-      ["frontend", null],
-      ["frontend", null],
-      ["backend", "nhaddad"],
-      ["backend", null],
+    expect(labelled.map((t) => [t.stageId, t.login, t.claimEvidence])).toEqual([
+      ["frontend", "sokoro", "claimed in a comment on 2026-11-19"],
+      ["frontend", null, null],
+      ["backend", "nhaddad", "assigned to nhaddad"],
+      ["backend", "lferreira", expect.stringMatching(/^open PR #\d+ references gh-\d+$/)],
     ]);
     // The asyncio docs typo is an easy issue, but nothing ties it to the JIT.
     expect(Object.values(stored).some((t) => t.stageId === null)).toBe(false);
@@ -67,7 +80,7 @@ describe("syncing starter tasks from GitHub", () => {
     expect(runs).toEqual([{ source: "github:python/cpython", status: "done" }]);
   });
 
-  it("spends two requests when nothing changed, and picks up a ticked item and a closed issue", async () => {
+  it("spends two requests when nothing changed, and picks up a ticked item, a closed issue and a claiming PR", async () => {
     await sync();
     const before = await tasks();
     github.log.length = 0;
@@ -91,34 +104,74 @@ describe("syncing starter tasks from GitHub", () => {
     const after = await tasks();
     expect(after["134584#10"]?.state).toBe("done");
     expect(after[String(easy.number)]).toBeUndefined();
+    // A PR naming a labelled issue claims it, though the issue itself did not change.
+    const sideExit = [...github.repository.issues.values()].find((i) => i.title.startsWith("Add a test for traces"));
+    if (!sideExit) throw new Error("the simulator lost the side-exit issue");
+    expect(after[String(sideExit.number)]).toMatchObject({ login: null });
+    github.repository.issues.set(200_001, {
+      number: 200_001,
+      title: `gh-${sideExit.number}: Test traces that end in a side exit`,
+      body: "",
+      state: "open",
+      author: "acosta",
+      assignees: [],
+      labels: [],
+      createdAt: "2026-11-25T14:30:00Z",
+      updatedAt: "2026-11-25T14:30:00Z",
+      comments: [],
+      isPullRequest: true,
+    });
+    await sync({ at: "2026-11-25T15:00:00Z" });
+    expect((await tasks())[String(sideExit.number)]).toMatchObject({
+      login: "acosta",
+      claimEvidence: "open PR #200001 references gh-" + sideExit.number,
+    });
     // The other umbrellas answered 304 and were not re-read.
     const notModified = github.log.filter((r) => r.status === 304).map((r) => r.path);
-    expect(notModified).toEqual(expect.arrayContaining(["/repos/python/cpython/issues/145866", "/repos/python/cpython/issues/131798"]));
+    expect(notModified).toEqual(
+      expect.arrayContaining(["/repos/python/cpython/issues/145866", "/repos/python/cpython/issues/131798"]),
+    );
   });
 });
 
 describe("when GitHub fails", () => {
   // [fault, what Steward says while it waits (null: it retries quietly), requests for the faulty URL]
   it.each<[string, Fault, RegExp | null, number]>([
-    ["a secondary rate limit", { kind: "secondary-rate-limit", retryAfterSeconds: 1 }, /asked Steward to slow down \(secondary limit\): waiting 1 s/, 2],
-    ["a spent primary rate limit", { kind: "primary-rate-limit", resetInSeconds: 1 }, /rate limit is spent: waiting \d+ s for its reset/, 2],
+    [
+      "a secondary rate limit",
+      { kind: "secondary-rate-limit", retryAfterSeconds: 1 },
+      /asked Steward to slow down \(secondary limit\): waiting 1 s/,
+      2,
+    ],
+    [
+      "a spent primary rate limit",
+      { kind: "primary-rate-limit", resetInSeconds: 1 },
+      /rate limit is spent: waiting \d+ s for its reset/,
+      2,
+    ],
     ["a 502", { kind: "server-error", status: 502 }, null, 2],
     ["a connection reset", { kind: "connection-reset" }, null, 2],
     ["a slow answer", { kind: "slow", delayMs: 1500 }, null, 1],
-  ])("gets through %s and ends with the same tasks", async (_name, fault, waitMessage, attempts) => {
-    github.fail(fault, { times: 1, path: /\/issues\/134584$/ });
-    const waits: string[] = [];
-    const summary = await sync({ waits });
-    expect(summary.tasks).toEqual({ open: 10, claimed: 4, done: 10 });
-    if (waitMessage) expect(waits.join("\n")).toMatch(waitMessage);
-    else expect(waits).toEqual([]);
-    expect(github.log.filter((r) => r.path.endsWith("/issues/134584")).length).toBe(attempts);
-  }, 30_000);
+  ])(
+    "gets through %s and ends with the same tasks",
+    async (_name, fault, waitMessage, attempts) => {
+      github.fail(fault, { times: 1, path: /\/issues\/134584$/ });
+      const waits: string[] = [];
+      const summary = await sync({ waits });
+      expect(summary.tasks).toEqual({ open: 8, claimed: 6, done: 10 });
+      if (waitMessage) expect(waits.join("\n")).toMatch(waitMessage);
+      else expect(waits).toEqual([]);
+      expect(github.log.filter((r) => r.path.endsWith("/issues/134584")).length).toBe(attempts);
+    },
+    30_000,
+  );
 
   it("stops on a bad token with a clear message, writing nothing", async () => {
     const failure = sync({ token: "wrong" });
     await expect(failure).rejects.toBeInstanceOf(GitHubError);
-    await expect(failure).rejects.toThrow("GitHub rejected the token (401 Bad credentials). Set GITHUB_TOKEN to a valid token.");
+    await expect(failure).rejects.toThrow(
+      "GitHub rejected the token (401 Bad credentials). Set GITHUB_TOKEN to a valid token.",
+    );
     expect(github.log).toHaveLength(1); // a bad token is not retried
     expect(await test.db.selectFrom("importRuns").selectAll().execute()).toEqual([]);
     expect(await tasks()).toEqual({});

@@ -19,7 +19,11 @@ let delivery = 0;
 type Payload = Record<string, any>;
 
 /** A real example payload of `event`, moved to python/cpython, with `change` applied. */
-function example(event: string, pick: (e: Record<string, unknown>) => boolean, change: (payload: Payload) => void = () => undefined) {
+function example(
+  event: string,
+  pick: (e: Record<string, unknown>) => boolean,
+  change: (payload: Payload) => void = () => undefined,
+) {
   const found = examples.find((e) => e.name === event)?.examples.find(pick);
   if (!found) throw new Error(`no ${event} example`);
   const payload: Payload = structuredClone(found);
@@ -28,7 +32,11 @@ function example(event: string, pick: (e: Record<string, unknown>) => boolean, c
   return payload;
 }
 
-async function deliver(event: string, payload: unknown, options: { id?: string; signature?: string; rawBody?: string } = {}) {
+async function deliver(
+  event: string,
+  payload: unknown,
+  options: { id?: string; signature?: string; rawBody?: string } = {},
+) {
   const body = options.rawBody ?? JSON.stringify(payload);
   const signature = options.signature ?? `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
   const response = await action({
@@ -65,7 +73,16 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   const db = await getDb();
-  for (const table of ["webhookDeliveries", "starterTasks", "stageActivity", "contributionStages", "classifications", "contributionFiles", "contributionPeople", "contributions"] as const) {
+  for (const table of [
+    "webhookDeliveries",
+    "starterTasks",
+    "stageActivity",
+    "contributionStages",
+    "classifications",
+    "contributionFiles",
+    "contributionPeople",
+    "contributions",
+  ] as const) {
     await db.deleteFrom(table).execute();
   }
 });
@@ -87,30 +104,45 @@ describe("POST /webhooks/github", () => {
 
   it("answers 400 to a malformed body and writes nothing", async () => {
     expect((await deliver("pull_request", null, { rawBody: "{not json" })).status).toBe(400);
-    const broken = await deliver("pull_request", { repository: { full_name: "python/cpython" }, pull_request: { number: "seven" } });
+    const broken = await deliver("pull_request", {
+      repository: { full_name: "python/cpython" },
+      pull_request: { number: "seven" },
+    });
     expect(broken.status).toBe(400);
     expect(broken.body.error).toMatch(/pull_request payload is malformed at pull_request\.number/);
     expect(await rows()).toEqual({ contributions: [], tasks: [], deliveries: [] });
   });
 
   it("stores a pull request and its review once, however often GitHub delivers them", async () => {
-    const opened = example("pull_request", (e) => e.action === "opened", (p) => {
-      p.pull_request.title = "gh-134584: Eliminate redundant refcounting from _CALL_LEN";
-      p.pull_request.labels = [{ name: "topic-JIT" }];
-    });
+    const opened = example(
+      "pull_request",
+      (e) => e.action === "opened",
+      (p) => {
+        p.pull_request.title = "gh-134584: Eliminate redundant refcounting from _CALL_LEN";
+        p.pull_request.labels = [{ name: "topic-JIT" }];
+      },
+    );
     const first = await deliver("pull_request", opened, { id: "pr-1" });
     expect(first).toMatchObject({ status: 201, body: { outcome: "applied" } });
     expect((await deliver("pull_request", opened, { id: "pr-1" })).body).toMatchObject({ outcome: "duplicate" });
 
     const number = opened.pull_request.number as number;
-    const review = example("pull_request_review", () => true, (p) => {
-      p.pull_request.number = number;
-      p.review.state = "approved";
-      p.review.user.login = "mokafor";
-      p.pull_request.user.login = "someone-else";
+    const review = example(
+      "pull_request_review",
+      () => true,
+      (p) => {
+        p.pull_request.number = number;
+        p.review.state = "approved";
+        p.review.user.login = "mokafor";
+        p.pull_request.user.login = "someone-else";
+      },
+    );
+    expect((await deliver("pull_request_review", review, { id: "review-1" })).body).toMatchObject({
+      outcome: "applied",
     });
-    expect((await deliver("pull_request_review", review, { id: "review-1" })).body).toMatchObject({ outcome: "applied" });
-    expect((await deliver("pull_request_review", review, { id: "review-1" })).body).toMatchObject({ outcome: "duplicate" });
+    expect((await deliver("pull_request_review", review, { id: "review-1" })).body).toMatchObject({
+      outcome: "duplicate",
+    });
 
     const db = await getDb();
     const stored = await db
@@ -132,13 +164,23 @@ describe("POST /webhooks/github", () => {
   it("adds a review to a squash commit imported from git", async () => {
     const db = await getDb();
     await store(db, defaultConfig(), [
-      commit({ day: "2026-11-01", title: "gh-1: JIT change (#4242)", author: { name: "A", email: "a@example.org" }, files: [{ path: "Python/jit.c", added: 5, deleted: 1 }], pr: 4242 }),
+      commit({
+        day: "2026-11-01",
+        title: "gh-1: JIT change (#4242)",
+        author: { name: "A", email: "a@example.org" },
+        files: [{ path: "Python/jit.c", added: 5, deleted: 1 }],
+        pr: 4242,
+      }),
     ]);
-    const review = example("pull_request_review", () => true, (p) => {
-      p.pull_request.number = 4242;
-      p.review.state = "commented";
-      p.review.user.login = "hsato";
-    });
+    const review = example(
+      "pull_request_review",
+      () => true,
+      (p) => {
+        p.pull_request.number = 4242;
+        p.review.state = "commented";
+        p.review.user.login = "hsato";
+      },
+    );
     await deliver("pull_request_review", review);
     const activity = await db
       .selectFrom("stageActivity as a")
@@ -153,18 +195,26 @@ describe("POST /webhooks/github", () => {
   });
 
   it("reads umbrella checklists and claims from issues and comments", async () => {
-    const edited = example("issues", (e) => e.action === "edited", (p) => {
-      p.issue.number = 134584;
-      p.issue.body = "- [x] `_BINARY_OP_ADD_INT`\n- [ ] `_CALL_LEN`\n- [ ] `_GET_ITER`";
-      p.issue.labels = [];
-    });
+    const edited = example(
+      "issues",
+      (e) => e.action === "edited",
+      (p) => {
+        p.issue.number = 134584;
+        p.issue.body = "- [x] `_BINARY_OP_ADD_INT`\n- [ ] `_CALL_LEN`\n- [ ] `_GET_ITER`";
+        p.issue.labels = [];
+      },
+    );
     await deliver("issues", edited);
-    const comment = example("issue_comment", (e) => e.action === "created", (p) => {
-      p.issue = { ...edited.issue };
-      p.comment.body = "I'd like to work on `_CALL_LEN` please";
-      p.comment.user.login = "newcomer";
-      p.comment.created_at = new Date().toISOString();
-    });
+    const comment = example(
+      "issue_comment",
+      (e) => e.action === "created",
+      (p) => {
+        p.issue = { ...edited.issue };
+        p.comment.body = "I'd like to work on `_CALL_LEN` please";
+        p.comment.user.login = "newcomer";
+        p.comment.created_at = new Date().toISOString();
+      },
+    );
     await deliver("issue_comment", comment);
     const db = await getDb();
     const tasks = await db
@@ -180,21 +230,96 @@ describe("POST /webhooks/github", () => {
     ]);
   });
 
+  it("claims a labelled starter issue by comment, keeps the claim through later events, and drops a withdrawn assignment", async () => {
+    const opened = example(
+      "issues",
+      (e) => e.action === "opened",
+      (p) => {
+        p.issue.number = 140321;
+        p.issue.title = "Print the stencil sizes in verbose JIT builds (Tools/jit/build.py)";
+        p.issue.body = "See Tools/jit/build.py.";
+        p.issue.state = "open";
+        p.issue.labels = [{ name: "easy" }];
+        p.issue.assignees = [];
+      },
+    );
+    const task = async () =>
+      (await getDb())
+        .selectFrom("starterTasks as t")
+        .leftJoin("people as p", "p.id", "t.claimedByPersonId")
+        .select(["t.key", "t.stageId", "p.login", "t.claimEvidence"])
+        .execute();
+    await deliver("issues", opened);
+    expect(await task()).toEqual([{ key: "140321", stageId: "backend", login: null, claimEvidence: null }]);
+
+    const claim = example(
+      "issue_comment",
+      (e) => e.action === "created",
+      (p) => {
+        p.issue = structuredClone(opened.issue);
+        p.comment.body = "Can I take this one?";
+        p.comment.user.login = "newcomer";
+        p.comment.created_at = new Date().toISOString();
+      },
+    );
+    await deliver("issue_comment", claim);
+    const claimed = {
+      key: "140321",
+      stageId: "backend",
+      login: "newcomer",
+      claimEvidence: expect.stringMatching(/^claimed in a comment on /),
+    };
+    expect(await task()).toEqual([claimed]);
+
+    const chatter = example(
+      "issue_comment",
+      (e) => e.action === "created",
+      (p) => {
+        p.issue = structuredClone(opened.issue);
+        p.comment.body = "Thanks, looking forward to it.";
+      },
+    );
+    await deliver("issue_comment", chatter);
+    expect(await task()).toEqual([claimed]);
+
+    const assigned = structuredClone(opened);
+    assigned.action = "assigned";
+    assigned.issue.assignees = [{ ...opened.issue.user, login: "mentor" }];
+    await deliver("issues", assigned);
+    expect(await task()).toEqual([
+      { key: "140321", stageId: "backend", login: "mentor", claimEvidence: "assigned to mentor" },
+    ]);
+    const unassigned = structuredClone(opened);
+    unassigned.action = "unassigned";
+    await deliver("issues", unassigned);
+    expect(await task()).toEqual([{ key: "140321", stageId: "backend", login: null, claimEvidence: null }]);
+  });
+
   it("stores pushed commits of the default branch and ignores tags and other repositories", async () => {
-    const push = example("push", (e) => (e.commits as unknown[]).length > 0, (p) => {
-      p.commits[0].message = "gh-139109: Record traces through calls (#139600)";
-      p.commits[0].modified = ["Python/optimizer.c"];
-      p.commits[0].added = [];
-    });
+    const push = example(
+      "push",
+      (e) => (e.commits as unknown[]).length > 0,
+      (p) => {
+        p.commits[0].message = "gh-139109: Record traces through calls (#139600)";
+        p.commits[0].modified = ["Python/optimizer.c"];
+        p.commits[0].added = [];
+      },
+    );
     expect((await deliver("push", push)).body).toMatchObject({ outcome: "applied" });
     const tag = example("push", (e) => String(e.ref).startsWith("refs/tags/"));
     await deliver("push", tag);
-    const elsewhere = example("push", (e) => (e.commits as unknown[]).length > 0, (p) => {
-      p.repository.full_name = "someone/else";
-    });
+    const elsewhere = example(
+      "push",
+      (e) => (e.commits as unknown[]).length > 0,
+      (p) => {
+        p.repository.full_name = "someone/else";
+      },
+    );
     expect((await deliver("push", elsewhere)).body).toMatchObject({ outcome: "ignored" });
     const stored = (await rows()).contributions;
-    expect(stored.map((c) => [c.title, c.prNumber, c.source])).toEqual([["gh-139109: Record traces through calls (#139600)", 139600, "github"]]);
+    expect(stored.map((c) => [c.title, c.prNumber, c.source])).toEqual([
+      ["gh-139109: Record traces through calls (#139600)", 139600, "github"],
+    ]);
     const stages = await (await getDb()).selectFrom("contributionStages").select("stageId").execute();
     expect(stages).toEqual([{ stageId: "frontend" }]);
   });

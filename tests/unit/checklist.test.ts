@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findClaim, mentionedPaths, parseChecklist } from "../../app/stewardship/checklist";
+import { findClaim, findIssueClaim, mentionedPaths, parseChecklist } from "../../app/stewardship/checklist";
 
 const umbrella = [
   "Part of the 3.15 refcount work. Pick one, comment, open a PR titled `gh-134584: …`.",
@@ -36,8 +36,16 @@ describe("findClaim", () => {
     expect(
       findClaim({
         item: subscr!,
-        comments: [{ author: "someone", body: "I'll take `_BINARY_OP_SUBSCR_LIST_INT`", createdAt: "2026-11-20T00:00:00Z" }],
-        openPullRequests: [{ number: 140123, title: "gh-134584: Eliminate redundant refcounting from _BINARY_OP_SUBSCR_LIST_INT", author: "newcomer" }],
+        comments: [
+          { author: "someone", body: "I'll take `_BINARY_OP_SUBSCR_LIST_INT`", createdAt: "2026-11-20T00:00:00Z" },
+        ],
+        openPullRequests: [
+          {
+            number: 140123,
+            title: "gh-134584: Eliminate redundant refcounting from _BINARY_OP_SUBSCR_LIST_INT",
+            author: "newcomer",
+          },
+        ],
         now,
       }),
     ).toEqual({ login: "newcomer", evidence: "open PR #140123 names _BINARY_OP_SUBSCR_LIST_INT" });
@@ -59,7 +67,50 @@ describe("findClaim", () => {
 
   it("never claims a done item", () => {
     const done = parseChecklist(umbrella)[0]!;
-    expect(findClaim({ item: done, comments: [], openPullRequests: [{ number: 1, title: "_BINARY_OP_ADD_INT", author: "x" }], now })).toBeNull();
+    expect(
+      findClaim({
+        item: done,
+        comments: [],
+        openPullRequests: [{ number: 1, title: "_BINARY_OP_ADD_INT", author: "x" }],
+        now,
+      }),
+    ).toBeNull();
+  });
+});
+
+describe("findIssueClaim", () => {
+  const now = "2026-11-25T12:00:00Z";
+  const issue = { number: 140123, assignees: [] as string[] };
+  const comments = [
+    { author: "old", body: "I'd like to work on this", createdAt: "2026-09-01T10:00:00Z" },
+    { author: "asker", body: "Which file holds the thresholds?", createdAt: "2026-11-20T10:00:00Z" },
+    { author: "newcomer", body: "Can I take this one?", createdAt: "2026-11-22T10:00:00Z" },
+  ];
+  const pr = { number: 140200, title: "gh-140123: Print stencil sizes", author: "prauthor", body: "" };
+
+  it("prefers an assignee, then an open PR referencing the issue, then a recent claiming comment", () => {
+    expect(
+      findIssueClaim({ issue: { ...issue, assignees: ["owner"] }, comments, openPullRequests: [pr], now }),
+    ).toEqual({
+      login: "owner",
+      evidence: "assigned to owner",
+    });
+    expect(findIssueClaim({ issue, comments, openPullRequests: [pr], now })).toEqual({
+      login: "prauthor",
+      evidence: "open PR #140200 references gh-140123",
+    });
+    expect(findIssueClaim({ issue, comments, openPullRequests: [], now })).toEqual({
+      login: "newcomer",
+      evidence: "claimed in a comment on 2026-11-22",
+    });
+  });
+
+  it("reads `#N` in a PR body, and ignores other numbers and stale or non-claiming comments", () => {
+    const byBody = { number: 7, title: "Verbose JIT build output", author: "b", body: "Fixes #140123." };
+    expect(findIssueClaim({ issue, comments: [], openPullRequests: [byBody], now })?.login).toBe("b");
+    const longer = { number: 8, title: "gh-1401234: something else", author: "c", body: "See #14012" };
+    expect(findIssueClaim({ issue, comments: [], openPullRequests: [longer], now })).toBeNull();
+    expect(findIssueClaim({ issue, comments: comments.slice(0, 2), openPullRequests: [], now })).toBeNull();
   });
 });
 

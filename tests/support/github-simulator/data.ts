@@ -54,8 +54,14 @@ export interface SimRepository {
 }
 
 const stagePaths = [
-  "Python/optimizer.c", "Python/optimizer_analysis.c", "Python/optimizer_bytecodes.c", "Python/optimizer_symbols.c",
-  "Python/jit.c", "Tools/jit/_targets.py", "Tools/jit/_stencils.py", "Include/internal/pycore_jit.h",
+  "Python/optimizer.c",
+  "Python/optimizer_analysis.c",
+  "Python/optimizer_bytecodes.c",
+  "Python/optimizer_symbols.c",
+  "Python/jit.c",
+  "Tools/jit/_targets.py",
+  "Tools/jit/_stencils.py",
+  "Include/internal/pycore_jit.h",
 ];
 
 /** The squash commit sha of a merged pull request: stable, so tests can build matching git history. */
@@ -64,12 +70,26 @@ export function commitSha(prNumber: number): string {
 }
 
 export const refcountItems = [
-  "_BINARY_OP_ADD_INT", "_BINARY_OP_MULTIPLY_FLOAT", "_BINARY_OP_SUBSCR_LIST_INT", "_STORE_SUBSCR_LIST_INT",
-  "_LOAD_ATTR_INSTANCE_VALUE", "_COMPARE_OP_STR", "_CONTAINS_OP_DICT", "_BINARY_OP_SUBSCR_TUPLE_INT",
-  "_UNPACK_SEQUENCE_TWO_TUPLE", "_LOAD_ATTR_MODULE", "_STORE_ATTR_SLOT", "_CALL_LEN",
+  "_BINARY_OP_ADD_INT",
+  "_BINARY_OP_MULTIPLY_FLOAT",
+  "_BINARY_OP_SUBSCR_LIST_INT",
+  "_STORE_SUBSCR_LIST_INT",
+  "_LOAD_ATTR_INSTANCE_VALUE",
+  "_COMPARE_OP_STR",
+  "_CONTAINS_OP_DICT",
+  "_BINARY_OP_SUBSCR_TUPLE_INT",
+  "_UNPACK_SEQUENCE_TWO_TUPLE",
+  "_LOAD_ATTR_MODULE",
+  "_STORE_ATTR_SLOT",
+  "_CALL_LEN",
 ];
 export const coverageItems = ["_LOAD_SUPER_ATTR", "_CALL_BUILTIN_FAST", "_GET_ITER", "_FOR_ITER_RANGE"];
-export const popTopItems = ["_STORE_ATTR_INSTANCE_VALUE", "_CALL_ISINSTANCE", "_BINARY_OP_SUBSCR_DICT", "_CALL_LIST_APPEND"];
+export const popTopItems = [
+  "_STORE_ATTR_INSTANCE_VALUE",
+  "_CALL_ISINSTANCE",
+  "_BINARY_OP_SUBSCR_DICT",
+  "_CALL_LIST_APPEND",
+];
 
 /**
  * A CPython-like repository, the same for the same seed, relative to `now`: at least `pullRequests`
@@ -103,7 +123,9 @@ export function generateRepository({
 
   const issues = new Map<number, SimIssue>();
   let next = 100_000;
-  const add = (issue: Omit<SimIssue, "number" | "comments"> & { comments?: Array<Omit<SimComment, "id" | "updatedAt">> }) => {
+  const add = (
+    issue: Omit<SimIssue, "number" | "comments"> & { comments?: Array<Omit<SimComment, "id" | "updatedAt">> },
+  ) => {
     const number = next++;
     let commentId = number * 100;
     issues.set(number, {
@@ -116,22 +138,31 @@ export function generateRepository({
 
   // The bulk: pull requests over five years, most merged, some open; a tenth touch JIT stage files
   // and are reviewed by the JIT's maintainers; a few are the backport bot's.
-  const maintainers = ["mokafor", "hsato", "dalvarez", "klindqvist", "twren", "praman"].map((login) => user(login, login));
+  const maintainers = ["mokafor", "hsato", "dalvarez", "klindqvist", "twren", "praman"].map((login) =>
+    user(login, login),
+  );
   for (let i = 0; i < pullRequests; i++) {
     const open = random() < 0.05;
     const jit = random() < 0.1;
     const created = ago(5 + random() * 1800);
-    const mergedAt = open ? null : ago(Math.max(1, (Date.parse(now) - Date.parse(created)) / 86_400_000 - 1 - random() * 3));
+    const mergedAt = open
+      ? null
+      : ago(Math.max(1, (Date.parse(now) - Date.parse(created)) / 86_400_000 - 1 - random() * 3));
     const author = random() < 0.03 ? bot : (people[Math.floor(people.length * random() ** 2)] ?? "dev0");
     const files = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, k) => ({
-      path: jit && k === 0 ? (stagePaths[Math.floor(random() * stagePaths.length)] ?? "Python/jit.c") : `Lib/module_${Math.floor(random() * 400)}.py`,
+      path:
+        jit && k === 0
+          ? (stagePaths[Math.floor(random() * stagePaths.length)] ?? "Python/jit.c")
+          : `Lib/module_${Math.floor(random() * 400)}.py`,
       additions: 1 + Math.floor(random() * 80),
       deletions: Math.floor(random() * 30),
     }));
     const reviews: SimReview[] = jit
       ? Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
           author: random() < 0.1 ? author : (maintainers[Math.floor(random() * maintainers.length)] ?? "mokafor"),
-          state: (["APPROVED", "APPROVED", "COMMENTED", "CHANGES_REQUESTED"] as const)[Math.floor(random() * 4)] ?? "APPROVED",
+          state:
+            (["APPROVED", "APPROVED", "COMMENTED", "CHANGES_REQUESTED"] as const)[Math.floor(random() * 4)] ??
+            "APPROVED",
           submittedAt: mergedAt ?? created,
         }))
       : [];
@@ -150,7 +181,13 @@ export function generateRepository({
     if (pr) pr.pr = { files, reviews, mergedAt, mergeCommit: mergedAt ? commitSha(number) : null };
   }
 
-  const umbrella = (number: number, title: string, items: string[], done: (i: number) => boolean, comments: Array<Omit<SimComment, "id" | "updatedAt">>) => {
+  const umbrella = (
+    number: number,
+    title: string,
+    items: string[],
+    done: (i: number) => boolean,
+    comments: Array<Omit<SimComment, "id" | "updatedAt">>,
+  ) => {
     issues.set(number, {
       number,
       title,
@@ -172,9 +209,13 @@ export function generateRepository({
     { author: "dev5", body: `Why does ${refcountItems[9]} need a guard?`, createdAt: ago(8) },
     { author: "dev9", body: `I'll take ${refcountItems[10]}`, createdAt: ago(200) },
   ]);
-  umbrella(145866, "Convert more uops to leave their inputs on the stack to be cleaned up by _POP_TOP", popTopItems, (i) => i === 0, [
-    { author: lucas, body: `I'm working on ${popTopItems[1]}.`, createdAt: ago(5) },
-  ]);
+  umbrella(
+    145866,
+    "Convert more uops to leave their inputs on the stack to be cleaned up by _POP_TOP",
+    popTopItems,
+    (i) => i === 0,
+    [{ author: lucas, body: `I'm working on ${popTopItems[1]}.`, createdAt: ago(5) }],
+  );
   umbrella(131798, "Better uop coverage in the JIT optimizer", coverageItems, (i) => i < 2, []);
   add({
     title: `gh-134584: Eliminate redundant refcounting from ${refcountItems[8]}`,
@@ -188,17 +229,66 @@ export function generateRepository({
     isPullRequest: true,
   });
 
+  // Labelled starter issues: one claimed by assignment, one by a comment, one by an open PR naming it.
   const labelled: Array<[string, string[], string | null]> = [
-    ["Document the trace recorder's warm-up thresholds in InternalDocs/jit.md and Python/optimizer.c", ["easy", "docs"], null],
+    [
+      "Document the trace recorder's warm-up thresholds in InternalDocs/jit.md and Python/optimizer.c",
+      ["easy", "docs"],
+      null,
+    ],
     ["Add a test for traces that end in a side exit (Python/optimizer.c)", ["good first issue", "tests"], null],
     ["Check stencil alignment on AArch64 (Tools/jit/_targets.py)", ["easy", "topic-JIT"], noor],
-    ["Print the stencil sizes in the JIT build's verbose output (Tools/jit/build.py)", ["good first issue", "topic-JIT"], null],
+    [
+      "Print the stencil sizes in the JIT build's verbose output (Tools/jit/build.py)",
+      ["good first issue", "topic-JIT"],
+      null,
+    ],
     ["Fix a typo in the asyncio docs (Doc/library/asyncio-task.rst)", ["easy", "docs"], null],
   ];
-  for (const [title, labels, assignee] of labelled) {
-    add({ title, body: title, state: "open", author: "dev1", assignees: assignee ? [assignee] : [], labels, createdAt: ago(30), updatedAt: ago(30), isPullRequest: false });
-  }
-  add({ title: "An old easy issue, fixed", body: "", state: "closed", author: "dev2", assignees: [], labels: ["easy"], createdAt: ago(300), updatedAt: ago(200), isPullRequest: false });
+  const labelledNumbers = labelled.map(([title, labels, assignee], i) => {
+    const comments =
+      i === 0
+        ? [
+            { author: "dev7", body: "Which thresholds do you mean?", createdAt: ago(40) },
+            { author: sam, body: "I'd like to work on this one.", createdAt: ago(6) },
+          ]
+        : [];
+    const updatedAt = i === 0 ? ago(6) : ago(30);
+    return add({
+      title,
+      body: title,
+      state: "open",
+      author: "dev1",
+      assignees: assignee ? [assignee] : [],
+      labels,
+      createdAt: ago(50),
+      updatedAt,
+      comments,
+      isPullRequest: false,
+    });
+  });
+  add({
+    title: `gh-${labelledNumbers[3]}: Print the stencil sizes in verbose JIT builds`,
+    body: "",
+    state: "open",
+    author: lucas,
+    assignees: [],
+    labels: ["topic-JIT"],
+    createdAt: ago(4),
+    updatedAt: ago(4),
+    isPullRequest: true,
+  });
+  add({
+    title: "An old easy issue, fixed",
+    body: "",
+    state: "closed",
+    author: "dev2",
+    assignees: [],
+    labels: ["easy"],
+    createdAt: ago(300),
+    updatedAt: ago(200),
+    isPullRequest: false,
+  });
 
   return { owner: "python", name: "cpython", defaultBranch: "main", users, issues };
 }
