@@ -46,6 +46,13 @@ export function createGitHubClient({
   retries = 3,
   graphqlIntervalMs,
 }: GitHubClientOptions): GitHubClient {
+  // Octokit's throttling plugin waits `retryAfter` seconds and retries while this answers true.
+  const waitThenRetry =
+    (say: (seconds: number, request: string) => string) =>
+    (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      onWait?.(say(retryAfter, `${options.method} ${options.url}`));
+      return retryCount < retries;
+    };
   let requests = 0;
   let remaining: number | null = null;
   let resetAt: string | null = null;
@@ -65,28 +72,13 @@ export function createGitHubClient({
             }),
           }
         : {}),
-      onRateLimit: (
-        retryAfter: number,
-        options: { method: string; url: string },
-        _octokit: unknown,
-        retryCount: number,
-      ) => {
-        onWait?.(
-          `GitHub's rate limit is spent: waiting ${retryAfter} s for its reset before ${options.method} ${options.url}`,
-        );
-        return retryCount < retries;
-      },
-      onSecondaryRateLimit: (
-        retryAfter: number,
-        options: { method: string; url: string },
-        _octokit: unknown,
-        retryCount: number,
-      ) => {
-        onWait?.(
-          `GitHub asked Steward to slow down (secondary limit): waiting ${retryAfter} s before ${options.method} ${options.url}`,
-        );
-        return retryCount < retries;
-      },
+      onRateLimit: waitThenRetry(
+        (seconds, request) => `GitHub's rate limit is spent: waiting ${seconds} s for its reset before ${request}`,
+      ),
+      onSecondaryRateLimit: waitThenRetry(
+        (seconds, request) =>
+          `GitHub asked Steward to slow down (secondary limit): waiting ${seconds} s before ${request}`,
+      ),
     },
   });
   octokit.hook.wrap("request", async (request, options) => {
