@@ -37,6 +37,7 @@ runCli(async () => {
   const { db, file } = openConfiguredDatabase();
   try {
     await prepareDatabase(db, { config, seedWhenEmpty: false });
+    const started = Date.now();
     const show = progressLine();
     const prs = await syncPullRequests({
       db,
@@ -54,7 +55,7 @@ runCli(async () => {
     console.log(
       `Synced starter tasks of ${summary.repository} into ${file}: ${summary.tasks.open} free, ${summary.tasks.claimed} claimed, ` +
         `${summary.tasks.done} done${summary.changed ? "" : " (nothing changed on GitHub)"}; ${github.requests()} requests in all, ` +
-        `rate limit left ${summary.rateLimitRemaining ?? "unknown"}, ${summary.seconds.toFixed(1)} s.`,
+        `rate limit left ${summary.rateLimitRemaining ?? "unknown"}, ${((Date.now() - started) / 1000).toFixed(1)} s.`,
     );
   } catch (error) {
     throw error instanceof GitHubError ? new UsageError(error.message) : error;

@@ -92,7 +92,7 @@ export async function syncStarterTasks({
   await checkRepository(github, ref); // a bad token or a wrong name stops here, before anything is written
 
   const source = `github:${ref.owner}/${ref.repo}`;
-  const runId = await startImportRun(db, source);
+  const runId = await startImportRun(db, `${source} starter tasks`);
   try {
     const cursorKey = `github.tasks.cursor:${source}`;
     const cursor = await getMeta(db, cursorKey);
@@ -378,7 +378,7 @@ export async function syncPullRequests({
 
   const source = `github:${ref.owner}/${ref.repo}`;
   const cursorKey = `github.prs.cursor:${source}`;
-  const runId = await startImportRun(db, source);
+  const runId = await startImportRun(db, `${source} pull requests`);
   const counts = { added: 0, merged: 0, updated: 0, fetched: 0 };
   try {
     const from = (await getMeta(db, cursorKey)) ?? (since ? `${since}T00:00:00Z` : null);

@@ -5,6 +5,7 @@ import { createGitHubClient } from "../../app/github.server";
 import { importGitHistory } from "../../app/ingest/git-import.server";
 import { syncPullRequests } from "../../app/ingest/github-sync.server";
 import { listCreditedContributions } from "../../app/models/bus-factor.server";
+import { listLatestRuns } from "../../app/models/import-run.server";
 import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
 import { TestRepo } from "../support/git-repo";
 import { generateRepository, type SimIssue } from "../support/github-simulator/data";
@@ -84,6 +85,15 @@ describe("syncing the stages' pull requests", () => {
     expect(summary.requests).toBeLessThanOrEqual(
       3 + Math.ceil(expected.length / 100) + Math.ceil(summary.discovered / 25) + 2,
     );
+    // The dashboard's footer tells this run apart from the starter-task sync of the same repository.
+    expect(await listLatestRuns(test.db)).toEqual([
+      expect.objectContaining({
+        source: "github:python/cpython pull requests",
+        status: "done",
+        added: summary.fetched,
+        message: `pull requests: ${summary.discovered} found, ${summary.fetched} fetched`,
+      }),
+    ]);
 
     const sample = expected.find((pr) => {
       const states = new Set(pr.pr?.reviews.filter((r) => r.author !== pr.author).map((r) => r.state));

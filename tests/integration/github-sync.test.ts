@@ -77,7 +77,7 @@ describe("syncing starter tasks from GitHub", () => {
     expect(Object.values(stored).some((t) => t.stageId === null)).toBe(false);
 
     const runs = await test.db.selectFrom("importRuns").select(["source", "status"]).execute();
-    expect(runs).toEqual([{ source: "github:python/cpython", status: "done" }]);
+    expect(runs).toEqual([{ source: "github:python/cpython starter tasks", status: "done" }]);
   });
 
   it("spends two requests when nothing changed, and picks up a ticked item, a closed issue and a claiming PR", async () => {
@@ -196,7 +196,7 @@ describe("when GitHub fails", () => {
     // The dashboard shows the latest run per source: this failure, with GitHub's words.
     const latest = await listLatestRuns(test.db);
     expect(latest).toHaveLength(1);
-    expect(latest[0]).toMatchObject({ source: "github:python/cpython", status: "failed" });
+    expect(latest[0]).toMatchObject({ source: "github:python/cpython starter tasks", status: "failed" });
     expect(latest[0]?.message).toContain("GitHub answered 502");
   }, 60_000);
 });
