@@ -35,6 +35,7 @@ function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
               Dashboard
             </NavLink>
             <NavLink to="/tasks">Starter tasks</NavLink>
+            <NavLink to="/planning">Planning</NavLink>
             <NavLink to="/contributions">Contributions</NavLink>
           </nav>
         </header>

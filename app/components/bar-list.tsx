@@ -12,7 +12,7 @@ export function BarList({ items, max }: { items: Bar[]; max?: number }) {
   return (
     <ol className="bar-list">
       {items.map((item) => (
-        <li key={item.label}>
+        <li key={`${item.href ?? ""} ${item.label}`}>
           <span className="bar-label">{item.href ? <Link to={item.href}>{item.label}</Link> : item.label}</span>
           <span className="bar-track" aria-hidden="true">
             <span className="bar-fill" style={{ width: `${(100 * item.value) / top}%` }} />

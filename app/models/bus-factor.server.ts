@@ -6,8 +6,10 @@ import {
   contributorAbsenceFactor,
   countQualifyingPerWindow,
   creditInWindow,
+  dayToDate,
   describeStatus,
   goalStatus,
+  lastQualifyingDay,
   toDayWindow,
   trendPoints,
   windowEndingOn,
@@ -90,6 +92,11 @@ function byCredit(a: StageContributor, b: StageContributor): number {
   return b.credit - a.credit || b.contributions - a.contributions || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
+export interface ActiveMaintainer extends StageContributor {
+  /** The last day they still meet the rule if they do no more work (`YYYY-MM-DD`). */
+  countsUntil: string;
+}
+
 export interface StageReport {
   id: string;
   name: string;
@@ -97,7 +104,7 @@ export interface StageReport {
   goal: number;
   status: GoalStatus;
   statusText: string;
-  activeMaintainers: StageContributor[];
+  activeMaintainers: ActiveMaintainer[];
   /** Everyone with credited work in the window who is not (yet) an active maintainer. */
   otherContributors: StageContributor[];
   contributorAbsenceFactor: number;
@@ -201,7 +208,12 @@ export async function getBusFactorReport(
         .filter((p) => p.contributions > 0)
         .sort(byCredit);
       const qualifies = (p: StageContributor) => p.credit >= query.min - 1e-9;
-      const activeMaintainers = people.filter(qualifies);
+      const creditsOf = new Map(stageActivity.map((a) => [a.person.id, a.credits]));
+      const activeMaintainers = people.filter(qualifies).map((p) => {
+        const inWindow = (creditsOf.get(p.id) ?? []).filter((c) => c.day >= current.from && c.day < current.to);
+        const lastDay = lastQualifyingDay(inWindow, query.windowDays, query.min);
+        return { ...p, countsUntil: lastDay === null ? query.asOf : dayToDate(lastDay) };
+      });
       const status = goalStatus(activeMaintainers.length, stage.goal);
       const trend = countQualifyingPerWindow(
         stageActivity.map((a) => a.credits),

@@ -149,6 +149,26 @@ export function countQualifyingPerWindow(people: Credit[][], windows: DayWindow[
   return counts;
 }
 
+/**
+ * The last day (a day number) someone still meets the rule if they do no more work: the day before the
+ * rolling window lets go of the credit that takes their newest credits up to `min`. Null when the
+ * credits never reach `min`. `credits` may be in any order; pass those up to the day in question.
+ */
+export function lastQualifyingDay(credits: Credit[], windowDays: number, min: number): number | null {
+  const newestFirst = [...credits].sort((a, b) => b.day - a.day);
+  let sum = 0;
+  for (const credit of newestFirst) {
+    sum += credit.weight;
+    if (sum >= min - 1e-9) return credit.day + windowDays - 1;
+  }
+  return null;
+}
+
+/** The ISO date (`YYYY-MM-DD`) of a day number. */
+export function dayToDate(day: number): string {
+  return timestamp(day * DAY_MS).slice(0, 10);
+}
+
 /** A person's contributions and credit inside one window. */
 export function creditInWindow(credits: Credit[], window: DayWindow): { contributions: number; credit: number } {
   let contributions = 0;

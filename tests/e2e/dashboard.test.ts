@@ -75,6 +75,27 @@ describe("a maintainer looking at the bus factor", () => {
   });
 });
 
+describe("a maintainer planning the next maintainers", () => {
+  it("sees who lapses when, what one departure does, and who is closest, stage by stage", async () => {
+    const { page, problems } = await open("/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Planning" }).click();
+    await page.waitForURL(/\/planning$/);
+    await expect.poll(() => page.locator("section.plan").count()).toBe(3);
+
+    const frontend = page.locator('section.plan[data-stage="frontend"]');
+    expect(await frontend.locator(".plan-summary").textContent()).toMatch(/^1 more maintainer wanted to reach 2/);
+    expect(await frontend.locator("[data-maintainer]").first().textContent()).toBe("If Kai Lindqvist @klindqvist steps away: Goal not met");
+    // Drawn: days each maintainer still counts, and the candidates' credit against the rule.
+    expect(await frontend.locator(".bar-list").count()).toBe(2);
+    expect(await frontend.locator("[data-candidate]").count()).toBeGreaterThan(0);
+
+    const middle = page.locator('section.plan[data-stage="middle-end"]');
+    expect(await middle.locator("[data-maintainer]").count()).toBe(4);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe("a newcomer looking for a starter task", () => {
   it("filters the tasks to free middle-end work and sees mentors", async () => {
     const { page, problems } = await open("/tasks");

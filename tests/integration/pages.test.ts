@@ -3,9 +3,10 @@ import { getDb } from "../../app/db.server";
 import { loader as contributionsLoader } from "../../app/routes/contributions";
 import { loader as dashboardLoader } from "../../app/routes/_index";
 import { loader as personLoader } from "../../app/routes/people.$id";
+import { loader as planningLoader } from "../../app/routes/planning";
 import { loader as stageLoader } from "../../app/routes/stages.$stage";
 import { loader as tasksLoader } from "../../app/routes/tasks";
-import { todayUtc } from "../../app/stewardship/metrics";
+import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
 import { knownHistory, people, store } from "../support/factories";
 
@@ -53,6 +54,24 @@ describe("page loaders", () => {
     expect(backend?.trend).toHaveLength(24);
     expect(backend?.trend.at(-1)?.value).toBe(2);
     expect(data.runs).toEqual([]);
+  });
+
+  it("planning: who lapses when, what one departure does, and who is next", async () => {
+    const data = await planningLoader(args("/planning"));
+    const plan = (id: string) => data.plans.find((p) => p.id === id);
+    // Backend: Carol and Dave make the goal of 2 exactly; without new work Carol lapses first.
+    expect(plan("backend")?.maintainers.map((m) => [m.person.name, m.countsUntil, m.daysLeft, m.statusIfAway, m.critical])).toEqual([
+      ["Carol Danvers", addDays(asOf, -100 + 179), 80, "at-risk", true],
+      ["Dave Lister", addDays(asOf, -80 + 179), 100, "at-risk", true],
+    ]);
+    expect(plan("backend")?.summary).toMatch(/^Goal met, but any one of 2 maintainers stepping away would bring it below 2/);
+    // Frontend: Erin alone; Frank (a co-author) needs one more contribution.
+    expect(plan("frontend")?.maintainers.map((m) => [m.person.name, m.statusIfAway])).toEqual([["Erin Hannon", "unmet"]]);
+    expect(plan("frontend")?.candidates.map((c) => [c.person.name, c.needs])).toEqual([["Frank Poole", 1]]);
+    // Middle-end: Bob has one contribution in the window; the bot is nobody's candidate.
+    expect(plan("middle-end")?.candidates.map((c) => c.person.name)).toEqual(["Bob Builder"]);
+    expect(data.shared).toEqual([]);
+    expect(await rejection(planningLoader(args("/planning?min=0")))).toMatchObject({ status: 400 });
   });
 
   it("dashboard: a bad window is a 400 that names the parameter", async () => {

@@ -11,6 +11,8 @@ import {
   describeStatus,
   goalStatus,
   isValidDate,
+  lastQualifyingDay,
+  dayToDate,
   trendPoints,
   windowEndingOn,
 } from "../../app/stewardship/metrics";
@@ -127,5 +129,30 @@ describe("countQualifyingPerWindow", () => {
     expect(dayNumber("1970-01-02T00:00:00Z")).toBe(1);
     expect(dayNumber("1970-01-02")).toBe(1);
     expect(dayNumber("1970-01-01T23:59:59Z")).toBe(0);
+  });
+});
+
+describe("lastQualifyingDay", () => {
+  const day = (date: string) => dayNumber(date);
+  it("is the last day the window still holds the credits that reach min, checked against the window itself", () => {
+    const credits: Credit[] = [
+      { day: day("2026-03-01"), weight: 1 },
+      { day: day("2026-06-10"), weight: 0.5 },
+      { day: day("2026-06-20"), weight: 1 },
+      { day: day("2026-05-01"), weight: 1 },
+    ];
+    // Newest first: 06-20 (1), 06-10 (1.5), 05-01 (2.5 >= 2): the 2026-05-01 credit is the one to keep.
+    const last = lastQualifyingDay(credits, 180, 2);
+    expect(last).not.toBeNull();
+    const lastDate = dayToDate(last ?? 0);
+    expect(lastDate).toBe(addDays("2026-05-01", 179));
+    const creditOn = (asOf: string) => creditInWindow(credits, toDayWindow(windowEndingOn(asOf, 180))).credit;
+    expect(creditOn(lastDate)).toBeGreaterThanOrEqual(2);
+    expect(creditOn(addDays(lastDate, 1))).toBeLessThan(2);
+  });
+
+  it("is null when the credits never reach min", () => {
+    expect(lastQualifyingDay([{ day: 100, weight: 0.5 }, { day: 90, weight: 1 }], 180, 2)).toBeNull();
+    expect(lastQualifyingDay([], 180, 1)).toBeNull();
   });
 });

@@ -1,0 +1,153 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { BarList } from "../components/bar-list";
+import { PersonLink } from "../components/person-link";
+import { StatusBadge } from "../components/status-badge";
+import { WindowForm, windowQuery } from "../components/window-form";
+import { getConfig } from "../config.server";
+import { getDb } from "../db.server";
+import { badRequest } from "../http.server";
+import { getBusFactorReport } from "../models/bus-factor.server";
+import { dayNumber } from "../stewardship/metrics";
+import { planStages, sharedMaintainers } from "../stewardship/planning";
+import { parseWindowParams } from "../stewardship/query-params";
+
+export const meta: MetaFunction = () => [{ title: "Maintainer planning · Steward" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const config = getConfig();
+  const params = parseWindowParams(new URL(request.url).searchParams, config.config);
+  if (!params.ok) throw badRequest(params.message);
+  const report = await getBusFactorReport(await getDb(), { config, ...params.value });
+  const plans = planStages(
+    report.stages.map((stage) => ({
+      id: stage.id,
+      name: stage.name,
+      goal: stage.goal,
+      maintainers: stage.activeMaintainers,
+      others: stage.otherContributors,
+    })),
+    { min: params.value.min },
+  );
+  const person = ({ id, login, name, credit }: { id: number; login: string | null; name: string; credit: number }) => ({
+    id,
+    login,
+    name,
+    credit,
+  });
+  return {
+    params: params.value,
+    stageNames: Object.fromEntries(config.config.stages.map((s) => [s.id, s.name])),
+    plans: plans.map((plan) => ({
+      ...plan,
+      maintainers: plan.maintainers.map((m) => ({
+        ...m,
+        person: person(m.person),
+        daysLeft: dayNumber(m.countsUntil) - dayNumber(params.value.asOf) + 1,
+      })),
+      candidates: plan.candidates.map((c) => ({ ...c, person: person(c.person) })),
+    })),
+    shared: sharedMaintainers(plans).map((s) => ({ ...s, person: person(s.person) })),
+  };
+}
+
+export default function PlanningPage() {
+  const { params, stageNames, plans, shared } = useLoaderData<typeof loader>();
+  const query = windowQuery(params);
+  const names = (ids: string[]) => ids.map((id) => stageNames[id] ?? id).join(", ");
+  return (
+    <main className="page">
+      <header className="page-header">
+        <h1>Maintainer planning</h1>
+        <p className="lede">
+          Who could become each stage&apos;s next maintainer, and what happens if someone steps away, as of{" "}
+          {params.asOf} under the rule of at least {params.min} contributions in {params.windowDays} days.
+        </p>
+        <WindowForm {...params} />
+      </header>
+
+      <section aria-labelledby="shared">
+        <h2 id="shared">People who hold up more than one stage</h2>
+        {shared.length === 0 ? (
+          <p className="muted">
+            Nobody maintains more than one stage: one person stepping away touches one stage at most.
+          </p>
+        ) : (
+          <ul className="plan-list">
+            {shared.map((s) => (
+              <li key={s.person.id} data-person={s.person.id}>
+                <PersonLink person={s.person} /> maintains {names(s.stages)}
+                {s.wouldWeaken.length > 0 ? (
+                  <strong className="warning"> — stepping away would weaken {names(s.wouldWeaken)}</strong>
+                ) : (
+                  <span className="muted"> — each of those stages would still meet its goal without them</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {plans.map((plan) => (
+        <section key={plan.id} aria-labelledby={`plan-${plan.id}`} className="plan" data-stage={plan.id}>
+          <h2 id={`plan-${plan.id}`}>
+            <Link to={`/stages/${plan.id}${query}`}>{plan.name}</Link> <StatusBadge status={plan.status} />
+          </h2>
+          <p className="plan-summary">{plan.summary}</p>
+
+          <h3>If nobody does more work: days each maintainer still counts</h3>
+          {plan.maintainers.length === 0 ? (
+            <p className="muted">No active maintainer.</p>
+          ) : (
+            <>
+              <BarList
+                items={plan.maintainers.map((m) => ({
+                  label: `${m.person.name} · until ${m.countsUntil}`,
+                  value: m.daysLeft,
+                  href: `/people/${m.person.id}`,
+                }))}
+                max={params.windowDays}
+              />
+              <ul className="plan-list">
+                {plan.maintainers.map((m) => (
+                  <li key={m.person.id} data-maintainer={m.person.id}>
+                    If <PersonLink person={m.person} /> steps away: <StatusBadge status={m.statusIfAway} />
+                    {m.alsoMaintains.length > 0 ? (
+                      <span className="muted"> (also maintains {names(m.alsoMaintains)})</span>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+
+          <h3>Next maintainers: credit so far against the {params.min} needed</h3>
+          {plan.candidates.length === 0 ? (
+            <p className="muted">Nobody else has worked on this stage in the window: starter tasks are the way in.</p>
+          ) : (
+            <>
+              <BarList
+                items={plan.candidates.map((c) => ({
+                  label: c.person.name,
+                  value: c.person.credit,
+                  href: `/people/${c.person.id}`,
+                }))}
+                max={params.min}
+              />
+              <ul className="plan-list">
+                {plan.candidates.map((c) => (
+                  <li key={c.person.id} data-candidate={c.person.id}>
+                    <PersonLink person={c.person} /> needs {c.needs} more
+                    {c.maintains.length > 0 ? (
+                      <span className="muted"> (already maintains {names(c.maintains)})</span>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      ))}
+    </main>
+  );
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { planStages, sharedMaintainers, type PlanStageInput } from "../../app/stewardship/planning";
+
+const person = (id: number, name: string, credit: number) => ({ id, login: name.toLowerCase(), name, credit });
+const maintainer = (id: number, name: string, credit: number, countsUntil: string) => ({
+  ...person(id, name, credit),
+  countsUntil,
+});
+
+const stages: PlanStageInput[] = [
+  {
+    id: "frontend",
+    name: "Frontend",
+    goal: 2,
+    maintainers: [maintainer(1, "Ana", 5, "2027-03-01")],
+    others: [person(4, "Dev", 1.5), person(2, "Ben", 1), person(5, "Eve", 0.5)],
+  },
+  {
+    id: "middle-end",
+    name: "Middle-end",
+    goal: 2,
+    maintainers: [
+      maintainer(2, "Ben", 9, "2027-04-01"),
+      maintainer(3, "Cy", 3, "2027-01-15"),
+      maintainer(1, "Ana", 2, "2026-12-31"),
+    ],
+    others: [],
+  },
+  {
+    id: "backend",
+    name: "Backend",
+    goal: 2,
+    maintainers: [maintainer(1, "Ana", 4, "2027-02-01"), maintainer(3, "Cy", 2, "2026-12-20")],
+    others: [],
+  },
+];
+
+describe("planStages", () => {
+  const plans = planStages(stages, { min: 2 });
+  const plan = (id: string) => plans.find((p) => p.id === id);
+
+  it("says what one person stepping away does to each stage", () => {
+    expect(plan("frontend")).toMatchObject({ status: "at-risk", shortBy: 1 });
+    expect(plan("frontend")?.maintainers.map((m) => [m.person.name, m.statusIfAway, m.critical])).toEqual([
+      ["Ana", "unmet", true],
+    ]);
+    // Three maintainers for a goal of two: anyone may step away.
+    expect(plan("middle-end")?.maintainers.every((m) => m.statusIfAway === "met" && !m.critical)).toBe(true);
+    expect(plan("middle-end")?.summary).toBe(
+      "Goal met with room to spare: nobody stepping away alone would bring the stage below 2.",
+    );
+    expect(plan("backend")?.maintainers.map((m) => [m.person.name, m.statusIfAway, m.critical])).toEqual([
+      ["Cy", "at-risk", true],
+      ["Ana", "at-risk", true],
+    ]);
+    expect(plan("backend")?.summary).toBe(
+      "Goal met, but any one of 2 maintainers stepping away would bring it below 2; nobody else has stage work in the window yet.",
+    );
+  });
+
+  it("orders maintainers by the day they lapse without new work, and names their other stages", () => {
+    expect(plan("middle-end")?.maintainers.map((m) => [m.person.name, m.countsUntil, m.alsoMaintains])).toEqual([
+      ["Ana", "2026-12-31", ["frontend", "backend"]],
+      ["Cy", "2027-01-15", ["backend"]],
+      ["Ben", "2027-04-01", []],
+    ]);
+  });
+
+  it("ranks the next maintainers by what they still need, and marks who already maintains another stage", () => {
+    expect(plan("frontend")?.candidates.map((c) => [c.person.name, c.needs, c.maintains])).toEqual([
+      ["Dev", 0.5, []],
+      ["Ben", 1, ["middle-end"]],
+      ["Eve", 1.5, []],
+    ]);
+    expect(plan("frontend")?.summary).toBe("1 more maintainer wanted to reach 2; 3 contributors are on the way.");
+    expect(planStages(stages, { min: 2, candidates: 1 })[0]?.candidates).toHaveLength(1);
+  });
+});
+
+describe("sharedMaintainers", () => {
+  it("lists people maintaining several stages, those whose absence weakens the most first", () => {
+    const shared = sharedMaintainers(planStages(stages, { min: 2 }));
+    expect(shared.map((s) => [s.person.name, s.stages, s.wouldWeaken])).toEqual([
+      ["Ana", ["frontend", "middle-end", "backend"], ["frontend", "backend"]],
+      ["Cy", ["middle-end", "backend"], ["backend"]],
+    ]);
+  });
+});
