@@ -4,6 +4,7 @@ import { CamelCasePlugin, Kysely, Migrator, type Migration, type MigrationProvid
 import * as initial from "./migrations/0001_initial";
 import * as reviews from "./migrations/0002_reviews";
 import * as webhookDeliveries from "./migrations/0003_webhook_deliveries";
+import * as reviewDates from "./migrations/0004_review_dates";
 import type { DB } from "./schema";
 import { Sqlite3Dialect } from "./sqlite-dialect";
 
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_reviews": reviews,
   "0003_webhook_deliveries": webhookDeliveries,
+  "0004_review_dates": reviewDates,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -59,6 +59,8 @@ export interface ContributionPeopleTable {
   role: ContributionRole;
   /** How much this person's part counts toward the maintainer rule; see activityWeight. */
   weight: ColumnType<number, number | undefined, number>;
+  /** When this person's part happened, if not at the contribution's time (a review's submission). */
+  occurredAt: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The classifier's verdict for one contribution under one configuration version, with its evidence. */

@@ -457,6 +457,6 @@ function toFacts(pr: GitHubPullRequest): PullRequestFacts {
       .map((m) => Number(m[1]))
       .filter((n) => n !== pr.number),
     files: pr.files.map((f) => ({ path: f.path, added: f.additions, deleted: f.deletions })),
-    reviewers: [...weights].map(([login, weight]) => ({ identity: { name: login, login }, weight })),
+    reviewers: [...weights].map(([login, part]) => ({ identity: { name: login, login }, ...part })),
   };
 }

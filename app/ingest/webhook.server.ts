@@ -46,7 +46,7 @@ const schemas = {
   }),
   pull_request_review: z.object({
     repository,
-    review: z.object({ user: user.nullable(), state: z.string() }),
+    review: z.object({ user: user.nullable(), state: z.string(), submitted_at: z.string().nullable().optional() }),
     pull_request: z.object({ number: z.number().int(), user: user.nullable() }),
   }),
   issues: z.object({ repository, action: z.string(), issue }),
@@ -167,6 +167,7 @@ async function apply(
         prNumber: pr.number,
         reviewer: { name: review.user.login, login: review.user.login },
         weight,
+        submittedAt: review.submitted_at ? iso(review.submitted_at) : null,
       });
       return;
     }

@@ -273,10 +273,10 @@ export async function listCreditedContributions(
       "c.sha",
       "c.prNumber",
       "c.title",
-      "c.occurredAt",
+      "a.occurredAt",
       "cl.evidence",
     ])
-    .orderBy("c.occurredAt", "desc")
+    .orderBy("a.occurredAt", "desc")
     .execute();
   const roles = new Map<string, string[]>();
   const contributionIds = [...new Set(rows.map((r) => r.contributionId))];

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Database } from "../../db/database";
 import type { ContributionKind, ContributionRole, ContributionSource } from "../../db/schema";
 import { classifyContribution, type Classification, type Evidence, type FileChange } from "../stewardship/classify";
@@ -19,7 +20,8 @@ export interface NewContribution {
   labels: string[];
   files: Array<FileChange & { previousPath?: string | null }>;
   /** Authors and co-authors count 1 unless `weight` says otherwise; reviewers carry their review's weight. */
-  people: Array<{ identity: PersonIdentity; role: ContributionRole; weight?: number }>;
+  /** `occurredAt`: when this person's part happened, if not at the contribution's time (a review). */
+  people: Array<{ identity: PersonIdentity; role: ContributionRole; weight?: number; occurredAt?: string | null }>;
 }
 
 // SQLite allows 32,766 bound parameters per statement; stay well under it.
@@ -136,6 +138,7 @@ interface PersonRow {
   personId: number;
   role: ContributionRole;
   weight: number;
+  occurredAt: string | null;
 }
 
 /** Resolves a contribution's people to rows, one per (person, role), keeping the strongest weight. */
@@ -146,11 +149,11 @@ async function resolvePeople(
   entries: NewContribution["people"],
 ): Promise<PersonRow[]> {
   const rows = new Map<string, PersonRow>();
-  for (const { identity, role, weight = 1 } of entries) {
+  for (const { identity, role, weight = 1, occurredAt = null } of entries) {
     const personId = await people.resolve(trx, identity);
     const key = `${personId}:${role}`;
     const existing = rows.get(key);
-    if (!existing || existing.weight < weight) rows.set(key, { contributionId, personId, role, weight });
+    if (!existing || existing.weight < weight) rows.set(key, { contributionId, personId, role, weight, occurredAt });
   }
   return [...rows.values()];
 }
@@ -158,7 +161,7 @@ async function resolvePeople(
 interface Verdict {
   contributionId: number;
   occurredAt: string;
-  people: Array<{ personId: number; weight: number }>;
+  people: Array<{ personId: number; weight: number; occurredAt: string | null }>;
   classification: Classification;
 }
 
@@ -177,16 +180,20 @@ async function storeClassifications(trx: Executor, config: CompiledConfig, verdi
 
   const activityRows = verdicts.flatMap((v) =>
     v.classification.stages.flatMap((s) => {
-      // A person counts once per contribution, at their strongest part in it (author over reviewer).
-      const weights = new Map<number, number>();
-      for (const p of v.people) weights.set(p.personId, Math.max(weights.get(p.personId) ?? 0, p.weight));
-      return [...weights].filter(([, weight]) => weight > 0).map(([personId, weight]) => ({
+      // A person counts once per contribution, at their strongest part in it (author over reviewer), on
+      // the day of that part: a review on the day it was submitted.
+      const strongest = new Map<number, { weight: number; occurredAt: string }>();
+      for (const p of v.people) {
+        const known = strongest.get(p.personId);
+        if (!known || p.weight > known.weight) strongest.set(p.personId, { weight: p.weight, occurredAt: p.occurredAt ?? v.occurredAt });
+      }
+      return [...strongest].filter(([, part]) => part.weight > 0).map(([personId, part]) => ({
         stageId: s.stageId,
         contributionId: v.contributionId,
         personId,
-        occurredAt: v.occurredAt,
-        day: dayNumber(v.occurredAt),
-        weight,
+        occurredAt: part.occurredAt,
+        day: dayNumber(part.occurredAt),
+        weight: part.weight,
       }));
     }),
   );
@@ -238,7 +245,7 @@ export async function relabel(trx: Executor, config: CompiledConfig, ids: number
       .execute(),
     trx
       .selectFrom("contributionPeople")
-      .select(["contributionId", "personId", "weight"])
+      .select(["contributionId", "personId", "weight", "occurredAt"])
       .where("contributionId", "in", ids)
       .execute(),
   ]);
@@ -429,7 +436,8 @@ export interface PullRequestFacts {
   labels: string[];
   refs: number[];
   files: FileChange[];
-  reviewers: Array<{ identity: PersonIdentity; weight: number }>;
+  /** `occurredAt`: when they last reviewed it (null if GitHub did not say). */
+  reviewers: Array<{ identity: PersonIdentity; weight: number; occurredAt: string | null }>;
 }
 
 /**
@@ -448,7 +456,12 @@ export async function upsertPullRequest(
     .orderBy((eb) => eb.case().when("sha", "is", null).then(1).else(0).end())
     .limit(1)
     .executeTakeFirst();
-  const reviewers = pr.reviewers.map((r) => ({ identity: r.identity, role: "reviewer" as const, weight: r.weight }));
+  const reviewers = pr.reviewers.map((r) => ({
+    identity: r.identity,
+    role: "reviewer" as const,
+    weight: r.weight,
+    occurredAt: r.occurredAt,
+  }));
 
   if (existing?.sha) {
     await trx
@@ -626,7 +639,14 @@ export async function notePullRequest(
 /** Adds (or strengthens) one reviewer of a stored PR, from a `pull_request_review` webhook. Returns false if the PR is unknown. */
 export async function noteReview(
   trx: Executor,
-  { config, people, prNumber, reviewer, weight }: { config: CompiledConfig; people: PeopleResolver; prNumber: number; reviewer: PersonIdentity; weight: number },
+  {
+    config,
+    people,
+    prNumber,
+    reviewer,
+    weight,
+    submittedAt,
+  }: { config: CompiledConfig; people: PeopleResolver; prNumber: number; reviewer: PersonIdentity; weight: number; submittedAt: string | null },
 ): Promise<boolean> {
   const contribution = await trx
     .selectFrom("contributions")
@@ -639,10 +659,13 @@ export async function noteReview(
   const personId = await people.resolve(trx, reviewer);
   await trx
     .insertInto("contributionPeople")
-    .values({ contributionId: contribution.id, personId, role: "reviewer", weight })
+    .values({ contributionId: contribution.id, personId, role: "reviewer", weight, occurredAt: submittedAt })
     .onConflict((oc) =>
       oc.columns(["contributionId", "personId", "role"]).doUpdateSet((eb) => ({
         weight: eb.fn("max", [eb.ref("contributionPeople.weight"), eb.val(weight)]),
+        // Their latest review is their latest activity on the PR.
+        // (SQLite's two-argument max is null when either is: fall back to whichever is known.)
+        occurredAt: sql<string | null>`coalesce(max(${eb.ref("contributionPeople.occurredAt")}, ${submittedAt}), ${eb.ref("contributionPeople.occurredAt")}, ${submittedAt})`,
       })),
     )
     .execute();

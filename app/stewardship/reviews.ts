@@ -19,17 +19,26 @@ export function reviewWeight(state: ReviewState, { selfReview }: { selfReview: b
   }
 }
 
-/** A person's weight on a pull request from all their reviews: the strongest one, counted once. */
+/**
+ * Each reviewer's part in a pull request from all their reviews: the strongest review's weight, counted
+ * once, dated by their latest counting review (their latest activity on it; null if GitHub gave no date).
+ */
 export function reviewerWeights(
   author: string | null,
-  reviews: Array<{ reviewer: string | null; state: ReviewState }>,
-): Map<string, number> {
-  const weights = new Map<string, number>();
+  reviews: Array<{ reviewer: string | null; state: ReviewState; submittedAt?: string | null }>,
+): Map<string, { weight: number; occurredAt: string | null }> {
+  const parts = new Map<string, { weight: number; occurredAt: string | null }>();
   for (const review of reviews) {
     if (!review.reviewer) continue;
     const login = review.reviewer.toLowerCase();
     const weight = reviewWeight(review.state, { selfReview: login === author?.toLowerCase() });
-    if (weight > (weights.get(login) ?? 0)) weights.set(login, weight);
+    if (weight <= 0) continue;
+    const known = parts.get(login) ?? { weight: 0, occurredAt: null };
+    const at = review.submittedAt ?? null;
+    parts.set(login, {
+      weight: Math.max(known.weight, weight),
+      occurredAt: known.occurredAt === null || (at !== null && at > known.occurredAt) ? (at ?? known.occurredAt) : known.occurredAt,
+    });
   }
-  return weights;
+  return parts;
 }

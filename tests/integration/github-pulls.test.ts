@@ -126,10 +126,16 @@ describe("syncing the stages' pull requests", () => {
       .innerJoin("contributions as c", "c.id", "a.contributionId")
       .innerJoin("people as p", "p.id", "a.personId")
       .where("c.prNumber", "=", sample.number)
-      .select(["p.login", "a.weight"])
+      .select(["p.login", "a.weight", "a.occurredAt"])
       .execute();
     for (const [login, weight] of Object.entries(expectedWeights)) {
-      expect(reviewCredit).toContainEqual({ login, weight });
+      // Dated by the reviewer's latest counting review, not by the PR's merge.
+      const latest = sample.pr.reviews
+        .filter((r) => r.author === login)
+        .map((r) => r.submittedAt)
+        .sort()
+        .at(-1);
+      expect(reviewCredit).toContainEqual({ login, weight, occurredAt: latest });
     }
 
     // The stage page's evidence says the reviewer reviewed it (not authored it).

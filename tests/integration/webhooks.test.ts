@@ -133,6 +133,7 @@ describe("POST /webhooks/github", () => {
       (p) => {
         p.pull_request.number = number;
         p.review.state = "approved";
+        p.review.submitted_at = "2026-11-20T09:30:00Z";
         p.review.user.login = "mokafor";
         p.pull_request.user.login = "someone-else";
       },
@@ -158,6 +159,17 @@ describe("POST /webhooks/github", () => {
     ]);
     const stages = await db.selectFrom("contributionStages").select("stageId").execute();
     expect(stages).toEqual([{ stageId: "middle-end" }]); // placed by the umbrella reference
+    // The review counts on the day it was submitted, not the day the PR was opened.
+    const activity = await db
+      .selectFrom("stageActivity as a")
+      .innerJoin("people as p", "p.id", "a.personId")
+      .select(["p.login", "a.occurredAt"])
+      .orderBy("p.login")
+      .execute();
+    expect(activity).toEqual([
+      { login: "codertocat", occurredAt: new Date(opened.pull_request.created_at as string).toISOString().replace(".000", "") },
+      { login: "mokafor", occurredAt: "2026-11-20T09:30:00Z" },
+    ]);
     expect((await rows()).deliveries.map((d) => d.id).sort()).toEqual(["pr-1", "review-1"]);
   });
 

@@ -158,12 +158,13 @@ export function generateRepository({
       deletions: Math.floor(random() * 30),
     }));
     const reviews: SimReview[] = jit
-      ? Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
+      ? Array.from({ length: 1 + Math.floor(random() * 3) }, (_, k) => ({
           author: random() < 0.1 ? author : (maintainers[Math.floor(random() * maintainers.length)] ?? "mokafor"),
           state:
             (["APPROVED", "APPROVED", "COMMENTED", "CHANGES_REQUESTED"] as const)[Math.floor(random() * 4)] ??
             "APPROVED",
-          submittedAt: mergedAt ?? created,
+          // Reviews come in while the PR is open: k hours after it was opened.
+          submittedAt: new Date(Date.parse(created) + (k + 1) * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
         }))
       : [];
     const number = add({
