@@ -5,6 +5,7 @@ import * as initial from "./migrations/0001_initial";
 import * as reviews from "./migrations/0002_reviews";
 import * as webhookDeliveries from "./migrations/0003_webhook_deliveries";
 import * as reviewDates from "./migrations/0004_review_dates";
+import * as claimDates from "./migrations/0005_claim_dates";
 import type { DB } from "./schema";
 import { Sqlite3Dialect } from "./sqlite-dialect";
 
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   "0002_reviews": reviews,
   "0003_webhook_deliveries": webhookDeliveries,
   "0004_review_dates": reviewDates,
+  "0005_claim_dates": claimDates,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -102,6 +102,8 @@ export interface StarterTasksTable {
   state: "open" | "done";
   claimedByPersonId: number | null;
   claimEvidence: string | null;
+  /** When a claim by comment was made (it lapses after CLAIM_DAYS); null for assignments and open PRs. */
+  claimedAt: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
   labels: string;
   source: ContributionSource;
   updatedAt: Timestamp;

@@ -31,6 +31,7 @@ export function TaskList({ tasks, mentors, repository }: { tasks: TaskItem[]; me
                   {task.claimEvidence ? ` — ${task.claimEvidence}` : ""}
                 </>
               ) : null}
+              {state === "free" && task.claimEvidence ? <>{task.claimEvidence}. </> : null}
               {state === "free" ? (
                 mentors.length > 0 ? (
                   <>

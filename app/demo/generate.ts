@@ -23,6 +23,8 @@ export interface DemoStarterTask {
   state: "open" | "done";
   claimedBy: PersonIdentity | null;
   claimEvidence: string | null;
+  /** When a claim by comment was made (such claims lapse). */
+  claimedAt?: string | null;
   labels: string[];
   updatedAt: string;
 }
@@ -306,9 +308,9 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
     const done = refcountDone.find((d) => d.uop === uop);
     const claim =
       uop === refcountUops[7]
-        ? { who: demoPeople.sam, evidence: `claimed in a comment on ${addDays(anchorDate, -12)}` }
+        ? { who: demoPeople.sam, evidence: `claimed in a comment on ${addDays(anchorDate, -12)}`, at: `${addDays(anchorDate, -12)}T10:00:00Z` }
         : uop === refcountUops[8]
-          ? { who: demoPeople.ana, evidence: `open PR #${nextPr++} references the item` }
+          ? { who: demoPeople.ana, evidence: `open PR #${nextPr++} references the item`, at: null }
           : null;
     starterTasks.push({
       key: `134584#${i + 1}`,
@@ -319,6 +321,7 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
       state: done ? "done" : "open",
       claimedBy: done ? done.who : (claim?.who ?? null),
       claimEvidence: done ? `merged in #${done.pr}` : (claim?.evidence ?? null),
+      claimedAt: done ? null : (claim?.at ?? null),
       labels: [],
       updatedAt,
     });
@@ -333,6 +336,7 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
       state: i === 0 ? "done" : "open",
       claimedBy: i === 0 ? demoPeople.priya : i === 1 ? demoPeople.lucas : null,
       claimEvidence: i === 0 ? "merged" : i === 1 ? `claimed in a comment on ${addDays(anchorDate, -5)}` : null,
+      claimedAt: i === 1 ? `${addDays(anchorDate, -5)}T10:00:00Z` : null,
       labels: [],
       updatedAt,
     });

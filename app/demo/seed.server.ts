@@ -35,6 +35,7 @@ export async function seedDemo(
         state: task.state,
         claimedByPersonId,
         claimEvidence: task.claimEvidence,
+        claimedAt: task.claimedAt ?? null,
         labels: JSON.stringify(task.labels),
         source: "demo" as const,
         updatedAt: task.updatedAt,

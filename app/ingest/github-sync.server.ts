@@ -27,6 +27,8 @@ import {
   type SyncedStarterTask,
 } from "../models/starter-task.server";
 import {
+  CLAIM_DAYS,
+  claimLapsed,
   findClaim,
   findIssueClaim,
   mentionedPaths,
@@ -56,9 +58,6 @@ export interface StarterTaskSyncSummary {
   rateLimitRemaining: number | null;
   seconds: number;
 }
-
-/** Claims older than this are stale: the claimant has likely moved on. */
-const CLAIM_DAYS = 30;
 
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -225,18 +224,22 @@ export async function syncStarterTasks({
     throw error;
   }
 
+  function claimed(row: { claimedByPersonId: number | null; claimedAt: string | null }): boolean {
+    return row.claimedByPersonId !== null && !claimLapsed(row.claimedAt, now);
+  }
+
   async function summary(changed: boolean): Promise<StarterTaskSyncSummary> {
     const rows = await db
       .selectFrom("starterTasks")
-      .select(["state", "claimedByPersonId"])
+      .select(["state", "claimedByPersonId", "claimedAt"])
       .where("source", "=", "github")
       .execute();
     return {
       repository: `${ref.owner}/${ref.repo}`,
       changed,
       tasks: {
-        open: rows.filter((r) => r.state === "open" && r.claimedByPersonId === null).length,
-        claimed: rows.filter((r) => r.state === "open" && r.claimedByPersonId !== null).length,
+        open: rows.filter((r) => r.state === "open" && !claimed(r)).length,
+        claimed: rows.filter((r) => r.state === "open" && claimed(r)).length,
         done: rows.filter((r) => r.state === "done").length,
       },
       requests: github.requests(),
@@ -295,6 +298,7 @@ export function checklistTask(
     state: item.done ? "done" : "open",
     claimedBy: claim?.login ?? null,
     claimEvidence: claim?.evidence ?? (item.done ? "ticked in the checklist" : null),
+    claimedAt: claim?.at ?? null,
     labels,
     updatedAt: now,
   };
@@ -328,6 +332,7 @@ export function labelledTask(
     state: "open",
     claimedBy: claim?.login ?? null,
     claimEvidence: claim?.evidence ?? null,
+    claimedAt: claim?.at ?? null,
     labels: issue.labels,
     updatedAt: now,
   };

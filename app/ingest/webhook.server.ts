@@ -242,7 +242,7 @@ async function applyIssue(
     const stored = await trx
       .selectFrom("starterTasks as t")
       .leftJoin("people as p", "p.id", "t.claimedByPersonId")
-      .select(["t.key", "p.login", "t.claimEvidence"])
+      .select(["t.key", "p.login", "t.claimEvidence", "t.claimedAt"])
       .where("t.umbrellaNumber", "=", raw.number)
       .execute();
     const known = new Map(stored.map((row) => [row.key, row]));
@@ -254,7 +254,7 @@ async function applyIssue(
       const claim =
         findClaim({ item, comments, openPullRequests: [], now }) ??
         (!item.done && previous?.login
-          ? { login: previous.login, evidence: previous.claimEvidence ?? "claimed earlier" }
+          ? { login: previous.login, evidence: previous.claimEvidence ?? "claimed earlier", at: previous.claimedAt }
           : null);
       return checklistTask(raw.number, umbrella.stage, item, claim, labels, now);
     });
@@ -289,7 +289,7 @@ async function applyIssue(
   const stored = await trx
     .selectFrom("starterTasks as t")
     .leftJoin("people as p", "p.id", "t.claimedByPersonId")
-    .select(["p.login", "t.claimEvidence"])
+    .select(["p.login", "t.claimEvidence", "t.claimedAt"])
     .where("t.key", "=", String(raw.number))
     .where("t.source", "=", "github")
     .executeTakeFirst();
@@ -298,7 +298,7 @@ async function applyIssue(
     : [];
   const previous =
     stored?.login && stored.claimEvidence && !stored.claimEvidence.startsWith("assigned to ")
-      ? { login: stored.login, evidence: stored.claimEvidence }
+      ? { login: stored.login, evidence: stored.claimEvidence, at: stored.claimedAt }
       : null;
   const claim = findIssueClaim({ issue: starterIssue, comments, openPullRequests: [], now }) ?? previous;
   const task = starterIssue.state === "open" ? labelledTask(config, starterIssue, now, claim) : null;

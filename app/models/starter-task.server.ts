@@ -1,6 +1,7 @@
 import type { Database } from "../../db/database";
 import { parseStrings } from "./contribution.server";
 import type { Executor } from "./person.server";
+import { CLAIM_DAYS, claimLapsed } from "../stewardship/checklist";
 
 export type TaskStateFilter = "all" | "open" | "free" | "claimed" | "done";
 
@@ -18,11 +19,19 @@ export interface StarterTaskView {
   updatedAt: string;
 }
 
-/** Starter tasks, open ones first, filtered by stage ("none" for unplaced ones) and state. */
+/**
+ * Starter tasks, open ones first, filtered by stage ("none" for unplaced ones) and state. A claim by
+ * comment older than CLAIM_DAYS on `now` has lapsed: the task shows as free, and says whose claim lapsed.
+ */
 export async function listStarterTasks(
   db: Database,
-  { stageId, state = "all" }: { stageId?: string; state?: TaskStateFilter },
+  {
+    stageId,
+    state = "all",
+    now = new Date().toISOString(),
+  }: { stageId?: string; state?: TaskStateFilter; now?: string },
 ): Promise<StarterTaskView[]> {
+  const cutoff = new Date(Date.parse(now) - CLAIM_DAYS * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
   let query = db
     .selectFrom("starterTasks as t")
     .leftJoin("people as p", "p.id", "t.claimedByPersonId")
@@ -35,6 +44,7 @@ export async function listStarterTasks(
       "t.title",
       "t.state",
       "t.claimEvidence",
+      "t.claimedAt",
       "t.labels",
       "t.updatedAt",
       "p.id as claimantId",
@@ -45,32 +55,43 @@ export async function listStarterTasks(
   else if (stageId) query = query.where("t.stageId", "=", stageId);
   if (state === "done") query = query.where("t.state", "=", "done");
   if (state === "open" || state === "free" || state === "claimed") query = query.where("t.state", "=", "open");
-  if (state === "free") query = query.where("t.claimedByPersonId", "is", null);
-  if (state === "claimed") query = query.where("t.claimedByPersonId", "is not", null);
+  if (state === "free") {
+    query = query.where((eb) => eb.or([eb("t.claimedByPersonId", "is", null), eb("t.claimedAt", "<", cutoff)]));
+  }
+  if (state === "claimed") {
+    query = query
+      .where("t.claimedByPersonId", "is not", null)
+      .where((eb) => eb.or([eb("t.claimedAt", "is", null), eb("t.claimedAt", ">=", cutoff)]));
+  }
   const rows = await query
     .orderBy((eb) => eb.case().when("t.state", "=", "open").then(0).else(1).end())
     .orderBy("t.issueNumber")
     .orderBy("t.key")
     .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    key: row.key,
-    stageId: row.stageId,
-    issueNumber: row.issueNumber,
-    umbrellaNumber: row.umbrellaNumber,
-    title: row.title,
-    state: row.state,
-    claimedBy:
+  return rows.map((row) => {
+    const claimant =
       row.claimantId !== null
         ? { id: row.claimantId, login: row.claimantLogin, name: row.claimantName ?? "unknown" }
-        : null,
-    claimEvidence: row.claimEvidence,
-    labels: parseStrings(row.labels),
-    updatedAt: row.updatedAt,
-  }));
+        : null;
+    const lapsed = row.state === "open" && claimant !== null && claimLapsed(row.claimedAt, now);
+    return {
+      id: row.id,
+      key: row.key,
+      stageId: row.stageId,
+      issueNumber: row.issueNumber,
+      umbrellaNumber: row.umbrellaNumber,
+      title: row.title,
+      state: row.state,
+      claimedBy: lapsed ? null : claimant,
+      claimEvidence: lapsed
+        ? `${claimant?.login ?? claimant?.name}'s claim of ${row.claimedAt?.slice(0, 10)} lapsed after ${CLAIM_DAYS} days`
+        : row.claimEvidence,
+      labels: parseStrings(row.labels),
+      updatedAt: row.updatedAt,
+    };
+  });
 }
 
-/** A starter task as read from GitHub, its claimant named by login. */
 export interface SyncedStarterTask {
   key: string;
   stageId: string | null;
@@ -80,6 +101,8 @@ export interface SyncedStarterTask {
   state: "open" | "done";
   claimedBy: string | null;
   claimEvidence: string | null;
+  /** When a claim by comment was made (it lapses); null otherwise. */
+  claimedAt: string | null;
   labels: string[];
   updatedAt: string;
 }
@@ -114,6 +137,7 @@ export async function replaceGitHubStarterTasks(
       state: task.state,
       claimedByPersonId: task.claimedBy ? await resolve(task.claimedBy) : null,
       claimEvidence: task.claimEvidence,
+      claimedAt: task.claimedAt,
       labels: JSON.stringify(task.labels),
       source: "github" as const,
       updatedAt: task.updatedAt,

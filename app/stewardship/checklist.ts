@@ -43,6 +43,16 @@ export interface OpenPullRequest {
 export interface Claim {
   login: string;
   evidence: string;
+  /** When a claim by comment was made; null when it stands as long as its assignment or PR does. */
+  at: string | null;
+}
+
+/** A claim by comment lapses after this many days: the claimant has likely moved on. */
+export const CLAIM_DAYS = 30;
+
+/** Whether a claim made at `claimedAt` has lapsed by `now` (claims without a date do not lapse). */
+export function claimLapsed(claimedAt: string | null, now: string, claimDays = CLAIM_DAYS): boolean {
+  return claimedAt !== null && Date.parse(claimedAt) < Date.parse(now) - claimDays * 86_400_000;
 }
 
 // How people claim umbrella items in CPython: "I'd like to work on _X", "I'll take _Y", "Can I pick up _Z?".
@@ -73,12 +83,14 @@ export function findClaim({
 }): Claim | null {
   if (item.done) return null;
   const pr = openPullRequests.find((p) => mentions(p.title, item.identifier));
-  if (pr) return { login: pr.author, evidence: `open PR #${pr.number} names ${item.identifier}` };
+  if (pr) return { login: pr.author, evidence: `open PR #${pr.number} names ${item.identifier}`, at: null };
   const oldest = Date.parse(now) - claimDays * 86_400_000;
   const claim = comments
     .filter((c) => Date.parse(c.createdAt) >= oldest && claimPhrase.test(c.body) && mentions(c.body, item.identifier))
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
-  return claim ? { login: claim.author, evidence: `claimed in a comment on ${claim.createdAt.slice(0, 10)}` } : null;
+  return claim
+    ? { login: claim.author, evidence: `claimed in a comment on ${claim.createdAt.slice(0, 10)}`, at: claim.createdAt }
+    : null;
 }
 
 /**
@@ -100,15 +112,17 @@ export function findIssueClaim({
   claimDays?: number;
 }): Claim | null {
   const assignee = issue.assignees[0];
-  if (assignee) return { login: assignee, evidence: `assigned to ${assignee}` };
+  if (assignee) return { login: assignee, evidence: `assigned to ${assignee}`, at: null };
   const reference = new RegExp(`(^|[^A-Za-z0-9_])(gh-|#)${issue.number}($|[^0-9])`, "i");
   const pr = openPullRequests.find((p) => reference.test(`${p.title}\n${p.body ?? ""}`));
-  if (pr) return { login: pr.author, evidence: `open PR #${pr.number} references gh-${issue.number}` };
+  if (pr) return { login: pr.author, evidence: `open PR #${pr.number} references gh-${issue.number}`, at: null };
   const oldest = Date.parse(now) - claimDays * 86_400_000;
   const claim = comments
     .filter((c) => Date.parse(c.createdAt) >= oldest && claimPhrase.test(c.body))
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
-  return claim ? { login: claim.author, evidence: `claimed in a comment on ${claim.createdAt.slice(0, 10)}` } : null;
+  return claim
+    ? { login: claim.author, evidence: `claimed in a comment on ${claim.createdAt.slice(0, 10)}`, at: claim.createdAt }
+    : null;
 }
 
 /** Repository-relative paths mentioned in an issue body, so the classifier can place the issue. */

@@ -10,7 +10,10 @@ import { knownHistory, people, starterTask, store } from "../support/factories";
 const asOf = todayUtc();
 let test: TestDatabase;
 
-async function get(loader: typeof busFactorApi, path: string): Promise<{ status: number; body: unknown; text: string }> {
+async function get(
+  loader: typeof busFactorApi,
+  path: string,
+): Promise<{ status: number; body: unknown; text: string }> {
   const response = await loader({ request: new Request(`http://steward.test${path}`), params: {}, context: {} });
   if (!(response instanceof Response)) throw new Error("API loaders answer with a Response");
   const text = await response.text();
@@ -47,9 +50,21 @@ beforeAll(async () => {
     .insertInto("starterTasks")
     .values([
       starterTask({ key: "134584#1", title: "_BINARY_OP_SUBSCR_LIST_INT" }),
-      starterTask({ key: "134584#2", title: "_STORE_SUBSCR_DICT", claimedByPersonId: bob.id, claimEvidence: "open PR #135010" }),
+      starterTask({
+        key: "134584#2",
+        title: "_STORE_SUBSCR_DICT",
+        claimedByPersonId: bob.id,
+        claimEvidence: "open PR #135010",
+      }),
       starterTask({ key: "134584#3", title: "_LOAD_ATTR", state: "done" }),
-      starterTask({ key: "141000", title: "Document the <b>trace</b> format", stageId: "frontend", issueNumber: 141000, umbrellaNumber: null, labels: '["easy"]' }),
+      starterTask({
+        key: "141000",
+        title: "Document the <b>trace</b> format",
+        stageId: "frontend",
+        issueNumber: 141000,
+        umbrellaNumber: null,
+        labels: '["easy"]',
+      }),
     ])
     .execute();
 });
@@ -87,12 +102,16 @@ describe("GET /api/bus-factor", () => {
     expect(stage(earlier.body, "frontend").activeMaintainers).toEqual([]);
 
     const lenient = await get(busFactorApi, `/api/bus-factor?asOf=${asOf}&min=1`);
-    expect(stage(lenient.body, "middle-end").activeMaintainers.map((p) => p.name).sort()).toEqual(
-      [people.alice.name, people.bob.name].sort(),
-    );
-    expect(stage(lenient.body, "frontend").activeMaintainers.map((p) => p.name).sort()).toEqual(
-      [people.erin.name, people.frank.name].sort(),
-    );
+    expect(
+      stage(lenient.body, "middle-end")
+        .activeMaintainers.map((p) => p.name)
+        .sort(),
+    ).toEqual([people.alice.name, people.bob.name].sort());
+    expect(
+      stage(lenient.body, "frontend")
+        .activeMaintainers.map((p) => p.name)
+        .sort(),
+    ).toEqual([people.erin.name, people.frank.name].sort());
   });
 
   it("never shows an e-mail address", async () => {
@@ -115,7 +134,15 @@ describe("GET /api/bus-factor", () => {
 
 describe("GET /api/contributions", () => {
   interface Body {
-    contributions: Array<{ kind: string; sha: string; pr: number | null; title: string; stages: Array<{ id: string }>; authors: Array<{ name: string; role: string }>; evidence: Array<{ rule: string; detail: string }> }>;
+    contributions: Array<{
+      kind: string;
+      sha: string;
+      pr: number | null;
+      title: string;
+      stages: Array<{ id: string }>;
+      authors: Array<{ name: string; role: string }>;
+      evidence: Array<{ rule: string; detail: string }>;
+    }>;
   }
 
   it("finds a contribution by PR with its authors, stages and evidence", async () => {
@@ -123,8 +150,15 @@ describe("GET /api/contributions", () => {
     expect(status).toBe(200);
     const [found, ...rest] = (body as Body).contributions;
     expect(rest).toEqual([]);
-    expect(found).toMatchObject({ kind: "commit", pr: 135001, stages: [{ id: "middle-end" }], authors: [{ name: people.alice.name, role: "author" }] });
-    expect(found?.evidence.map((e) => e.rule)).toEqual(expect.arrayContaining(["path", "generated-counted", "share", "umbrella"]));
+    expect(found).toMatchObject({
+      kind: "commit",
+      pr: 135001,
+      stages: [{ id: "middle-end" }],
+      authors: [{ name: people.alice.name, role: "author" }],
+    });
+    expect(found?.evidence.map((e) => e.rule)).toEqual(
+      expect.arrayContaining(["path", "generated-counted", "share", "umbrella"]),
+    );
 
     const bySha = await get(contributionsApi, `/api/contributions?sha=${found?.sha.slice(0, 8)}`);
     expect((bySha.body as Body).contributions.map((c) => c.pr)).toEqual([135001]);
@@ -149,7 +183,14 @@ describe("GET /api/contributions", () => {
 
 describe("GET /api/tasks", () => {
   interface Body {
-    tasks: Array<{ key: string; state: string; claimed: boolean; title: string; claimedBy: { name: string } | null; suggestedMentors: Array<{ name: string }> }>;
+    tasks: Array<{
+      key: string;
+      state: string;
+      claimed: boolean;
+      title: string;
+      claimedBy: { name: string } | null;
+      suggestedMentors: Array<{ name: string }>;
+    }>;
   }
 
   it("lists free and claimed open tasks with the stage's maintainers as mentors", async () => {
@@ -169,5 +210,46 @@ describe("GET /api/tasks", () => {
     expect((all.body as Body).tasks.map((t) => t.title)).toEqual(["Document the <b>trace</b> format"]);
     expect((await get(tasksApi, "/api/tasks?state=stale")).status).toBe(400);
     expect((await get(tasksApi, "/api/tasks?stage=nope")).status).toBe(404);
+  });
+
+  it("frees a task whose claim by comment is older than 30 days, though no sync has touched it", async () => {
+    const db = await getDb();
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const bob = await db
+      .selectFrom("people")
+      .select("id")
+      .where("name", "=", people.bob.name)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("starterTasks")
+      .values([
+        starterTask({
+          key: "134584#4",
+          title: "_CALL_LEN",
+          claimedByPersonId: bob.id,
+          claimEvidence: "claimed in a comment",
+          claimedAt: daysAgo(31),
+        }),
+        starterTask({
+          key: "134584#5",
+          title: "_GET_ITER",
+          claimedByPersonId: bob.id,
+          claimEvidence: "claimed in a comment",
+          claimedAt: daysAgo(29),
+        }),
+      ])
+      .execute();
+    try {
+      const free = (await get(tasksApi, "/api/tasks?state=free&stage=middle-end")).body as Body & {
+        tasks: Array<{ claimEvidence: string | null }>;
+      };
+      expect(free.tasks.map((t) => t.key)).toEqual(["134584#1", "134584#4"]);
+      expect(free.tasks[1]).toMatchObject({ claimed: false, claimedBy: null });
+      expect(free.tasks[1]?.claimEvidence).toBe(`bobb's claim of ${daysAgo(31).slice(0, 10)} lapsed after 30 days`);
+      const claimed = (await get(tasksApi, "/api/tasks?state=claimed&stage=middle-end")).body as Body;
+      expect(claimed.tasks.map((t) => t.key)).toEqual(["134584#2", "134584#5"]);
+    } finally {
+      await db.deleteFrom("starterTasks").where("key", "in", ["134584#4", "134584#5"]).execute();
+    }
   });
 });

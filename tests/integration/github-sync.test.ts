@@ -37,7 +37,7 @@ async function tasks() {
   const rows = await test.db
     .selectFrom("starterTasks as t")
     .leftJoin("people as p", "p.id", "t.claimedByPersonId")
-    .select(["t.key", "t.stageId", "t.state", "p.login", "t.claimEvidence", "t.source"])
+    .select(["t.key", "t.stageId", "t.state", "p.login", "t.claimEvidence", "t.claimedAt", "t.source"])
     .orderBy("t.key")
     .execute();
   return Object.fromEntries(rows.map((r) => [r.key, r]));
@@ -59,8 +59,9 @@ describe("syncing starter tasks from GitHub", () => {
       state: "open",
       login: "sokoro",
       claimEvidence: "claimed in a comment on 2026-11-13",
+      claimedAt: "2026-11-13T12:00:00Z", // so that it lapses on time, synced or not
     });
-    expect(stored["134584#9"]).toMatchObject({ login: "acosta" });
+    expect(stored["134584#9"]).toMatchObject({ login: "acosta", claimedAt: null }); // a PR's claim stands while it is open
     expect(stored["134584#9"]?.claimEvidence).toMatch(/^open PR #\d+ names _UNPACK_SEQUENCE_TWO_TUPLE$/);
     // dev9 claimed _STORE_ATTR_SLOT 200 days ago: stale, so the item is free again.
     expect(stored["134584#11"]).toMatchObject({ state: "open", login: null });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { findClaim, findIssueClaim, mentionedPaths, parseChecklist } from "../../app/stewardship/checklist";
+import {
+  claimLapsed,
+  findClaim,
+  findIssueClaim,
+  mentionedPaths,
+  parseChecklist,
+} from "../../app/stewardship/checklist";
 
 const umbrella = [
   "Part of the 3.15 refcount work. Pick one, comment, open a PR titled `gh-134584: …`.",
@@ -48,7 +54,11 @@ describe("findClaim", () => {
         ],
         now,
       }),
-    ).toEqual({ login: "newcomer", evidence: "open PR #140123 names _BINARY_OP_SUBSCR_LIST_INT" });
+    ).toEqual({
+      login: "newcomer",
+      evidence: "open PR #140123 names _BINARY_OP_SUBSCR_LIST_INT",
+      at: null,
+    });
   });
 
   it("takes a recent claiming comment, the latest one, and ignores old or unrelated ones", () => {
@@ -61,6 +71,7 @@ describe("findClaim", () => {
     expect(findClaim({ item: loadAttr!, comments, openPullRequests: [], now })).toEqual({
       login: "fresh",
       evidence: "claimed in a comment on 2026-11-22",
+      at: "2026-11-22T00:00:00Z",
     });
     expect(findClaim({ item: loadAttr!, comments: comments.slice(0, 3), openPullRequests: [], now })).toBeNull();
   });
@@ -94,14 +105,17 @@ describe("findIssueClaim", () => {
     ).toEqual({
       login: "owner",
       evidence: "assigned to owner",
+      at: null,
     });
     expect(findIssueClaim({ issue, comments, openPullRequests: [pr], now })).toEqual({
       login: "prauthor",
       evidence: "open PR #140200 references gh-140123",
+      at: null,
     });
     expect(findIssueClaim({ issue, comments, openPullRequests: [], now })).toEqual({
       login: "newcomer",
       evidence: "claimed in a comment on 2026-11-22",
+      at: "2026-11-22T10:00:00Z",
     });
   });
 
@@ -111,6 +125,16 @@ describe("findIssueClaim", () => {
     const longer = { number: 8, title: "gh-1401234: something else", author: "c", body: "See #14012" };
     expect(findIssueClaim({ issue, comments: [], openPullRequests: [longer], now })).toBeNull();
     expect(findIssueClaim({ issue, comments: comments.slice(0, 2), openPullRequests: [], now })).toBeNull();
+  });
+});
+
+describe("claimLapsed", () => {
+  it("lapses a dated claim after 30 days and never an undated one", () => {
+    const now = "2026-11-25T12:00:00Z";
+    expect(claimLapsed("2026-10-26T12:00:00Z", now)).toBe(false); // exactly 30 days
+    expect(claimLapsed("2026-10-26T11:59:59Z", now)).toBe(true);
+    expect(claimLapsed(null, now)).toBe(false);
+    expect(claimLapsed("2026-11-20T00:00:00Z", now, 3)).toBe(true);
   });
 });
 
