@@ -16,7 +16,9 @@ export function loadConfig(file = configFilePath()): CompiledConfig {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`Cannot read the Steward configuration ${file}: ${reason}. Set STEWARD_CONFIG to the right file.`);
+    throw new ConfigError(
+      `Cannot read the Steward configuration ${file}: ${reason}. Set STEWARD_CONFIG to the right file.`,
+    );
   }
   return compileConfig(parseConfig(text, path.relative(process.cwd(), file) || file));
 }

@@ -1,5 +1,14 @@
 import type { LinksFunction } from "@remix-run/node";
-import { Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError } from "@remix-run/react";
+import {
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ErrorPage } from "./components/error-page";
 import { getDb } from "./db.server";
@@ -41,8 +50,8 @@ function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
         </header>
         {demo ? (
           <p className="demo-banner" role="status">
-            Demo data: fictional people and a made-up history on real CPython paths. Import a repository to see
-            real numbers (see the README).
+            Demo data: fictional people and a made-up history on real CPython paths. Import a repository to see real
+            numbers (see the README).
           </p>
         ) : null}
         {children}

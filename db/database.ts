@@ -34,7 +34,7 @@ export function databaseFileFromUrl(url: string | undefined): string {
   const value = url?.trim() || defaultDatabaseFile;
   if (value === ":memory:") return value;
   const match = /^(?:(file|sqlite):(?:\/\/)?)?(.+)$/.exec(value);
-  if (!match?.[2] || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !match[1]) {
+  if (!match?.[2] || (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !match[1])) {
     throw new Error(
       `DATABASE_URL=${value} is not a SQLite file. Use a path such as data/steward.sqlite or file:data/steward.sqlite.`,
     );

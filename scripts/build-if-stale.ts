@@ -14,7 +14,9 @@ function newestMtime(entry: string): number {
 /** True when build/index.js is missing or older than anything the server bundle is built from. */
 export function buildIsStale(): boolean {
   const built = fs.statSync(path.join(root, "build/index.js"), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const sources = ["app", "db", "remix.config.js", "package.json", "tsconfig.json"].map((p) => newestMtime(path.join(root, p)));
+  const sources = ["app", "db", "remix.config.js", "package.json", "tsconfig.json"].map((p) =>
+    newestMtime(path.join(root, p)),
+  );
   return built === 0 || Math.max(...sources) > built;
 }
 

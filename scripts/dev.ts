@@ -12,6 +12,9 @@ runCli(async () => {
   } finally {
     await db.destroy();
   }
-  const dev = spawn("npx", ["remix", "dev"], { stdio: "inherit", env: { ...process.env, VITE_CJS_IGNORE_WARNING: "true" } });
+  const dev = spawn("npx", ["remix", "dev"], {
+    stdio: "inherit",
+    env: { ...process.env, VITE_CJS_IGNORE_WARNING: "true" },
+  });
   dev.on("exit", (code) => process.exit(code ?? 0));
 });

@@ -6,7 +6,8 @@ import { GitImportError, importGitHistory, type GitImportProgress } from "../app
 import { prepareDatabase } from "../app/ingest/prepare.server";
 import { openConfiguredDatabase, runCli, UsageError } from "./cli";
 
-const usage = "usage: npm run import:git -- <path to a git clone> [--branch main] [--since YYYY-MM-DD] [--batch-size 1000]";
+const usage =
+  "usage: npm run import:git -- <path to a git clone> [--branch main] [--since YYYY-MM-DD] [--batch-size 1000]";
 
 runCli(async () => {
   const { values, positionals } = parseArgs({
@@ -26,7 +27,8 @@ runCli(async () => {
   const [repoPath, ...extra] = positionals;
   if (!repoPath || extra.length) throw new UsageError(usage);
   const batchSize = Number(values["batch-size"]);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size must be a whole number of commits, e.g. 1000`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new UsageError(`--batch-size must be a whole number of commits, e.g. 1000`);
   const config = loadConfig();
   const { db, file } = openConfiguredDatabase();
   const progress = progressReporter();

@@ -14,7 +14,9 @@ runCli(async () => {
     await migrateToLatest(db);
     const existing = await db.selectFrom("contributions").select("id").limit(1).executeTakeFirst();
     if (existing && !values.force) {
-      throw new UsageError(`${file} already holds contributions. Use --force to replace everything in it with the demo.`);
+      throw new UsageError(
+        `${file} already holds contributions. Use --force to replace everything in it with the demo.`,
+      );
     }
     if (values.force) await clearStoredData(db);
     const started = Date.now();

@@ -4,15 +4,20 @@ import { PersonLink } from "./person-link";
 export type ContributionItem = Omit<ContributionView, "fileCount">;
 
 /** Contributions with who made them, their stages and the evidence behind each label. */
-export function ContributionList({ contributions, repository }: { contributions: ContributionItem[]; repository: string }) {
+export function ContributionList({
+  contributions,
+  repository,
+}: {
+  contributions: ContributionItem[];
+  repository: string;
+}) {
   if (contributions.length === 0) return <p className="muted">No contributions match.</p>;
   return (
     <ol className="contribution-list">
       {contributions.map((c) => (
         <li key={c.id} className="contribution" data-contribution={c.id}>
           <div className="contribution-head">
-            <span className="date">{c.occurredAt.slice(0, 10)}</span>{" "}
-            <span className="title">{c.title}</span>{" "}
+            <span className="date">{c.occurredAt.slice(0, 10)}</span> <span className="title">{c.title}</span>{" "}
             {c.pr !== null ? (
               <a href={`https://github.com/${repository}/pull/${c.pr}`} rel="noreferrer">
                 #{c.pr}

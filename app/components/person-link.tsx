@@ -5,7 +5,9 @@ export function PersonLink({ person }: { person: { id: number; login: string | n
   return (
     <Link to={`/people/${person.id}`} className="person-link">
       {person.name}
-      {person.login && person.login !== person.name.toLowerCase() ? <span className="login"> @{person.login}</span> : null}
+      {person.login && person.login !== person.name.toLowerCase() ? (
+        <span className="login"> @{person.login}</span>
+      ) : null}
     </Link>
   );
 }

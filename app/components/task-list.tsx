@@ -14,7 +14,9 @@ export function TaskList({ tasks, mentors, repository }: { tasks: TaskItem[]; me
         const state = task.state === "done" ? "done" : task.claimedBy ? "claimed" : "free";
         return (
           <li key={task.key} className={`task task-${state}`} data-task={task.key} data-state={state}>
-            <span className={`task-state state-${state}`}>{state === "done" ? "Done" : state === "claimed" ? "Claimed" : "Free"}</span>{" "}
+            <span className={`task-state state-${state}`}>
+              {state === "done" ? "Done" : state === "claimed" ? "Claimed" : "Free"}
+            </span>{" "}
             <span className="title">{task.title}</span>{" "}
             <a href={`https://github.com/${repository}/issues/${task.issueNumber}`} rel="noreferrer">
               {task.umbrellaNumber ? `gh-${task.umbrellaNumber} checklist` : `gh-${task.issueNumber}`}

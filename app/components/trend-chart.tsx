@@ -26,9 +26,7 @@ export function TrendChart({ points, goal, title }: { points: TrendPoint[]; goal
   const step = points.length > 1 ? innerW / (points.length - 1) : innerW;
   const x = (i: number) => PAD.left + i * step;
   const y = (v: number) => PAD.top + innerH - (v / max) * innerH;
-  const path = points
-    .map((p, i) => (i === 0 ? `M${x(i)},${y(p.value)}` : `H${x(i)} V${y(p.value)}`))
-    .join(" ");
+  const path = points.map((p, i) => (i === 0 ? `M${x(i)},${y(p.value)}` : `H${x(i)} V${y(p.value)}`)).join(" ");
   const ticks = Array.from(new Set([0, Math.round(max / 2), max]));
   const labelEvery = Math.max(1, Math.ceil(points.length / 4));
   return (

@@ -36,7 +36,6 @@ export interface DemoData {
 
 export const DEMO_SEED = 20260317;
 
-
 const person = (name: string, login: string): PersonIdentity => ({
   name,
   login,
@@ -59,22 +58,98 @@ export const demoPeople = {
   bot: { name: "Miss Islington (bot)", email: "31488909+miss-islington@users.noreply.github.com" },
 } satisfies Record<string, PersonIdentity>;
 
-const noiseFirst = ["Aiko", "Bram", "Chloé", "Dev", "Efua", "Femi", "Gil", "Ines", "Jonas", "Kiri", "Lena", "Mateo", "Nia", "Omar", "Pia", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wim", "Xia", "Yusuf", "Zoe"];
-const noiseLast = ["Abara", "Berg", "Castel", "Dahl", "Evers", "Fonseca", "Gupta", "Holm", "Iwata", "Jansen", "Kowal", "Lund", "Moreau", "Nagy", "Ortiz", "Park", "Quist", "Rossi", "Silva", "Tanaka"];
+const noiseFirst = [
+  "Aiko",
+  "Bram",
+  "Chloé",
+  "Dev",
+  "Efua",
+  "Femi",
+  "Gil",
+  "Ines",
+  "Jonas",
+  "Kiri",
+  "Lena",
+  "Mateo",
+  "Nia",
+  "Omar",
+  "Pia",
+  "Quinn",
+  "Rosa",
+  "Sven",
+  "Tara",
+  "Umar",
+  "Vera",
+  "Wim",
+  "Xia",
+  "Yusuf",
+  "Zoe",
+];
+const noiseLast = [
+  "Abara",
+  "Berg",
+  "Castel",
+  "Dahl",
+  "Evers",
+  "Fonseca",
+  "Gupta",
+  "Holm",
+  "Iwata",
+  "Jansen",
+  "Kowal",
+  "Lund",
+  "Moreau",
+  "Nagy",
+  "Ortiz",
+  "Park",
+  "Quist",
+  "Rossi",
+  "Silva",
+  "Tanaka",
+];
 
 const otherPaths = [
-  "Objects/listobject.c", "Objects/dictobject.c", "Objects/typeobject.c", "Objects/unicodeobject.c",
-  "Lib/asyncio/tasks.py", "Lib/pathlib/_local.py", "Lib/test/test_asyncio/test_tasks.py", "Lib/test/test_pathlib/test_pathlib.py",
-  "Lib/typing.py", "Lib/test/test_typing.py", "Modules/_io/bufferedio.c", "Modules/_json.c", "Modules/posixmodule.c",
-  "Doc/library/asyncio-task.rst", "Doc/whatsnew/3.15.rst", "Lib/enum.py", "Lib/test/test_enum.py", "Python/compile.c",
-  "Python/codegen.c", "Parser/parser.c", "Lib/dataclasses.py", "Lib/test/test_dataclasses/__init__.py",
-  "Tools/build/generate_global_objects.py", "PCbuild/pythoncore.vcxproj", "Makefile.pre.in", "configure.ac",
+  "Objects/listobject.c",
+  "Objects/dictobject.c",
+  "Objects/typeobject.c",
+  "Objects/unicodeobject.c",
+  "Lib/asyncio/tasks.py",
+  "Lib/pathlib/_local.py",
+  "Lib/test/test_asyncio/test_tasks.py",
+  "Lib/test/test_pathlib/test_pathlib.py",
+  "Lib/typing.py",
+  "Lib/test/test_typing.py",
+  "Modules/_io/bufferedio.c",
+  "Modules/_json.c",
+  "Modules/posixmodule.c",
+  "Doc/library/asyncio-task.rst",
+  "Doc/whatsnew/3.15.rst",
+  "Lib/enum.py",
+  "Lib/test/test_enum.py",
+  "Python/compile.c",
+  "Python/codegen.c",
+  "Parser/parser.c",
+  "Lib/dataclasses.py",
+  "Lib/test/test_dataclasses/__init__.py",
+  "Tools/build/generate_global_objects.py",
+  "PCbuild/pythoncore.vcxproj",
+  "Makefile.pre.in",
+  "configure.ac",
 ];
 
 const refcountUops = [
-  "_BINARY_OP_ADD_INT", "_BINARY_OP_MULTIPLY_FLOAT", "_BINARY_OP_SUBSCR_LIST_INT", "_STORE_SUBSCR_LIST_INT",
-  "_LOAD_ATTR_INSTANCE_VALUE", "_COMPARE_OP_STR", "_CONTAINS_OP_DICT", "_BINARY_OP_SUBSCR_TUPLE_INT",
-  "_UNPACK_SEQUENCE_TWO_TUPLE", "_LOAD_ATTR_MODULE", "_STORE_ATTR_SLOT", "_CALL_LEN",
+  "_BINARY_OP_ADD_INT",
+  "_BINARY_OP_MULTIPLY_FLOAT",
+  "_BINARY_OP_SUBSCR_LIST_INT",
+  "_STORE_SUBSCR_LIST_INT",
+  "_LOAD_ATTR_INSTANCE_VALUE",
+  "_COMPARE_OP_STR",
+  "_CONTAINS_OP_DICT",
+  "_BINARY_OP_SUBSCR_TUPLE_INT",
+  "_UNPACK_SEQUENCE_TWO_TUPLE",
+  "_LOAD_ATTR_MODULE",
+  "_STORE_ATTR_SLOT",
+  "_CALL_LEN",
 ];
 
 const popTopUops = ["_STORE_ATTR_INSTANCE_VALUE", "_CALL_ISINSTANCE", "_BINARY_OP_SUBSCR_DICT", "_CALL_LIST_APPEND"];
@@ -142,14 +217,28 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
   const middleEndFiles = (): FileChange[] => {
     const main = ["Python/optimizer_analysis.c", "Python/optimizer_symbols.c", "Python/optimizer_bytecodes.c"];
     return [
-      { path: main[Math.floor(random() * main.length)] ?? "Python/optimizer_analysis.c", added: lines(random, 80), deleted: lines(random, 30) },
+      {
+        path: main[Math.floor(random() * main.length)] ?? "Python/optimizer_analysis.c",
+        added: lines(random, 80),
+        deleted: lines(random, 30),
+      },
       { path: "Lib/test/test_capi/test_opt.py", added: lines(random, 25), deleted: lines(random, 5) },
     ];
   };
   const backendFiles = (): FileChange[] => {
-    const main = ["Python/jit.c", "Tools/jit/_stencils.py", "Tools/jit/_targets.py", "Tools/jit/_optimizers.py", "Include/internal/pycore_jit.h"];
+    const main = [
+      "Python/jit.c",
+      "Tools/jit/_stencils.py",
+      "Tools/jit/_targets.py",
+      "Tools/jit/_optimizers.py",
+      "Include/internal/pycore_jit.h",
+    ];
     return [
-      { path: main[Math.floor(random() * main.length)] ?? "Python/jit.c", added: lines(random, 90), deleted: lines(random, 40) },
+      {
+        path: main[Math.floor(random() * main.length)] ?? "Python/jit.c",
+        added: lines(random, 90),
+        deleted: lines(random, 40),
+      },
       { path: "Tools/jit/template.c", added: lines(random, 10), deleted: lines(random, 5) },
     ];
   };
@@ -173,7 +262,14 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
   };
 
   // Middle-end: Mira throughout.
-  const middleTitles = ["Propagate constants through _TO_BOOL", "Narrow types after _GUARD_TYPE_VERSION", "Track tuple lengths in the symbol lattice", "Remove redundant guards after _CHECK_VALIDITY", "Fold _BINARY_OP on known ints", "Teach the optimizer about frozenset"];
+  const middleTitles = [
+    "Propagate constants through _TO_BOOL",
+    "Narrow types after _GUARD_TYPE_VERSION",
+    "Track tuple lengths in the symbol lattice",
+    "Remove redundant guards after _CHECK_VALIDITY",
+    "Fold _BINARY_OP on known ints",
+    "Teach the optimizer about frozenset",
+  ];
   steady(demoPeople.mira, 760, 3, 28, () => ({
     title: middleTitles[Math.floor(random() * middleTitles.length)] ?? "Optimizer work",
     files: middleEndFiles(),
@@ -208,30 +304,72 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
     uop: miraItem,
     who: demoPeople.mira,
     daysAgo: 90,
-    pr: add({ daysAgo: 90, title: `Eliminate redundant refcounting from ${miraItem}`, author: demoPeople.mira, files: refcountFiles(), issue: 134584 }),
+    pr: add({
+      daysAgo: 90,
+      title: `Eliminate redundant refcounting from ${miraItem}`,
+      author: demoPeople.mira,
+      files: refcountFiles(),
+      issue: 134584,
+    }),
   });
 
   // Backend: Hana and Diego throughout; Noor drops in once a year, never enough to count.
-  const backendTitles = ["Emit smaller trampolines on AArch64", "Use LLVM 20 for stencils", "Share the GOT between stencils", "Fix unwind info for JIT frames on Windows", "Align hot stencils to cache lines"];
-  const backendWork = () => ({ title: backendTitles[Math.floor(random() * backendTitles.length)] ?? "JIT work", files: backendFiles() });
+  const backendTitles = [
+    "Emit smaller trampolines on AArch64",
+    "Use LLVM 20 for stencils",
+    "Share the GOT between stencils",
+    "Fix unwind info for JIT frames on Windows",
+    "Align hot stencils to cache lines",
+  ];
+  const backendWork = () => ({
+    title: backendTitles[Math.floor(random() * backendTitles.length)] ?? "JIT work",
+    files: backendFiles(),
+  });
   steady(demoPeople.hana, 760, 4, 30, backendWork);
   steady(demoPeople.diego, 745, 8, 32, backendWork);
-  for (const d of [600, 330, 40]) add({ daysAgo: d, title: "Fix the JIT build on FreeBSD", author: demoPeople.noor, files: backendFiles() });
+  for (const d of [600, 330, 40])
+    add({ daysAgo: d, title: "Fix the JIT build on FreeBSD", author: demoPeople.noor, files: backendFiles() });
 
   // Frontend: Kai throughout, Elena until she steps away about ten months ago; Sam is new.
-  const frontendTitles = ["Record traces through generator frames", "Tune the warm-up counters", "Stop tracing at unsupported opcodes", "Create executors for side exits lazily"];
-  const frontendWork = () => ({ title: frontendTitles[Math.floor(random() * frontendTitles.length)] ?? "Tracing work", files: frontendFiles() });
+  const frontendTitles = [
+    "Record traces through generator frames",
+    "Tune the warm-up counters",
+    "Stop tracing at unsupported opcodes",
+    "Create executors for side exits lazily",
+  ];
+  const frontendWork = () => ({
+    title: frontendTitles[Math.floor(random() * frontendTitles.length)] ?? "Tracing work",
+    files: frontendFiles(),
+  });
   steady(demoPeople.kai, 755, 6, 30, frontendWork);
   steady(demoPeople.elena, 750, 300, 30, frontendWork);
-  add({ daysAgo: 35, title: "Document the trace recorder's exit reasons", author: demoPeople.sam, files: frontendFiles() });
+  add({
+    daysAgo: 35,
+    title: "Document the trace recorder's exit reasons",
+    author: demoPeople.sam,
+    files: frontendFiles(),
+  });
 
   // Noise: the rest of CPython by many hands.
   const crowd = Array.from({ length: 40 }, (_, i) => {
     const first = noiseFirst[i % noiseFirst.length] ?? "Alex";
     const last = noiseLast[(i * 7) % noiseLast.length] ?? "Smith";
-    return { name: `${first} ${last}`, email: `${first.toLowerCase().normalize("NFD").replace(/[^a-z]/g, "")}.${last.toLowerCase()}@example.org` };
+    return {
+      name: `${first} ${last}`,
+      email: `${first
+        .toLowerCase()
+        .normalize("NFD")
+        .replace(/[^a-z]/g, "")}.${last.toLowerCase()}@example.org`,
+    };
   });
-  const noiseTitles = ["Fix a reference leak", "Speed up", "Add tests for", "Document", "Deprecate an argument of", "Fix a crash in"];
+  const noiseTitles = [
+    "Fix a reference leak",
+    "Speed up",
+    "Add tests for",
+    "Document",
+    "Deprecate an argument of",
+    "Fix a crash in",
+  ];
   for (let i = 0; i < 1800; i++) {
     const who = crowd[Math.floor(crowd.length * random() ** 2)] ?? crowd[0];
     if (!who) break;
@@ -283,7 +421,11 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
       title: "Rename the private _Py_IsImmortal helpers across the tree",
       author: demoPeople.greta,
       files: [
-        ...Array.from({ length: 299 }, (_, i) => ({ path: otherPaths[i % otherPaths.length]?.replace(/(\.\w+)$/, `_${i}$1`) ?? `Modules/m${i}.c`, added: 2, deleted: 2 })),
+        ...Array.from({ length: 299 }, (_, i) => ({
+          path: otherPaths[i % otherPaths.length]?.replace(/(\.\w+)$/, `_${i}$1`) ?? `Modules/m${i}.c`,
+          added: 2,
+          deleted: 2,
+        })),
         { path: "Python/optimizer_analysis.c", added: 2, deleted: 2 },
       ],
     });
@@ -308,7 +450,11 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
     const done = refcountDone.find((d) => d.uop === uop);
     const claim =
       uop === refcountUops[7]
-        ? { who: demoPeople.sam, evidence: `claimed in a comment on ${addDays(anchorDate, -12)}`, at: `${addDays(anchorDate, -12)}T10:00:00Z` }
+        ? {
+            who: demoPeople.sam,
+            evidence: `claimed in a comment on ${addDays(anchorDate, -12)}`,
+            at: `${addDays(anchorDate, -12)}T10:00:00Z`,
+          }
         : uop === refcountUops[8]
           ? { who: demoPeople.ana, evidence: `open PR #${nextPr++} references the item`, at: null }
           : null;

@@ -77,7 +77,19 @@ export async function seedDemoIfEmpty(
 /** Removes everything imported or seeded, for `seed:demo --force`; migrations and nothing else stay. */
 export async function clearStoredData(db: Database): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const table of ["stageActivity", "contributionStages", "classifications", "contributionFiles", "contributionPeople", "starterTasks", "contributions", "identities", "people", "importRuns", "meta"] as const) {
+    for (const table of [
+      "stageActivity",
+      "contributionStages",
+      "classifications",
+      "contributionFiles",
+      "contributionPeople",
+      "starterTasks",
+      "contributions",
+      "identities",
+      "people",
+      "importRuns",
+      "meta",
+    ] as const) {
       await trx.deleteFrom(table).execute();
     }
   });

@@ -48,7 +48,9 @@ function resolveTarget(repoPath: string, branch: string | undefined, defaultBran
   if (!fs.existsSync(repoPath)) throw new GitImportError(`${repoPath} does not exist. Give the path of a git clone.`);
   const gitDir = git(repoPath, ["rev-parse", "--absolute-git-dir"], { allowFailure: true });
   if (!gitDir.ok) {
-    throw new GitImportError(`${repoPath} is not a git repository. Give the path of a clone (bare or with a work tree).`);
+    throw new GitImportError(
+      `${repoPath} is not a git repository. Give the path of a clone (bare or with a work tree).`,
+    );
   }
   const wanted = branch ?? defaultBranch;
   const tip = git(repoPath, ["rev-parse", "--verify", "--quiet", `${wanted}^{commit}`], { allowFailure: true });
@@ -57,7 +59,8 @@ function resolveTarget(repoPath: string, branch: string | undefined, defaultBran
       // The configured branch is missing here (a fork, a mirror): fall back to what HEAD points at.
       const head = git(repoPath, ["symbolic-ref", "--quiet", "--short", "HEAD"], { allowFailure: true });
       const headTip = git(repoPath, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { allowFailure: true });
-      if (head.ok && headTip.ok) return { gitDir: gitDir.stdout.trim(), branch: head.stdout.trim(), tip: headTip.stdout.trim() };
+      if (head.ok && headTip.ok)
+        return { gitDir: gitDir.stdout.trim(), branch: head.stdout.trim(), tip: headTip.stdout.trim() };
     }
     const branches = git(repoPath, ["for-each-ref", "--format=%(refname:short)", "refs/heads"], { allowFailure: true })
       .stdout.split("\n")
@@ -125,7 +128,9 @@ export async function importGitHistory({
   const countArgs = ["rev-list", "--count", "--first-parent", ...(since ? [`--since=${since}T00:00:00Z`] : []), range];
   const count = git(repo, countArgs, { allowFailure: true });
   if (!count.ok) {
-    throw new GitImportError(`git cannot walk the history of ${target.branch} in ${repo}; the repository looks damaged (run git fsck).`);
+    throw new GitImportError(
+      `git cannot walk the history of ${target.branch} in ${repo}; the repository looks damaged (run git fsck).`,
+    );
   }
   const total = Number(count.stdout.trim());
 
@@ -141,7 +146,11 @@ export async function importGitHistory({
     if (batch.length === 0) return;
     const contacts = [
       ...new Set(
-        batch.flatMap((c) => parseCommitMessage(c.message).coAuthors.filter((a) => a.email).map((a) => `${a.name} <${a.email}>`)),
+        batch.flatMap((c) =>
+          parseCommitMessage(c.message)
+            .coAuthors.filter((a) => a.email)
+            .map((a) => `${a.name} <${a.email}>`),
+        ),
       ),
     ];
     const mailmap = mapContacts(repo, contacts);
@@ -191,6 +200,9 @@ export async function importGitHistory({
 }
 
 async function countPeople(db: Database): Promise<number> {
-  const row = await db.selectFrom("people").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("people")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -56,7 +56,10 @@ export function parseRecord(record: string): RawCommit {
     start = end + 1;
   }
   const [sha = "", authorName = "", authorEmail = "", committed = "0", message = ""] = fields;
-  const tokens = record.slice(start).replace(/^\0?\n?/, "").split("\0");
+  const tokens = record
+    .slice(start)
+    .replace(/^\0?\n?/, "")
+    .split("\0");
   const files: RawCommit["files"] = [];
   for (let i = 0; i < tokens.length; i++) {
     const match = numstatEntry.exec(tokens[i] ?? "");
@@ -92,7 +95,16 @@ export async function* readFirstParentLog(
   repo: string,
   { range, since }: { range: string; since?: string },
 ): AsyncGenerator<RawCommit> {
-  const args = ["-C", repo, "-c", "core.quotePath=false", "log", "--reverse", "--first-parent", "--diff-merges=first-parent"];
+  const args = [
+    "-C",
+    repo,
+    "-c",
+    "core.quotePath=false",
+    "log",
+    "--reverse",
+    "--first-parent",
+    "--diff-merges=first-parent",
+  ];
   args.push("-M", "--numstat", "-z", "--no-color", FORMAT);
   if (since) args.push(`--since=${since}T00:00:00Z`);
   args.push(range, "--");

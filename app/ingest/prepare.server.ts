@@ -23,7 +23,12 @@ export async function prepareDatabase(
     demoAnchorDate = todayUtc(),
     seedWhenEmpty = true,
     onProgress,
-  }: { config: CompiledConfig; demoAnchorDate?: string; seedWhenEmpty?: boolean; onProgress?: (message: string) => void },
+  }: {
+    config: CompiledConfig;
+    demoAnchorDate?: string;
+    seedWhenEmpty?: boolean;
+    onProgress?: (message: string) => void;
+  },
 ): Promise<PrepareReport> {
   const migrations = await migrateToLatest(db);
   await refreshBotFlags(db, config);

@@ -185,16 +185,19 @@ async function storeClassifications(trx: Executor, config: CompiledConfig, verdi
       const strongest = new Map<number, { weight: number; occurredAt: string }>();
       for (const p of v.people) {
         const known = strongest.get(p.personId);
-        if (!known || p.weight > known.weight) strongest.set(p.personId, { weight: p.weight, occurredAt: p.occurredAt ?? v.occurredAt });
+        if (!known || p.weight > known.weight)
+          strongest.set(p.personId, { weight: p.weight, occurredAt: p.occurredAt ?? v.occurredAt });
       }
-      return [...strongest].filter(([, part]) => part.weight > 0).map(([personId, part]) => ({
-        stageId: s.stageId,
-        contributionId: v.contributionId,
-        personId,
-        occurredAt: part.occurredAt,
-        day: dayNumber(part.occurredAt),
-        weight: part.weight,
-      }));
+      return [...strongest]
+        .filter(([, part]) => part.weight > 0)
+        .map(([personId, part]) => ({
+          stageId: s.stageId,
+          contributionId: v.contributionId,
+          personId,
+          occurredAt: part.occurredAt,
+          day: dayNumber(part.occurredAt),
+          weight: part.weight,
+        }));
     }),
   );
   for (const part of chunk(activityRows, 6)) await trx.insertInto("stageActivity").values(part).execute();
@@ -206,23 +209,36 @@ async function storeClassifications(trx: Executor, config: CompiledConfig, verdi
  */
 export async function reclassifyStale(
   db: Database,
-  { config, pageSize = 2000, onProgress }: { config: CompiledConfig; pageSize?: number; onProgress?: (done: number, total: number) => void },
+  {
+    config,
+    pageSize = 2000,
+    onProgress,
+  }: { config: CompiledConfig; pageSize?: number; onProgress?: (done: number, total: number) => void },
 ): Promise<number> {
   const staleQuery = () =>
     db
       .selectFrom("contributions")
       .leftJoin("classifications", "classifications.contributionId", "contributions.id")
-      .where((eb) => eb.or([eb("classifications.configVersion", "is", null), eb("classifications.configVersion", "!=", config.version)]));
-  const { total } = await staleQuery().select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
+      .where((eb) =>
+        eb.or([
+          eb("classifications.configVersion", "is", null),
+          eb("classifications.configVersion", "!=", config.version),
+        ]),
+      );
+  const { total } = await staleQuery()
+    .select((eb) => eb.fn.countAll<number>().as("total"))
+    .executeTakeFirstOrThrow();
   let done = 0;
   while (done < Number(total)) {
-    const page = await staleQuery()
-      .select("contributions.id")
-      .orderBy("contributions.id")
-      .limit(pageSize)
-      .execute();
+    const page = await staleQuery().select("contributions.id").orderBy("contributions.id").limit(pageSize).execute();
     if (page.length === 0) break;
-    await db.transaction().execute((trx) => relabel(trx, config, page.map((c) => c.id)));
+    await db.transaction().execute((trx) =>
+      relabel(
+        trx,
+        config,
+        page.map((c) => c.id),
+      ),
+    );
     done += page.length;
     onProgress?.(done, Number(total));
   }
@@ -340,7 +356,11 @@ export async function listContributions(db: Database, filter: ContributionFilter
   }
   if (filter.stage === "none") {
     query = query.where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("contributionStages as cs").select("cs.contributionId").whereRef("cs.contributionId", "=", "c.id"))),
+      not(
+        exists(
+          selectFrom("contributionStages as cs").select("cs.contributionId").whereRef("cs.contributionId", "=", "c.id"),
+        ),
+      ),
     );
   } else if (filter.stage) {
     const stageId = filter.stage;
@@ -414,7 +434,9 @@ export async function listBusiestStageFiles(
     .select((eb) => [
       "f.path",
       eb.fn.countAll<number>().as("contributions"),
-      eb.fn.sum<number>(eb(eb.fn.coalesce("f.added", eb.lit(0)), "+", eb.fn.coalesce("f.deleted", eb.lit(0)))).as("lines"),
+      eb.fn
+        .sum<number>(eb(eb.fn.coalesce("f.added", eb.lit(0)), "+", eb.fn.coalesce("f.deleted", eb.lit(0))))
+        .as("lines"),
     ])
     .orderBy("contributions", "desc")
     .orderBy("lines", "desc")
@@ -507,7 +529,12 @@ export async function upsertPullRequest(
   const authors = pr.author ? [{ identity: pr.author, role: "author" as const }] : [];
   await replacePeople(trx, people, id, [...authors, ...reviewers], ["author", "co-author", "reviewer"]);
   if (pr.account) {
-    const author = await trx.selectFrom("contributionPeople").select("personId").where("contributionId", "=", id).where("role", "=", "author").executeTakeFirst();
+    const author = await trx
+      .selectFrom("contributionPeople")
+      .select("personId")
+      .where("contributionId", "=", id)
+      .where("role", "=", "author")
+      .executeTakeFirst();
     if (author) await linkGitHubAccount(trx, { personId: author.personId, ...pr.account, people });
   }
   await relabel(trx, config, [id]);
@@ -519,7 +546,13 @@ async function replaceFiles(trx: Executor, contributionId: number, files: NewCon
   const seen = new Set<string>();
   const rows = files
     .filter((f) => (seen.has(f.path) ? false : (seen.add(f.path), true)))
-    .map((f) => ({ contributionId, path: f.path, added: f.added, deleted: f.deleted, previousPath: f.previousPath ?? null }));
+    .map((f) => ({
+      contributionId,
+      path: f.path,
+      added: f.added,
+      deleted: f.deleted,
+      previousPath: f.previousPath ?? null,
+    }));
   for (const part of chunk(rows, 5)) await trx.insertInto("contributionFiles").values(part).execute();
 }
 
@@ -530,7 +563,11 @@ async function replacePeople(
   entries: NewContribution["people"],
   roles: ContributionRole[],
 ): Promise<void> {
-  await trx.deleteFrom("contributionPeople").where("contributionId", "=", contributionId).where("role", "in", roles).execute();
+  await trx
+    .deleteFrom("contributionPeople")
+    .where("contributionId", "=", contributionId)
+    .where("role", "in", roles)
+    .execute();
   const rows = await resolvePeople(trx, people, contributionId, entries);
   for (const part of chunk(rows, 4)) await trx.insertInto("contributionPeople").values(part).execute();
 }
@@ -575,7 +612,13 @@ async function mergeCommitIntoPullRequest(
     .where("role", "=", "author")
     .executeTakeFirst();
   if (account?.login && gitAuthor) {
-    await linkGitHubAccount(trx, { personId: gitAuthor.personId, login: account.login, isBot: account.isBot === 1, avatarUrl: account.avatarUrl, people });
+    await linkGitHubAccount(trx, {
+      personId: gitAuthor.personId,
+      login: account.login,
+      isBot: account.isBot === 1,
+      avatarUrl: account.avatarUrl,
+      people,
+    });
   }
 }
 
@@ -590,7 +633,11 @@ export async function notePullRequest(
     config,
     people,
     pr,
-  }: { config: CompiledConfig; people: PeopleResolver; pr: Omit<PullRequestFacts, "files" | "reviewers" | "updatedAt"> },
+  }: {
+    config: CompiledConfig;
+    people: PeopleResolver;
+    pr: Omit<PullRequestFacts, "files" | "reviewers" | "updatedAt">;
+  },
 ): Promise<void> {
   const existing = await trx
     .selectFrom("contributions")
@@ -646,7 +693,14 @@ export async function noteReview(
     reviewer,
     weight,
     submittedAt,
-  }: { config: CompiledConfig; people: PeopleResolver; prNumber: number; reviewer: PersonIdentity; weight: number; submittedAt: string | null },
+  }: {
+    config: CompiledConfig;
+    people: PeopleResolver;
+    prNumber: number;
+    reviewer: PersonIdentity;
+    weight: number;
+    submittedAt: string | null;
+  },
 ): Promise<boolean> {
   const contribution = await trx
     .selectFrom("contributions")
@@ -665,7 +719,9 @@ export async function noteReview(
         weight: eb.fn("max", [eb.ref("contributionPeople.weight"), eb.val(weight)]),
         // Their latest review is their latest activity on the PR.
         // (SQLite's two-argument max is null when either is: fall back to whichever is known.)
-        occurredAt: sql<string | null>`coalesce(max(${eb.ref("contributionPeople.occurredAt")}, ${submittedAt}), ${eb.ref("contributionPeople.occurredAt")}, ${submittedAt})`,
+        occurredAt: sql<
+          string | null
+        >`coalesce(max(${eb.ref("contributionPeople.occurredAt")}, ${submittedAt}), ${eb.ref("contributionPeople.occurredAt")}, ${submittedAt})`,
       })),
     )
     .execute();

@@ -14,7 +14,11 @@ export async function listLatestRuns(db: Database): Promise<ImportRunView[]> {
   return db
     .selectFrom("importRuns as r")
     .where("r.id", "in", (eb) =>
-      eb.selectFrom("importRuns").select((inner) => inner.fn.max("id").as("id")).where("status", "!=", "running").groupBy("source"),
+      eb
+        .selectFrom("importRuns")
+        .select((inner) => inner.fn.max("id").as("id"))
+        .where("status", "!=", "running")
+        .groupBy("source"),
     )
     .select(["r.source", "r.startedAt", "r.finishedAt", "r.status", "r.added", "r.message"])
     .orderBy("r.finishedAt", "desc")

@@ -121,7 +121,11 @@ export async function listPersonStageMonths(
     .selectFrom("stageActivity")
     .where("personId", "=", personId)
     .groupBy(["stageId", sql<string>`substr(occurred_at, 1, 7)`])
-    .select((eb) => ["stageId", sql<string>`substr(occurred_at, 1, 7)`.as("month"), eb.fn.countAll<number>().as("contributions")])
+    .select((eb) => [
+      "stageId",
+      sql<string>`substr(occurred_at, 1, 7)`.as("month"),
+      eb.fn.countAll<number>().as("contributions"),
+    ])
     .orderBy("month")
     .execute();
   return rows.map((r) => ({ stageId: r.stageId, month: r.month, contributions: Number(r.contributions) }));
@@ -137,7 +141,11 @@ export async function refreshBotFlags(db: Database, config: CompiledConfig): Pro
   if (changed.length === 0) return 0;
   await db.transaction().execute(async (trx) => {
     for (const p of changed) {
-      await trx.updateTable("people").set({ isBot: p.isBot ? 0 : 1 }).where("id", "=", p.id).execute();
+      await trx
+        .updateTable("people")
+        .set({ isBot: p.isBot ? 0 : 1 })
+        .where("id", "=", p.id)
+        .execute();
     }
   });
   return changed.length;
@@ -160,7 +168,12 @@ export async function linkGitHubAccount(
   }: { personId: number; login: string; isBot: boolean; avatarUrl: string | null; people: PeopleResolver },
 ): Promise<number> {
   const value = login.toLowerCase();
-  const owner = await trx.selectFrom("identities").select("personId").where("kind", "=", "login").where("value", "=", value).executeTakeFirst();
+  const owner = await trx
+    .selectFrom("identities")
+    .select("personId")
+    .where("kind", "=", "login")
+    .where("value", "=", value)
+    .executeTakeFirst();
   let keep = personId;
   if (owner && owner.personId !== personId) {
     keep = owner.personId;
@@ -205,6 +218,10 @@ export async function mergePeople(trx: Executor, { keep, drop }: { keep: number;
       )
       .execute();
   }
-  await trx.updateTable("starterTasks").set({ claimedByPersonId: keep }).where("claimedByPersonId", "=", drop).execute();
+  await trx
+    .updateTable("starterTasks")
+    .set({ claimedByPersonId: keep })
+    .where("claimedByPersonId", "=", drop)
+    .execute();
   await trx.deleteFrom("people").where("id", "=", drop).execute(); // cascades the moved-from rows
 }

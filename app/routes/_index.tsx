@@ -30,7 +30,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       goal: stage.goal,
       status: stage.status,
       statusText: stage.statusText,
-      maintainers: stage.activeMaintainers.map(({ id, login, name, contributions }) => ({ id, login, name, contributions })),
+      maintainers: stage.activeMaintainers.map(({ id, login, name, contributions }) => ({
+        id,
+        login,
+        name,
+        contributions,
+      })),
       contributors: stage.activeMaintainers.length + stage.otherContributors.length,
       contributorAbsenceFactor: stage.contributorAbsenceFactor,
       trend: stage.trend.map(({ month, value }) => ({ month, value })),
@@ -68,8 +73,7 @@ export default function Dashboard() {
               <ul className="maintainers">
                 {stage.maintainers.map((person) => (
                   <li key={person.id}>
-                    <PersonLink person={person} />{" "}
-                    <span className="muted">({person.contributions} in window)</span>
+                    <PersonLink person={person} /> <span className="muted">({person.contributions} in window)</span>
                   </li>
                 ))}
               </ul>

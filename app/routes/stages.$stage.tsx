@@ -90,8 +90,8 @@ export default function StagePage() {
         </h1>
         <p className="lede">{stage.description}</p>
         <p className="status-text">
-          {stage.statusText} (as of {params.asOf}, {params.windowDays}-day window, at least {params.min}{" "}
-          contributions). Absence factor: {stage.contributorAbsenceFactor}.
+          {stage.statusText} (as of {params.asOf}, {params.windowDays}-day window, at least {params.min} contributions).
+          Absence factor: {stage.contributorAbsenceFactor}.
         </p>
         <WindowForm {...params} />
       </header>
@@ -116,7 +116,9 @@ export default function StagePage() {
               {person.credited.map((c) => (
                 <li key={c.id}>
                   <span className="date">{c.occurredAt.slice(0, 10)}</span>{" "}
-                  <span className={`part part-${c.reviewed ? "review" : "authored"}`}>{c.reviewed ? "reviewed" : "authored"}</span>{" "}
+                  <span className={`part part-${c.reviewed ? "review" : "authored"}`}>
+                    {c.reviewed ? "reviewed" : "authored"}
+                  </span>{" "}
                   {c.title}
                   {c.weight < 1 ? <span className="muted"> (counts {c.weight})</span> : null}
                   {c.evidence.length > 0 ? <span className="evidence"> — {c.evidence.join("; ")}</span> : null}

@@ -24,10 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listStarterTasks(db, { stageId: stage, state }),
     listActiveMaintainers(db, { asOf: todayUtc(), windowDays, min: minContributions }),
   ]);
-  const groups = [
-    ...config.config.stages.map((s) => ({ id: s.id, name: s.name })),
-    { id: null, name: "No stage yet" },
-  ]
+  const groups = [...config.config.stages.map((s) => ({ id: s.id, name: s.name })), { id: null, name: "No stage yet" }]
     .map((group) => ({
       ...group,
       mentors: (maintainers.get(group.id ?? "") ?? []).map(({ id, login, name }) => ({ id, login, name })),
@@ -50,8 +47,8 @@ export default function TasksPage() {
       <header className="page-header">
         <h1>Starter tasks</h1>
         <p className="lede">
-          Small, well-described tasks for new contributors: checklist items of umbrella issues and issues labelled as easy.
-          Free ones list the stage&apos;s active maintainers as mentors.
+          Small, well-described tasks for new contributors: checklist items of umbrella issues and issues labelled as
+          easy. Free ones list the stage&apos;s active maintainers as mentors.
         </p>
         <Form method="get" className="filter-form" aria-label="Filter tasks">
           <label>

@@ -277,7 +277,12 @@ export function classifyContribution(config: CompiledConfig, facts: Contribution
     if (!labels.has(rule.label.toLowerCase())) continue;
     jitRelated = true;
     if (rule.marks === "jit") {
-      evidence.push({ rule: "label", stageId: null, detail: `labelled ${rule.label}: JIT work, no stage by itself`, weight: 0 });
+      evidence.push({
+        rule: "label",
+        stageId: null,
+        detail: `labelled ${rule.label}: JIT work, no stage by itself`,
+        weight: 0,
+      });
     } else {
       scores[rule.marks] = (scores[rule.marks] ?? 0) + LABEL_WEIGHT;
       placedBy.set(rule.marks, true);
@@ -289,7 +294,12 @@ export function classifyContribution(config: CompiledConfig, facts: Contribution
   for (const keyword of config.config.keywords) {
     if (!matchesKeyword(facts.title, keyword.word)) continue;
     if (!keyword.stage) {
-      evidence.push({ rule: "keyword", stageId: null, detail: `title mentions "${keyword.word}" (weak evidence)`, weight: 0 });
+      evidence.push({
+        rule: "keyword",
+        stageId: null,
+        detail: `title mentions "${keyword.word}" (weak evidence)`,
+        weight: 0,
+      });
       continue;
     }
     const before = keywordTotals.get(keyword.stage) ?? 0;

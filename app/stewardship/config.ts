@@ -62,15 +62,14 @@ const configSchema = z
         minContributions: z.number().int().min(1).default(2),
       })
       .default({}),
-    classification: z
-      .object({ minStageShare: z.number().gt(0).max(1).default(0.25) })
-      .default({}),
+    classification: z.object({ minStageShare: z.number().gt(0).max(1).default(0.25) }).default({}),
   })
   .strict()
   .superRefine((config, ctx) => {
     const ids = new Set<string>();
     config.stages.forEach((stage, i) => {
-      if (ids.has(stage.id)) ctx.addIssue({ code: "custom", path: ["stages", i, "id"], message: `duplicate stage id "${stage.id}"` });
+      if (ids.has(stage.id))
+        ctx.addIssue({ code: "custom", path: ["stages", i, "id"], message: `duplicate stage id "${stage.id}"` });
       ids.add(stage.id);
     });
     const known = [...ids].join(", ");

@@ -140,7 +140,8 @@ export function countQualifyingPerWindow(people: Credit[][], windows: DayWindow[
     for (let k = 0; k < windows.length; k++) {
       const window = windows[k];
       if (!window) continue;
-      for (; high < credits.length && (credits[high]?.day ?? Infinity) < window.to; high++) sum += credits[high]?.weight ?? 0;
+      for (; high < credits.length && (credits[high]?.day ?? Infinity) < window.to; high++)
+        sum += credits[high]?.weight ?? 0;
       for (; low < high && (credits[low]?.day ?? Infinity) < window.from; low++) sum -= credits[low]?.weight ?? 0;
       // Weights are 1 or 0.5, exact in binary; the margin only guards against other configured weights.
       if (sum >= min - 1e-9) counts[k] = (counts[k] ?? 0) + 1;

@@ -18,10 +18,7 @@ const positiveInt = (name: string, max: number) =>
     .pipe(z.number().int().min(1, `${name} must be at least 1`).max(max, `${name} must be at most ${max}`));
 
 const windowSchema = z.object({
-  asOf: z
-    .string()
-    .refine(isValidDate, "asOf must be a calendar date written YYYY-MM-DD, e.g. 2026-03-17")
-    .optional(),
+  asOf: z.string().refine(isValidDate, "asOf must be a calendar date written YYYY-MM-DD, e.g. 2026-03-17").optional(),
   window: positiveInt("window", 3650).optional(),
   min: positiveInt("min", 1000).optional(),
 });

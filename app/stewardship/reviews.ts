@@ -37,7 +37,10 @@ export function reviewerWeights(
     const at = review.submittedAt ?? null;
     parts.set(login, {
       weight: Math.max(known.weight, weight),
-      occurredAt: known.occurredAt === null || (at !== null && at > known.occurredAt) ? (at ?? known.occurredAt) : known.occurredAt,
+      occurredAt:
+        known.occurredAt === null || (at !== null && at > known.occurredAt)
+          ? (at ?? known.occurredAt)
+          : known.occurredAt,
     });
   }
   return parts;

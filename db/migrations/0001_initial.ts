@@ -64,9 +64,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("classifications")
-    .addColumn("contribution_id", "integer", (c) =>
-      c.primaryKey().references("contributions.id").onDelete("cascade"),
-    )
+    .addColumn("contribution_id", "integer", (c) => c.primaryKey().references("contributions.id").onDelete("cascade"))
     .addColumn("config_version", "text", (c) => c.notNull())
     .addColumn("evidence", "text", (c) => c.notNull())
     .execute();

@@ -17,8 +17,12 @@ const stagePaths = [
   "Python/jit.c",
   "Tools/jit/_targets.py",
 ];
-const otherPaths = ["Objects/listobject.c", "Lib/asyncio/tasks.py", "Modules/_io/bufferedio.c", "Doc/whatsnew/3.15.rst"];
-
+const otherPaths = [
+  "Objects/listobject.c",
+  "Lib/asyncio/tasks.py",
+  "Modules/_io/bufferedio.c",
+  "Doc/whatsnew/3.15.rst",
+];
 
 function syntheticContribution(i: number, random: () => number, asOf: string, people: number): NewContribution {
   const day = addDays(asOf, -Math.floor(random() * 5 * 365));

@@ -10,13 +10,25 @@ import { createSyntheticRepo } from "../../tests/support/synthetic-repo";
 
 /** Times `git log` exactly as the import runs it, writing to nowhere. */
 function timeRawGitLog(repo: string): Promise<number> {
-  const args = ["-C", repo, "log", "--reverse", "--first-parent", "--diff-merges=first-parent", "-M", "--numstat", "-z"];
+  const args = [
+    "-C",
+    repo,
+    "log",
+    "--reverse",
+    "--first-parent",
+    "--diff-merges=first-parent",
+    "-M",
+    "--numstat",
+    "-z",
+  ];
   args.push("--format=%x1e%H%x1f%aN%x1f%aE%x1f%ct%x1f%B%x1f", "main", "--");
   const start = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn("git", args, { stdio: ["ignore", "ignore", "inherit"] });
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve((performance.now() - start) / 1000) : reject(new Error(`git log exited ${code}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve((performance.now() - start) / 1000) : reject(new Error(`git log exited ${code}`)),
+    );
   });
 }
 

@@ -31,7 +31,9 @@ describe("a maintainer looking at the bus factor", () => {
 
     const frontend = page.locator('article[data-stage="frontend"]');
     expect(await frontend.getAttribute("class")).toContain("status-at-risk");
-    expect(await frontend.locator(".status-text").textContent()).toBe("At risk: 1 active maintainer, one below the goal of 2");
+    expect(await frontend.locator(".status-text").textContent()).toBe(
+      "At risk: 1 active maintainer, one below the goal of 2",
+    );
     expect(await frontend.locator(".maintainers").textContent()).toContain("Kai Lindqvist");
 
     // A drawn trend per stage, with the goal line.
@@ -52,7 +54,9 @@ describe("a maintainer looking at the bus factor", () => {
     expect(evidence.join(" ")).toMatch(/middle-end files are \d+% of the changed lines/);
     expect(await page.locator("#files ~ .bar-list li").count()).toBeGreaterThan(0);
     // Starter tasks of the stage with the maintainers as mentors.
-    expect(await page.locator('.task[data-state="free"] .task-meta').first().textContent()).toContain("Suggested mentors");
+    expect(await page.locator('.task[data-state="free"] .task-meta').first().textContent()).toContain(
+      "Suggested mentors",
+    );
 
     // On to a maintainer's own page.
     await maintainers.first().locator("h3 a").click();
@@ -84,7 +88,9 @@ describe("a maintainer planning the next maintainers", () => {
 
     const frontend = page.locator('section.plan[data-stage="frontend"]');
     expect(await frontend.locator(".plan-summary").textContent()).toMatch(/^1 more maintainer wanted to reach 2/);
-    expect(await frontend.locator("[data-maintainer]").first().textContent()).toBe("If Kai Lindqvist @klindqvist steps away: Goal not met");
+    expect(await frontend.locator("[data-maintainer]").first().textContent()).toBe(
+      "If Kai Lindqvist @klindqvist steps away: Goal not met",
+    );
     // Drawn: days each maintainer still counts, and the candidates' credit against the rule.
     expect(await frontend.locator(".bar-list").count()).toBe(2);
     expect(await frontend.locator("[data-candidate]").count()).toBeGreaterThan(0);
@@ -132,7 +138,9 @@ describe("safety and errors", () => {
   it("answers a bad parameter with a 400 page that says what to fix", async () => {
     const { page, problems } = await open("/?asOf=2026-02-30");
     expect(await page.locator("h1").textContent()).toBe("400 · That request needs fixing");
-    expect(await page.locator(".error-message").textContent()).toContain("asOf must be a calendar date written YYYY-MM-DD");
+    expect(await page.locator(".error-message").textContent()).toContain(
+      "asOf must be a calendar date written YYYY-MM-DD",
+    );
     // The browser itself reports the 400 document; nothing else may go wrong.
     expect(problems.filter((p) => !p.includes("status of 400"))).toEqual([]);
     await page.close();

@@ -19,7 +19,12 @@ afterAll(async () => {
 });
 
 async function maintainersAt(daysBefore: number) {
-  const report = await getBusFactorReport(test.db, { config, asOf: addDays(anchorDate, -daysBefore), windowDays: 180, min: 2 });
+  const report = await getBusFactorReport(test.db, {
+    config,
+    asOf: addDays(anchorDate, -daysBefore),
+    windowDays: 180,
+    min: 2,
+  });
   return Object.fromEntries(report.stages.map((s) => [s.id, s.activeMaintainers.map((p) => p.login).sort()]));
 }
 
@@ -53,12 +58,18 @@ describe("the demo story", () => {
     const unlabelled = await test.db
       .selectFrom("contributions as c")
       .leftJoin("contributionStages as s", "s.contributionId", "c.id")
-      .where((eb) => eb.or([eb("c.title", "like", "%Rename the private%"), eb("c.title", "like", "%Regenerate the cases%")]))
+      .where((eb) =>
+        eb.or([eb("c.title", "like", "%Rename the private%"), eb("c.title", "like", "%Regenerate the cases%")]),
+      )
       .select(["c.title", "s.stageId"])
       .execute();
     expect(unlabelled.length).toBe(14);
     expect(unlabelled.every((row) => row.stageId === null)).toBe(true);
-    const bot = await test.db.selectFrom("people").select("isBot").where("login", "=", "miss-islington").executeTakeFirstOrThrow();
+    const bot = await test.db
+      .selectFrom("people")
+      .select("isBot")
+      .where("login", "=", "miss-islington")
+      .executeTakeFirstOrThrow();
     expect(bot.isBot).toBe(1);
     const botActivity = await test.db
       .selectFrom("stageActivity as a")
@@ -82,7 +93,15 @@ describe("the demo story", () => {
 
   it("seeds only an empty database, and --force style clearing starts over", async () => {
     expect(await seedDemoIfEmpty(test.db, { config, anchorDate })).toBe(false);
-    const count = async () => Number((await test.db.selectFrom("contributions").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await test.db
+            .selectFrom("contributions")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     await clearStoredData(test.db);
     expect(await count()).toBe(0);

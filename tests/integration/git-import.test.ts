@@ -34,8 +34,14 @@ async function contributions(db = test.db) {
     .execute();
 }
 
-async function count(table: "contributions" | "people" | "contributionFiles" | "stageActivity" | "classifications", db = test.db) {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+async function count(
+  table: "contributions" | "people" | "contributionFiles" | "stageActivity" | "classifications",
+  db = test.db,
+) {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -87,9 +93,17 @@ describe("importing a CPython-like history", () => {
       { name: "Mira Okafor", login: "mokafor", role: "author" },
       { name: "Tomasz Wren", login: null, role: "co-author" },
     ]);
-    const stages = await test.db.selectFrom("contributionStages").select("stageId").where("contributionId", "=", refcount).execute();
+    const stages = await test.db
+      .selectFrom("contributionStages")
+      .select("stageId")
+      .where("contributionId", "=", refcount)
+      .execute();
     expect(stages).toEqual([{ stageId: "middle-end" }]);
-    const credited = await test.db.selectFrom("stageActivity").select("personId").where("contributionId", "=", refcount).execute();
+    const credited = await test.db
+      .selectFrom("stageActivity")
+      .select("personId")
+      .where("contributionId", "=", refcount)
+      .execute();
     expect(credited).toHaveLength(2); // author and co-author
 
     const moved = await test.db
@@ -128,20 +142,33 @@ describe("importing a CPython-like history", () => {
     expect(rows.map((r) => r.title)).toEqual(["Start", "Merge the feature (#77)", "Add a Latin-1 file name"]);
     const merge = rows[1];
     expect(merge?.prNumber).toBe(77);
-    const mergeFiles = await test.db.selectFrom("contributionFiles").select("path").where("contributionId", "=", merge?.id ?? 0).execute();
+    const mergeFiles = await test.db
+      .selectFrom("contributionFiles")
+      .select("path")
+      .where("contributionId", "=", merge?.id ?? 0)
+      .execute();
     expect(mergeFiles).toEqual([{ path: "Lib/feature.py" }]); // the merge's diff against its first parent
-    const latin = await test.db.selectFrom("contributionFiles").select("path").where("contributionId", "=", rows[2]?.id ?? 0).execute();
+    const latin = await test.db
+      .selectFrom("contributionFiles")
+      .select("path")
+      .where("contributionId", "=", rows[2]?.id ?? 0)
+      .execute();
     expect(latin).toEqual([{ path: "Doc/café.txt" }]);
   });
 
   it("honours .mailmap for authors and co-authors", async () => {
-    repo.write(".mailmap", "Kai Lindqvist <kai@example.org> <kai.old@example.org>\nKai Lindqvist <kai@example.org> K L <kl@laptop.local>\n");
+    repo.write(
+      ".mailmap",
+      "Kai Lindqvist <kai@example.org> <kai.old@example.org>\nKai Lindqvist <kai@example.org> K L <kl@laptop.local>\n",
+    );
     repo.write("Python/optimizer.c", "1\n");
     repo.commit("Start tracing", { author: { name: "kai", email: "kai.old@example.org" } });
     repo.write("Python/optimizer.c", "2\n");
     repo.commit("More tracing", { author: { name: "Kai Lindqvist", email: "kai@example.org" } });
     repo.write("Python/optimizer.c", "3\n");
-    repo.commit("Pair work\n\nCo-authored-by: K L <kl@laptop.local>", { author: { name: "Elena Petrova", email: "elena@example.org" } });
+    repo.commit("Pair work\n\nCo-authored-by: K L <kl@laptop.local>", {
+      author: { name: "Elena Petrova", email: "elena@example.org" },
+    });
 
     await importGitHistory({ db: test.db, config, repoPath: repo.dir });
     const people = await test.db.selectFrom("people").select("name").orderBy("name").execute();
@@ -265,7 +292,11 @@ describe("a killed import", () => {
       expect(partial).toBeLessThan(4000);
       expect(partial % 200).toBe(0); // whole batches only
       expect(await count("classifications")).toBe(partial);
-      const cursor = await test.db.selectFrom("meta").select("value").where("key", "like", "git.cursor:%").executeTakeFirstOrThrow();
+      const cursor = await test.db
+        .selectFrom("meta")
+        .select("value")
+        .where("key", "like", "git.cursor:%")
+        .executeTakeFirstOrThrow();
       const newest = (await contributions()).at(-1);
       expect(cursor.value).toBe(newest?.sha);
 
@@ -277,7 +308,13 @@ describe("a killed import", () => {
       const reference = await createTestDatabase();
       try {
         await importGitHistory({ db: reference.db, config, repoPath: synthetic });
-        for (const table of ["contributions", "people", "contributionFiles", "stageActivity", "classifications"] as const) {
+        for (const table of [
+          "contributions",
+          "people",
+          "contributionFiles",
+          "stageActivity",
+          "classifications",
+        ] as const) {
           expect(await count(table), table).toBe(await count(table, reference.db));
         }
         const shas = (rows: Array<{ sha: string | null }>) => rows.map((r) => r.sha);

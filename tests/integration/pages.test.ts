@@ -60,13 +60,19 @@ describe("page loaders", () => {
     const data = await planningLoader(args("/planning"));
     const plan = (id: string) => data.plans.find((p) => p.id === id);
     // Backend: Carol and Dave make the goal of 2 exactly; without new work Carol lapses first.
-    expect(plan("backend")?.maintainers.map((m) => [m.person.name, m.countsUntil, m.daysLeft, m.statusIfAway, m.critical])).toEqual([
+    expect(
+      plan("backend")?.maintainers.map((m) => [m.person.name, m.countsUntil, m.daysLeft, m.statusIfAway, m.critical]),
+    ).toEqual([
       ["Carol Danvers", addDays(asOf, -100 + 179), 80, "at-risk", true],
       ["Dave Lister", addDays(asOf, -80 + 179), 100, "at-risk", true],
     ]);
-    expect(plan("backend")?.summary).toMatch(/^Goal met, but any one of 2 maintainers stepping away would bring it below 2/);
+    expect(plan("backend")?.summary).toMatch(
+      /^Goal met, but any one of 2 maintainers stepping away would bring it below 2/,
+    );
     // Frontend: Erin alone; Frank (a co-author) needs one more contribution.
-    expect(plan("frontend")?.maintainers.map((m) => [m.person.name, m.statusIfAway])).toEqual([["Erin Hannon", "unmet"]]);
+    expect(plan("frontend")?.maintainers.map((m) => [m.person.name, m.statusIfAway])).toEqual([
+      ["Erin Hannon", "unmet"],
+    ]);
     expect(plan("frontend")?.candidates.map((c) => [c.person.name, c.needs])).toEqual([["Frank Poole", 1]]);
     // Middle-end: Bob has one contribution in the window; the bot is nobody's candidate.
     expect(plan("middle-end")?.candidates.map((c) => c.person.name)).toEqual(["Bob Builder"]);
@@ -75,7 +81,10 @@ describe("page loaders", () => {
   });
 
   it("dashboard: a bad window is a 400 that names the parameter", async () => {
-    expect(await rejection(dashboardLoader(args("/?window=-3")))).toEqual({ status: 400, text: "window must be a whole number" });
+    expect(await rejection(dashboardLoader(args("/?window=-3")))).toEqual({
+      status: 400,
+      text: "window must be a whole number",
+    });
   });
 
   it("stage: maintainers with the contributions that make them count, candidates, files", async () => {

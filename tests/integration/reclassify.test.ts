@@ -39,8 +39,13 @@ describe("relabelling when the configuration changes", () => {
     expect(changed.version).not.toBe(config.version);
 
     const progress: number[] = [];
-    const total = await test.db.selectFrom("contributions").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-    expect(await reclassifyStale(test.db, { config: changed, pageSize: 5, onProgress: (done) => progress.push(done) })).toBe(Number(total.n));
+    const total = await test.db
+      .selectFrom("contributions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(
+      await reclassifyStale(test.db, { config: changed, pageSize: 5, onProgress: (done) => progress.push(done) }),
+    ).toBe(Number(total.n));
     expect(progress.at(-1)).toBe(Number(total.n));
     expect(progress.length).toBeGreaterThan(1);
 

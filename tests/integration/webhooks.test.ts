@@ -167,7 +167,10 @@ describe("POST /webhooks/github", () => {
       .orderBy("p.login")
       .execute();
     expect(activity).toEqual([
-      { login: "codertocat", occurredAt: new Date(opened.pull_request.created_at as string).toISOString().replace(".000", "") },
+      {
+        login: "codertocat",
+        occurredAt: new Date(opened.pull_request.created_at as string).toISOString().replace(".000", ""),
+      },
       { login: "mokafor", occurredAt: "2026-11-20T09:30:00Z" },
     ]);
     expect((await rows()).deliveries.map((d) => d.id).sort()).toEqual(["pr-1", "review-1"]);

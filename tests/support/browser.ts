@@ -29,7 +29,9 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
     if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ""}`));
+  page.on("requestfailed", (request) =>
+    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ""}`),
+  );
   await page.goto(url);
   return { page, problems };
 }

@@ -69,17 +69,45 @@ export function knownHistory(asOf: string): NewContribution[] {
   const ago = (days: number) => addDays(asOf, -days);
   const me = stageFiles["middle-end"];
   return [
-    commit({ day: ago(60), title: "gh-134584: Eliminate redundant refcounting from _BINARY_OP (#135001)", author: people.alice, files: me, refs: [134584], pr: 135001 }),
-    commit({ day: ago(20), title: "gh-134584: Eliminate redundant refcounting from _LOAD_ATTR (#135002)", author: people.alice, files: me, refs: [134584], pr: 135002 }),
+    commit({
+      day: ago(60),
+      title: "gh-134584: Eliminate redundant refcounting from _BINARY_OP (#135001)",
+      author: people.alice,
+      files: me,
+      refs: [134584],
+      pr: 135001,
+    }),
+    commit({
+      day: ago(20),
+      title: "gh-134584: Eliminate redundant refcounting from _LOAD_ATTR (#135002)",
+      author: people.alice,
+      files: me,
+      refs: [134584],
+      pr: 135002,
+    }),
     commit({ day: ago(10), title: "Tighten the symbol lattice", author: people.bob, files: me }),
     commit({ day: ago(400), title: "Early optimizer work", author: people.bob, files: me }),
-    ...[5, 6, 7].map((d) => commit({ day: ago(d), title: `[3.14] Backport optimizer fix ${d}`, author: people.bot, files: me })),
-    commit({ day: ago(100), title: "GH-140000: Smaller stencils (#140001)", author: people.carol, files: stageFiles.backend, pr: 140001 }),
+    ...[5, 6, 7].map((d) =>
+      commit({ day: ago(d), title: `[3.14] Backport optimizer fix ${d}`, author: people.bot, files: me }),
+    ),
+    commit({
+      day: ago(100),
+      title: "GH-140000: Smaller stencils (#140001)",
+      author: people.carol,
+      files: stageFiles.backend,
+      pr: 140001,
+    }),
     commit({ day: ago(90), title: "JIT: AArch64 veneers", author: people.carol, files: stageFiles.backend }),
     commit({ day: ago(80), title: "JIT: Windows unwind info", author: people.dave, files: stageFiles.backend }),
     commit({ day: ago(30), title: "JIT: LLVM 20", author: people.dave, files: stageFiles.backend }),
     commit({ day: ago(50), title: "Record traces through calls", author: people.erin, files: stageFiles.frontend }),
-    commit({ day: ago(40), title: "Trace side exits", author: people.erin, files: stageFiles.frontend, coAuthors: [people.frank] }),
+    commit({
+      day: ago(40),
+      title: "Trace side exits",
+      author: people.erin,
+      files: stageFiles.frontend,
+      coAuthors: [people.frank],
+    }),
     commit({
       day: ago(15),
       title: "gh-127000: Rename the private C API everywhere (#127001)",
@@ -90,7 +118,12 @@ export function knownHistory(asOf: string): NewContribution[] {
       ],
       pr: 127001,
     }),
-    commit({ day: ago(12), title: "Tidy the eval loop", author: people.frank, files: [{ path: "Python/ceval.c", added: 9, deleted: 9 }] }),
+    commit({
+      day: ago(12),
+      title: "Tidy the eval loop",
+      author: people.frank,
+      files: [{ path: "Python/ceval.c", added: 9, deleted: 9 }],
+    }),
   ];
 }
 

@@ -40,7 +40,10 @@ export class TestRepo {
   }
 
   /** Commits everything in the work tree at `date` (ISO) as `author`, returning the new sha. */
-  commit(message: string, { date = "2026-01-15T10:00:00Z", author }: { date?: string; author?: { name: string; email: string } } = {}): string {
+  commit(
+    message: string,
+    { date = "2026-01-15T10:00:00Z", author }: { date?: string; author?: { name: string; email: string } } = {},
+  ): string {
     this.git(["add", "-A"]);
     const env: Record<string, string> = { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
     if (author) Object.assign(env, { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email });

@@ -5,9 +5,18 @@ import path from "node:path";
 import { seededRandom } from "../../app/demo/seeded-random";
 import { gitEnv } from "./git-repo";
 
-const stagePaths = ["Python/optimizer.c", "Python/optimizer_bytecodes.c", "Python/optimizer_analysis.c", "Python/jit.c", "Tools/jit/_targets.py", "Python/bytecodes.c"];
-const otherPaths = Array.from({ length: 200 }, (_, i) => ["Objects", "Lib", "Modules", "Doc", "Lib/test"][i % 5] + `/file_${i}.${i % 3 ? "c" : "py"}`);
-
+const stagePaths = [
+  "Python/optimizer.c",
+  "Python/optimizer_bytecodes.c",
+  "Python/optimizer_analysis.c",
+  "Python/jit.c",
+  "Tools/jit/_targets.py",
+  "Python/bytecodes.c",
+];
+const otherPaths = Array.from(
+  { length: 200 },
+  (_, i) => ["Objects", "Lib", "Modules", "Doc", "Lib/test"][i % 5] + `/file_${i}.${i % 3 ? "c" : "py"}`,
+);
 
 /**
  * Writes a CPython-like linear history of `commits` commits into a new repository at `dir` with
@@ -31,7 +40,9 @@ export function createSyntheticRepo(dir: string, { commits, seed = 1 }: { commit
     const issue = 100000 + n;
     const message = `gh-${issue}: Synthetic change number ${n} (#${200000 + n})\n`;
     const ident = `Author ${who} <author${who}@example.org> ${when} +0000`;
-    parts.push(`commit refs/heads/main\nmark :${n}\nauthor ${ident}\ncommitter ${ident}\ndata ${Buffer.byteLength(message)}\n${message}`);
+    parts.push(
+      `commit refs/heads/main\nmark :${n}\nauthor ${ident}\ncommitter ${ident}\ndata ${Buffer.byteLength(message)}\n${message}`,
+    );
     if (n > 1) parts.push(`from :${n - 1}\n`);
     const fileCount = 1 + Math.floor(random() * 4);
     for (let f = 0; f < fileCount; f++) {
@@ -41,7 +52,8 @@ export function createSyntheticRepo(dir: string, { commits, seed = 1 }: { commit
       const edits = 1 + Math.floor(random() * 6);
       for (let e = 0; e < edits; e++) {
         const line = `line ${n}.${e} ${Math.floor(random() * 1e9)}`;
-        if (lines.length >= 30 || (lines.length > 10 && random() < 0.5)) lines[Math.floor(random() * lines.length)] = line;
+        if (lines.length >= 30 || (lines.length > 10 && random() < 0.5))
+          lines[Math.floor(random() * lines.length)] = line;
         else lines.push(line);
       }
       contents.set(file, lines);
@@ -52,7 +64,10 @@ export function createSyntheticRepo(dir: string, { commits, seed = 1 }: { commit
   }
   fs.closeSync(out);
   const input = fs.openSync(streamFile, "r");
-  const result = spawnSync("git", ["-C", dir, "fast-import", "--quiet"], { stdio: [input, "pipe", "pipe"], env: gitEnv() });
+  const result = spawnSync("git", ["-C", dir, "fast-import", "--quiet"], {
+    stdio: [input, "pipe", "pipe"],
+    env: gitEnv(),
+  });
   fs.closeSync(input);
   fs.rmSync(path.dirname(streamFile), { recursive: true, force: true });
   if (result.status !== 0) throw new Error(`git fast-import failed: ${result.stderr.toString()}`);

@@ -35,7 +35,11 @@ describe("classifyContribution on CPython-like contributions", () => {
       name: "the same PR without the umbrella reference is still middle-end by path",
       title: "Remove a redundant incref in the optimizer",
       refs: [],
-      files: [file("Python/bytecodes.c", 12, 6), file("Python/optimizer_bytecodes.c", 8, 1), file("Python/optimizer_cases.c.h")],
+      files: [
+        file("Python/bytecodes.c", 12, 6),
+        file("Python/optimizer_bytecodes.c", 8, 1),
+        file("Python/optimizer_cases.c.h"),
+      ],
       expected: ["middle-end"],
     },
     {
@@ -137,7 +141,10 @@ describe("classifyContribution on CPython-like contributions", () => {
   });
 
   it("weighs ambiguous paths at half and says so", () => {
-    const result = classify("Tweak backoff", [file("Include/internal/pycore_backoff.h", 4, 4), file("Python/specialize.c", 4, 4)]);
+    const result = classify("Tweak backoff", [
+      file("Include/internal/pycore_backoff.h", 4, 4),
+      file("Python/specialize.c", 4, 4),
+    ]);
     const share = result.evidence.find((e) => e.rule === "share" || e.rule === "graze");
     expect(result.evidence.some((e) => e.rule === "ambiguous-path")).toBe(true);
     // half a file against one excluded file: a third of the files, a third of the lines
@@ -184,6 +191,8 @@ describe("classifyContribution on CPython-like contributions", () => {
       labels: [],
     });
     expect(result.stages.map((s) => s.stageId)).toEqual(["parser"]);
-    expect(classifyContribution(other, { title: "x", files: [file("Python/jit.c")], refs: [], labels: [] }).stages).toEqual([]);
+    expect(
+      classifyContribution(other, { title: "x", files: [file("Python/jit.c")], refs: [], labels: [] }).stages,
+    ).toEqual([]);
   });
 });

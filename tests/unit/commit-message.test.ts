@@ -10,7 +10,7 @@ describe("parseCommitMessage", () => {
     ["gh-1234: gh-5678: Two issues (#9999)", 9999, [1234, 5678]],
     ["Fix a typo in the docs", null, []],
     ["bpo-40000: Old-style reference (#20000)", 20000, []],
-    ["Revert \"gh-1: Something (#2)\" (#3)", 3, [1]],
+    ['Revert "gh-1: Something (#2)" (#3)', 3, [1]],
   ])("%s", (subject, pr, refs) => {
     const facts = parseCommitMessage(subject);
     expect(facts.prNumber).toBe(pr);

@@ -38,9 +38,21 @@ describe("the stage configuration", () => {
   it.each([
     [{ ...minimal, stages: [] }, "steward.config.json: stages: must list at least one stage"],
     [{ ...minimal, project: { repository: "cpython" } }, "project.repository: must be owner/repo"],
-    [{ ...minimal, paths: [{ glob: "a.c", stage: "nope" }] }, 'paths.0.stage: unknown stage "nope"; use one of: core, shared'],
+    [
+      { ...minimal, paths: [{ glob: "a.c", stage: "nope" }] },
+      'paths.0.stage: unknown stage "nope"; use one of: core, shared',
+    ],
     [{ ...minimal, paths: [{ glob: "/abs.c", stage: "core" }] }, "paths.0.glob: must be relative"],
-    [{ ...minimal, stages: [{ id: "a", name: "A" }, { id: "a", name: "B" }] }, 'stages.1.id: duplicate stage id "a"'],
+    [
+      {
+        ...minimal,
+        stages: [
+          { id: "a", name: "A" },
+          { id: "a", name: "B" },
+        ],
+      },
+      'stages.1.id: duplicate stage id "a"',
+    ],
     [{ ...minimal, maintainerRule: { windowDays: 0 } }, "maintainerRule.windowDays"],
     [{ ...minimal, stages: [{ id: "core", name: "Core", goal: 0 }] }, "stages.0.goal: must be at least 1"],
     [{ ...minimal, colour: "blue" }, "Unrecognized key"],
@@ -51,7 +63,10 @@ describe("the stage configuration", () => {
 
   it("changes its version when a rule changes, not when a description does", () => {
     const base = parseConfig(JSON.stringify(minimal), "x.json");
-    const described = parseConfig(JSON.stringify({ ...minimal, stages: [{ id: "core", name: "Core", description: "new words" }] }), "x.json");
+    const described = parseConfig(
+      JSON.stringify({ ...minimal, stages: [{ id: "core", name: "Core", description: "new words" }] }),
+      "x.json",
+    );
     const moved = parseConfig(JSON.stringify({ ...minimal, paths: [{ glob: "src/**", stage: "core" }] }), "x.json");
     expect(configVersion(described)).toBe(configVersion(base));
     expect(configVersion(moved)).not.toBe(configVersion(base));

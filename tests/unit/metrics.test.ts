@@ -88,8 +88,11 @@ describe("contributorAbsenceFactor", () => {
 
 describe("countQualifyingPerWindow", () => {
   function bruteForce(people: Credit[][], windows: DayWindow[], min: number): number[] {
-    return windows.map((w) =>
-      people.filter((credits) => credits.filter((c) => c.day >= w.from && c.day < w.to).reduce((s, c) => s + c.weight, 0) >= min).length,
+    return windows.map(
+      (w) =>
+        people.filter(
+          (credits) => credits.filter((c) => c.day >= w.from && c.day < w.to).reduce((s, c) => s + c.weight, 0) >= min,
+        ).length,
     );
   }
 
@@ -97,10 +100,17 @@ describe("countQualifyingPerWindow", () => {
     const day = (date: string) => dayNumber(date);
     const windows = trendPoints("2026-06-30", 6).map((p) => toDayWindow(windowEndingOn(p.asOf, 60)));
     const people: Credit[][] = [
-      [{ day: day("2026-01-10"), weight: 1 }, { day: day("2026-02-20"), weight: 1 }],
+      [
+        { day: day("2026-01-10"), weight: 1 },
+        { day: day("2026-02-20"), weight: 1 },
+      ],
       // Two half-weight reviews and a commit: 2 in the window ending Mar 31 (from Jan 31); the
       // window ending Apr 30 starts on Mar 2, so the Mar 1 review has dropped out: 1.5.
-      [{ day: day("2026-03-01"), weight: 0.5 }, { day: day("2026-03-02"), weight: 0.5 }, { day: day("2026-03-20"), weight: 1 }],
+      [
+        { day: day("2026-03-01"), weight: 0.5 },
+        { day: day("2026-03-02"), weight: 0.5 },
+        { day: day("2026-03-20"), weight: 1 },
+      ],
       [{ day: day("2026-06-30"), weight: 2 }],
     ];
     expect(countQualifyingPerWindow(people, windows, 2)).toEqual([0, 1, 1, 0, 0, 1]);
@@ -109,12 +119,13 @@ describe("countQualifyingPerWindow", () => {
 
   it("agrees with a brute-force count on random histories", () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let round = 0; round < 20; round++) {
       const people = Array.from({ length: 15 }, () =>
-        Array.from({ length: Math.floor(random() * 12) }, () => ({ day: 20000 + Math.floor(random() * 800), weight: random() < 0.3 ? 0.5 : 1 })).sort(
-          (a, b) => a.day - b.day,
-        ),
+        Array.from({ length: Math.floor(random() * 12) }, () => ({
+          day: 20000 + Math.floor(random() * 800),
+          weight: random() < 0.3 ? 0.5 : 1,
+        })).sort((a, b) => a.day - b.day),
       );
       const windowDays = 30 + Math.floor(random() * 200);
       const windows = trendPoints("2026-03-15", 24).map((p) => toDayWindow(windowEndingOn(p.asOf, windowDays)));
@@ -124,7 +135,11 @@ describe("countQualifyingPerWindow", () => {
   });
 
   it("sums a window's credit", () => {
-    const credits = [{ day: 100, weight: 1 }, { day: 105, weight: 0.5 }, { day: 110, weight: 1 }];
+    const credits = [
+      { day: 100, weight: 1 },
+      { day: 105, weight: 0.5 },
+      { day: 110, weight: 1 },
+    ];
     expect(creditInWindow(credits, { from: 100, to: 110 })).toEqual({ contributions: 2, credit: 1.5 });
     expect(dayNumber("1970-01-02T00:00:00Z")).toBe(1);
     expect(dayNumber("1970-01-02")).toBe(1);
@@ -152,7 +167,16 @@ describe("lastQualifyingDay", () => {
   });
 
   it("is null when the credits never reach min", () => {
-    expect(lastQualifyingDay([{ day: 100, weight: 0.5 }, { day: 90, weight: 1 }], 180, 2)).toBeNull();
+    expect(
+      lastQualifyingDay(
+        [
+          { day: 100, weight: 0.5 },
+          { day: 90, weight: 1 },
+        ],
+        180,
+        2,
+      ),
+    ).toBeNull();
     expect(lastQualifyingDay([], 180, 1)).toBeNull();
   });
 });

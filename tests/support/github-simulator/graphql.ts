@@ -16,7 +16,8 @@ interface ConnectionArgs {
 }
 
 function connection<T>(items: T[], { first = 100, after }: ConnectionArgs) {
-  if (first > 100) throw new Error(`Requesting ${first} records on the connection exceeds the "first" limit of 100 records.`);
+  if (first > 100)
+    throw new Error(`Requesting ${first} records on the connection exceeds the "first" limit of 100 records.`);
   const start = after ? Number(Buffer.from(after, "base64").toString().replace("cursor:", "")) : 0;
   const nodes = items.slice(start, start + first);
   const end = start + nodes.length;
@@ -68,8 +69,16 @@ export async function answerGraphQL(
     mergedAt: issue.pr?.mergedAt ?? null,
     closedAt: issue.state === "closed" ? issue.updatedAt : null,
     author: actor(issue.author),
-    labels: (args: ConnectionArgs) => connection(issue.labels.map((name) => ({ name })), args),
-    files: (args: ConnectionArgs) => connection((issue.pr?.files ?? []).map((f) => ({ ...f, changeType: "MODIFIED" })), args),
+    labels: (args: ConnectionArgs) =>
+      connection(
+        issue.labels.map((name) => ({ name })),
+        args,
+      ),
+    files: (args: ConnectionArgs) =>
+      connection(
+        (issue.pr?.files ?? []).map((f) => ({ ...f, changeType: "MODIFIED" })),
+        args,
+      ),
     reviews: (args: ConnectionArgs) =>
       connection(
         (issue.pr?.reviews ?? []).map((r) => ({ author: actor(r.author), state: r.state, submittedAt: r.submittedAt })),
@@ -107,7 +116,12 @@ export async function answerGraphQL(
             },
           }
         : null,
-    rateLimit: () => ({ cost: 1, limit: 5000, remaining: rate.remaining, resetAt: new Date(rate.resetAt * 1000).toISOString() }),
+    rateLimit: () => ({
+      cost: 1,
+      limit: 5000,
+      remaining: rate.remaining,
+      resetAt: new Date(rate.resetAt * 1000).toISOString(),
+    }),
   };
   const result = await graphql({ schema: githubGraphQLSchema(), source, rootValue, variableValues: body.variables });
   return {

@@ -56,7 +56,9 @@ function issueJson(sim: SimRepository, issue: SimIssue, baseUrl: string) {
     created_at: issue.createdAt,
     updated_at: issue.updatedAt,
     html_url: `https://github.com/${sim.owner}/${sim.name}/${issue.isPullRequest ? "pull" : "issues"}/${issue.number}`,
-    ...(issue.isPullRequest ? { pull_request: { url: `${baseUrl}/repos/${sim.owner}/${sim.name}/pulls/${issue.number}` } } : {}),
+    ...(issue.isPullRequest
+      ? { pull_request: { url: `${baseUrl}/repos/${sim.owner}/${sim.name}/pulls/${issue.number}` } }
+      : {}),
   };
 }
 
@@ -117,7 +119,7 @@ export async function startGitHubSimulator({
       res.end(notModified ? undefined : text);
     };
 
-    const armed = faults.find((f) => f.times > 0 && f.path.test(url.pathname) && (f.skip-- <= 0));
+    const armed = faults.find((f) => f.times > 0 && f.path.test(url.pathname) && f.skip-- <= 0);
     if (armed) {
       armed.times -= 1;
       const { fault } = armed;
@@ -198,7 +200,16 @@ export async function startGitHubSimulator({
       }
       if (graphqlFault) {
         graphqlFault = false;
-        return send(200, { data: null, errors: [{ type: "NOT_FOUND", path: ["repository"], message: "Could not resolve to a PullRequest with the number of 1." }] });
+        return send(200, {
+          data: null,
+          errors: [
+            {
+              type: "NOT_FOUND",
+              path: ["repository"],
+              message: "Could not resolve to a PullRequest with the number of 1.",
+            },
+          ],
+        });
       }
       return send(200, await answerGraphQL(repository, body, { remaining, resetAt }));
     }
@@ -209,7 +220,13 @@ export async function startGitHubSimulator({
     }
     if (path.startsWith("/repos/") && !path.startsWith(repoPath)) return send(404, { message: "Not Found" });
     if (path === repoPath) {
-      return send(200, { id: 81598961, name: repository.name, full_name: `${repository.owner}/${repository.name}`, default_branch: repository.defaultBranch, private: false });
+      return send(200, {
+        id: 81598961,
+        name: repository.name,
+        full_name: `${repository.owner}/${repository.name}`,
+        default_branch: repository.defaultBranch,
+        private: false,
+      });
     }
     if (path === `${repoPath}/issues`) {
       const state = url.searchParams.get("state") ?? "open";
@@ -221,7 +238,11 @@ export async function startGitHubSimulator({
         .filter((i) => !since || i.updatedAt >= since)
         .sort((a, b) => b.number - a.number);
       const { items, headers } = paginate(matching);
-      return send(200, items.map((i) => issueJson(repository, i, baseUrl)), headers);
+      return send(
+        200,
+        items.map((i) => issueJson(repository, i, baseUrl)),
+        headers,
+      );
     }
     const issueMatch = new RegExp(`^${repoPath}/issues/(\\d+)(/comments)?$`).exec(path);
     if (issueMatch) {
@@ -233,7 +254,13 @@ export async function startGitHubSimulator({
       const { items, headers } = paginate(comments);
       return send(
         200,
-        items.map((c) => ({ id: c.id, body: c.body, user: { login: c.author, type: repository.users.get(c.author)?.type ?? "User" }, created_at: c.createdAt, updated_at: c.updatedAt })),
+        items.map((c) => ({
+          id: c.id,
+          body: c.body,
+          user: { login: c.author, type: repository.users.get(c.author)?.type ?? "User" },
+          created_at: c.createdAt,
+          updated_at: c.updatedAt,
+        })),
         headers,
       );
     }
@@ -248,7 +275,8 @@ export async function startGitHubSimulator({
       const words = tokens.filter((t) => !t.includes(":") && t !== "OR").map((t) => t.toLowerCase());
       const anyWord = tokens.includes("OR");
       const repo = qualifiers.find((t) => t.startsWith("repo:"))?.slice(5);
-      if (repo !== `${repository.owner}/${repository.name}`) return [{ total_count: 0, incomplete_results: false, items: [] }, {}];
+      if (repo !== `${repository.owner}/${repository.name}`)
+        return [{ total_count: 0, incomplete_results: false, items: [] }, {}];
       const updated = qualifiers.find((t) => t.startsWith("updated:>="))?.slice(10);
       const found = [...repository.issues.values()].filter((i) => {
         if (qualifiers.includes("is:pr") && !i.isPullRequest) return false;
@@ -256,11 +284,20 @@ export async function startGitHubSimulator({
         if (qualifiers.includes("is:open") && i.state !== "open") return false;
         if (updated && i.updatedAt < updated) return false;
         const text = `${i.title}\n${i.body}`.toLowerCase();
-        return words.length === 0 || (anyWord ? words.some((w) => text.includes(w)) : words.every((w) => text.includes(w)));
+        return (
+          words.length === 0 || (anyWord ? words.some((w) => text.includes(w)) : words.every((w) => text.includes(w)))
+        );
       });
       // GitHub's search returns at most 1,000 results.
       const { items, headers } = paginate(found.slice(0, 1000));
-      return [{ total_count: found.length, incomplete_results: false, items: items.map((i) => issueJson(repository, i, baseUrl)) }, headers];
+      return [
+        {
+          total_count: found.length,
+          incomplete_results: false,
+          items: items.map((i) => issueJson(repository, i, baseUrl)),
+        },
+        headers,
+      ];
     }
   }
 
@@ -280,4 +317,3 @@ export async function startGitHubSimulator({
       }),
   };
 }
-
