@@ -34,6 +34,46 @@ function chunk<T>(rows: T[], columns: number): T[][] {
   return chunks;
 }
 
+function fileTotals(files: NewContribution["files"]) {
+  return {
+    additions: files.reduce((sum, f) => sum + (f.added ?? 0), 0),
+    deletions: files.reduce((sum, f) => sum + (f.deleted ?? 0), 0),
+    fileCount: files.length,
+  };
+}
+
+/**
+ * Commits a push webhook stored first name their files without line counts, and the classifier weighs
+ * stages by changed lines: when git brings the same commits, their files, totals and labels are redone
+ * from git's numstat.
+ */
+async function completePushedCommits(trx: Executor, config: CompiledConfig, items: NewContribution[]): Promise<void> {
+  const fromGit = new Map(items.filter((item) => item.source === "git").map((item) => [item.sha ?? "", item]));
+  if (fromGit.size === 0) return;
+  const pushed = new Map<number, NewContribution>();
+  for (const part of chunk([...fromGit.keys()], 1)) {
+    const rows = await trx
+      .selectFrom("contributions")
+      .where("sha", "in", part)
+      .where("source", "=", "github")
+      .select(["id", "sha"])
+      .execute();
+    for (const row of rows) {
+      const item = fromGit.get(row.sha ?? "");
+      if (item) pushed.set(row.id, item);
+    }
+  }
+  for (const [id, item] of pushed) {
+    await trx
+      .updateTable("contributions")
+      .set({ source: "git", ...fileTotals(item.files) })
+      .where("id", "=", id)
+      .execute();
+    await replaceFiles(trx, id, item.files);
+  }
+  await relabel(trx, config, [...pushed.keys()]);
+}
+
 /**
  * Stores a batch of contributions with their files, people, labels and stage activity, inside the
  * caller's transaction. Commits already stored (same sha) are skipped, so re-running an import adds
@@ -50,6 +90,11 @@ export async function insertContributions(
     const rows = await trx.selectFrom("contributions").select("sha").where("sha", "in", part).execute();
     for (const row of rows) if (row.sha) known.add(row.sha);
   }
+  await completePushedCommits(
+    trx,
+    config,
+    items.filter((item) => item.sha !== null && known.has(item.sha)),
+  );
   const unknown = items.filter((item) => item.sha === null || !known.has(item.sha));
   // Squash commits of pull requests the GitHub sync stored first become those contributions.
   const prNumbers = unknown.flatMap((item) => (item.sha !== null && item.prNumber !== null ? [item.prNumber] : []));
@@ -91,9 +136,7 @@ export async function insertContributions(
           occurredAt: item.occurredAt,
           refs: JSON.stringify(item.refs),
           labels: JSON.stringify(item.labels),
-          additions: item.files.reduce((sum, f) => sum + (f.added ?? 0), 0),
-          deletions: item.files.reduce((sum, f) => sum + (f.deleted ?? 0), 0),
-          fileCount: item.files.length,
+          ...fileTotals(item.files),
         })),
       )
       .returning("id")
@@ -580,6 +623,8 @@ async function mergeCommitIntoPullRequest(
   trx: Executor,
   { people, contributionId, commit }: { people: PeopleResolver; contributionId: number; commit: NewContribution },
 ): Promise<void> {
+  // A pushed commit (webhook) names files without line counts: the PR's counted files are better.
+  const counted = commit.source === "git";
   await trx
     .updateTable("contributions")
     .set({
@@ -589,13 +634,11 @@ async function mergeCommitIntoPullRequest(
       title: commit.title,
       occurredAt: commit.occurredAt,
       refs: JSON.stringify(commit.refs),
-      additions: commit.files.reduce((sum, f) => sum + (f.added ?? 0), 0),
-      deletions: commit.files.reduce((sum, f) => sum + (f.deleted ?? 0), 0),
-      fileCount: commit.files.length,
+      ...(counted ? fileTotals(commit.files) : {}),
     })
     .where("id", "=", contributionId)
     .execute();
-  await replaceFiles(trx, contributionId, commit.files);
+  if (counted) await replaceFiles(trx, contributionId, commit.files);
   const account = await trx
     .selectFrom("contributionPeople as cp")
     .innerJoin("people as p", "p.id", "cp.personId")

@@ -4,7 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../app/db.server";
 import { action } from "../../app/routes/webhooks.github";
 import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { importGitHistory } from "../../app/ingest/git-import.server";
+import { upsertPullRequest } from "../../app/models/contribution.server";
+import { PeopleResolver } from "../../app/models/person.server";
 import { commit, store } from "../support/factories";
+import { TestRepo } from "../support/git-repo";
 
 const secret = "webhook-secret-for-tests";
 const examples = createRequire(import.meta.url)("@octokit/webhooks-examples/api.github.com/index.json") as Array<{
@@ -337,5 +341,96 @@ describe("POST /webhooks/github", () => {
     ]);
     const stages = await (await getDb()).selectFrom("contributionStages").select("stageId").execute();
     expect(stages).toEqual([{ stageId: "frontend" }]);
+  });
+
+  it("lets a later git import give pushed commits their line counts", async () => {
+    const repo = TestRepo.create();
+    try {
+      repo.write("Python/optimizer_bytecodes.c", "refcount\n".repeat(40));
+      repo.write("Python/jit.c", "x\n");
+      const sha = repo.commit("gh-134584: Eliminate redundant refcounting from _CALL_LEN (#140555)");
+      const push = example(
+        "push",
+        (e) => (e.commits as unknown[]).length > 0,
+        (p) => {
+          p.ref = `refs/heads/${p.repository.default_branch}`;
+          p.commits = [
+            {
+              ...p.commits[0],
+              id: sha,
+              message: "gh-134584: Eliminate redundant refcounting from _CALL_LEN (#140555)",
+            },
+          ];
+          p.commits[0].added = ["Python/optimizer_bytecodes.c", "Python/jit.c"];
+          p.commits[0].modified = [];
+        },
+      );
+      expect((await deliver("push", push)).body).toMatchObject({ outcome: "applied" });
+      const db = await getDb();
+      const files = () => db.selectFrom("contributionFiles").select(["path", "added"]).orderBy("path").execute();
+      const evidence = async () =>
+        (await db.selectFrom("classifications").select("evidence").executeTakeFirstOrThrow()).evidence;
+      // The payload names files but no lines: each counts as one, so the backend looks like half the lines.
+      expect(await files()).toEqual([
+        { path: "Python/jit.c", added: null },
+        { path: "Python/optimizer_bytecodes.c", added: null },
+      ]);
+      expect(await evidence()).toContain("backend files are 50% of the changed lines");
+
+      await importGitHistory({ db, config: defaultConfig(), repoPath: repo.dir });
+      const stored = (await rows()).contributions;
+      expect(stored.map((c) => [c.sha, c.source, c.additions])).toEqual([[sha, "git", 41]]);
+      expect(await files()).toEqual([
+        { path: "Python/jit.c", added: 1 },
+        { path: "Python/optimizer_bytecodes.c", added: 40 },
+      ]);
+      // Relabelled with git's line counts.
+      expect(await evidence()).toContain("backend files are 2.4% of the changed lines");
+    } finally {
+      repo.remove();
+    }
+  });
+
+  it("joins a pushed squash commit to its synced PR without losing the PR's line counts", async () => {
+    const db = await getDb();
+    const config = defaultConfig();
+    await db.transaction().execute(async (trx) =>
+      upsertPullRequest(trx, {
+        config,
+        people: await PeopleResolver.load(trx, config),
+        pr: {
+          number: 140556,
+          title: "gh-134584: Eliminate redundant refcounting from _GET_ITER",
+          createdAt: "2026-11-20T10:00:00Z",
+          mergedAt: "2026-11-24T10:00:00Z",
+          updatedAt: "2026-11-24T10:00:00Z",
+          author: { name: "octocat", login: "octocat" },
+          labels: ["topic-JIT"],
+          refs: [134584],
+          files: [{ path: "Python/optimizer_bytecodes.c", added: 12, deleted: 3 }],
+          reviewers: [],
+        },
+      }),
+    );
+    const push = example(
+      "push",
+      (e) => (e.commits as unknown[]).length > 0,
+      (p) => {
+        p.ref = `refs/heads/${p.repository.default_branch}`;
+        p.commits = [
+          { ...p.commits[0], message: "gh-134584: Eliminate redundant refcounting from _GET_ITER (#140556)" },
+        ];
+        p.commits[0].modified = ["Python/optimizer_bytecodes.c"];
+        p.commits[0].added = [];
+      },
+    );
+    await deliver("push", push);
+    const stored = (await rows()).contributions;
+    expect(stored.map((c) => [c.prNumber, c.sha, c.additions, c.deletions])).toEqual([
+      [140556, push.commits[0].id, 12, 3],
+    ]);
+    expect(await db.selectFrom("contributionFiles").select(["path", "added", "deleted"]).execute()).toEqual([
+      { path: "Python/optimizer_bytecodes.c", added: 12, deleted: 3 },
+    ]);
   });
 });
