@@ -173,28 +173,32 @@ export async function syncStarterTasks({
     const labelled = [...candidates.values()]
       .map((issue) => ({ issue, task: labelledTask(config, issue, now) }))
       .filter((c): c is { issue: GitHubIssue; task: SyncedStarterTask } => c.task !== null);
-    const unclaimed = labelled.filter((c) => c.task.claimedBy === null).map((c) => c.issue);
-    if (unclaimed.length > 0) {
-      report("looking for claims on labelled issues");
-      const openPulls = await searchOpenPullRequestsNaming(
-        github,
-        ref,
-        unclaimed.map((i) => i.number),
-      );
-      const since = isoSeconds(Date.parse(now) - CLAIM_DAYS * 86_400_000);
-      for (const issue of unclaimed) {
-        // A claiming comment is recent, so it left the issue updated recently.
-        const comments: Comment[] = [];
-        if (issue.comments > 0 && issue.updatedAt >= since) {
-          for await (const comment of listIssueComments(github, ref, { number: issue.number, since }))
-            comments.push(comment);
-        }
-        const claim = findIssueClaim({ issue, comments, openPullRequests: openPulls, now, claimDays: CLAIM_DAYS });
-        const task = labelledTask(config, issue, now, claim);
-        if (task) fresh.push(task);
+    // An assignee claims a task outright; the others may be claimed by an open PR or a recent comment.
+    const unclaimed = labelled.filter((c) => c.task.claimedBy === null);
+    if (unclaimed.length > 0) report("looking for claims on labelled issues");
+    const openPulls =
+      unclaimed.length > 0
+        ? await searchOpenPullRequestsNaming(
+            github,
+            ref,
+            unclaimed.map((c) => c.issue.number),
+          )
+        : [];
+    const since = isoSeconds(Date.parse(now) - CLAIM_DAYS * 86_400_000);
+    for (const { issue, task } of labelled) {
+      if (task.claimedBy !== null) {
+        fresh.push(task);
+        continue;
       }
+      // A claiming comment is recent, so it left the issue updated recently.
+      const comments: Comment[] = [];
+      if (issue.comments > 0 && issue.updatedAt >= since) {
+        for await (const comment of listIssueComments(github, ref, { number: issue.number, since }))
+          comments.push(comment);
+      }
+      const claim = findIssueClaim({ issue, comments, openPullRequests: openPulls, now, claimDays: CLAIM_DAYS });
+      fresh.push({ ...task, ...claimFields(claim) });
     }
-    for (const { task } of labelled) if (task.claimedBy !== null) fresh.push(task);
 
     report("saving");
     const people = await PeopleResolver.load(db, config);
@@ -281,11 +285,16 @@ async function refetch(github: GitHubClient, ref: RepoRef, number: number): Prom
   return issue.data;
 }
 
+/** How a task stores its claim: who, the evidence, and when a claim by comment was made. */
+function claimFields(claim: Claim | null): Pick<SyncedStarterTask, "claimedBy" | "claimEvidence" | "claimedAt"> {
+  return { claimedBy: claim?.login ?? null, claimEvidence: claim?.evidence ?? null, claimedAt: claim?.at ?? null };
+}
+
 export function checklistTask(
   umbrella: number,
   stageId: string,
   item: ChecklistItem,
-  claim: ReturnType<typeof findClaim>,
+  claim: Claim | null,
   labels: string[],
   now: string,
 ): SyncedStarterTask {
@@ -296,9 +305,8 @@ export function checklistTask(
     umbrellaNumber: umbrella,
     title: item.text.replace(/`/g, ""),
     state: item.done ? "done" : "open",
-    claimedBy: claim?.login ?? null,
+    ...claimFields(claim),
     claimEvidence: claim?.evidence ?? (item.done ? "ticked in the checklist" : null),
-    claimedAt: claim?.at ?? null,
     labels,
     updatedAt: now,
   };
@@ -330,9 +338,7 @@ export function labelledTask(
     umbrellaNumber: null,
     title: issue.title,
     state: "open",
-    claimedBy: claim?.login ?? null,
-    claimEvidence: claim?.evidence ?? null,
-    claimedAt: claim?.at ?? null,
+    ...claimFields(claim),
     labels: issue.labels,
     updatedAt: now,
   };
