@@ -535,13 +535,8 @@ export async function upsertPullRequest(
       .where("id", "=", existing.id)
       .execute();
     // The squash commit's author is the PR's author: this links git's identity to the GitHub account.
-    const gitAuthor = await trx
-      .selectFrom("contributionPeople")
-      .select("personId")
-      .where("contributionId", "=", existing.id)
-      .where("role", "=", "author")
-      .executeTakeFirst();
-    if (gitAuthor && pr.account) await linkGitHubAccount(trx, { personId: gitAuthor.personId, ...pr.account, people });
+    const gitAuthor = await getAuthorId(trx, existing.id);
+    if (gitAuthor !== null && pr.account) await linkGitHubAccount(trx, { personId: gitAuthor, ...pr.account, people });
     await replacePeople(trx, people, existing.id, reviewers, ["reviewer"]);
     await relabel(trx, config, [existing.id]);
     return "merged";
@@ -552,9 +547,7 @@ export async function upsertPullRequest(
     occurredAt: pr.mergedAt ?? pr.createdAt,
     refs: JSON.stringify(pr.refs),
     labels: JSON.stringify(pr.labels),
-    additions: pr.files.reduce((sum, f) => sum + (f.added ?? 0), 0),
-    deletions: pr.files.reduce((sum, f) => sum + (f.deleted ?? 0), 0),
-    fileCount: pr.files.length,
+    ...fileTotals(pr.files),
     prUpdatedAt: pr.updatedAt,
   };
   let id = existing?.id;
@@ -572,16 +565,22 @@ export async function upsertPullRequest(
   const authors = pr.author ? [{ identity: pr.author, role: "author" as const }] : [];
   await replacePeople(trx, people, id, [...authors, ...reviewers], ["author", "co-author", "reviewer"]);
   if (pr.account) {
-    const author = await trx
-      .selectFrom("contributionPeople")
-      .select("personId")
-      .where("contributionId", "=", id)
-      .where("role", "=", "author")
-      .executeTakeFirst();
-    if (author) await linkGitHubAccount(trx, { personId: author.personId, ...pr.account, people });
+    const author = await getAuthorId(trx, id);
+    if (author !== null) await linkGitHubAccount(trx, { personId: author, ...pr.account, people });
   }
   await relabel(trx, config, [id]);
   return existing ? "updated" : "added";
+}
+
+/** The person credited as a contribution's author (its first, for git commits), if any. */
+async function getAuthorId(trx: Executor, contributionId: number): Promise<number | null> {
+  const row = await trx
+    .selectFrom("contributionPeople")
+    .select("personId")
+    .where("contributionId", "=", contributionId)
+    .where("role", "=", "author")
+    .executeTakeFirst();
+  return row?.personId ?? null;
 }
 
 async function replaceFiles(trx: Executor, contributionId: number, files: NewContribution["files"]): Promise<void> {
@@ -648,15 +647,10 @@ async function mergeCommitIntoPullRequest(
     .executeTakeFirst();
   await replacePeople(trx, people, contributionId, commit.people, ["author", "co-author"]);
   // git's author of the squash commit is the PR's author on GitHub: one person, linked by login.
-  const gitAuthor = await trx
-    .selectFrom("contributionPeople")
-    .select("personId")
-    .where("contributionId", "=", contributionId)
-    .where("role", "=", "author")
-    .executeTakeFirst();
-  if (account?.login && gitAuthor) {
+  const gitAuthor = await getAuthorId(trx, contributionId);
+  if (account?.login && gitAuthor !== null) {
     await linkGitHubAccount(trx, {
-      personId: gitAuthor.personId,
+      personId: gitAuthor,
       login: account.login,
       isBot: account.isBot === 1,
       avatarUrl: account.avatarUrl,

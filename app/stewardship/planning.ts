@@ -61,6 +61,8 @@ export interface SharedMaintainer {
   wouldWeaken: string[];
 }
 
+const statusRank: Record<GoalStatus, number> = { met: 2, "at-risk": 1, unmet: 0 };
+
 function roundCredit(value: number): number {
   return Math.round(value * 100) / 100;
 }
@@ -101,13 +103,12 @@ export function planStages(
     const count = stage.maintainers.length;
     const status = goalStatus(count, stage.goal);
     const statusIfAway = goalStatus(count - 1, stage.goal);
-    const rank: Record<GoalStatus, number> = { met: 2, "at-risk": 1, unmet: 0 };
     const maintainers = stage.maintainers
       .map(({ countsUntil, ...person }) => ({
         person,
         countsUntil,
         statusIfAway,
-        critical: rank[statusIfAway] < rank[status],
+        critical: statusRank[statusIfAway] < statusRank[status],
         alsoMaintains: (maintainedBy.get(person.id) ?? []).filter((id) => id !== stage.id),
       }))
       .sort((a, b) => (a.countsUntil < b.countsUntil ? -1 : a.countsUntil > b.countsUntil ? 1 : 0));
