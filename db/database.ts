@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { CamelCasePlugin, Kysely, Migrator, type Migration, type MigrationProvider } from "kysely";
+import { CamelCasePlugin, Kysely, Migrator, type Migration, type MigrationProvider, type Transaction } from "kysely";
 import * as initial from "./migrations/0001_initial";
 import * as reviews from "./migrations/0002_reviews";
 import * as webhookDeliveries from "./migrations/0003_webhook_deliveries";
@@ -10,6 +10,9 @@ import type { DB } from "./schema";
 import { Sqlite3Dialect } from "./sqlite-dialect";
 
 export type Database = Kysely<DB>;
+
+/** The database or a transaction on it: what a model function that may run inside a transaction takes. */
+export type Executor = Database | Transaction<DB>;
 
 /** Where the embedded database lives unless `DATABASE_URL` says otherwise. */
 export const defaultDatabaseFile = "data/steward.sqlite";

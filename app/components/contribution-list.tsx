@@ -1,4 +1,4 @@
-import type { ContributionView } from "../models/contribution.server";
+import type { ContributionView } from "../models/contribution-list.server";
 import { PersonLink } from "./person-link";
 
 export type ContributionItem = Omit<ContributionView, "fileCount">;

@@ -20,7 +20,7 @@ import {
 import { finishImportRun, startImportRun } from "../models/import-run.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
-import { upsertPullRequest, type PullRequestFacts } from "../models/contribution.server";
+import { upsertPullRequest, type PullRequestFacts } from "../models/pull-request.server";
 import {
   listGitHubLabelledTaskNumbers,
   replaceGitHubStarterTasks,

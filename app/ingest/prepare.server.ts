@@ -1,6 +1,6 @@
 import { migrateToLatest, type Database } from "../../db/database";
 import { seedDemoIfEmpty } from "../demo/seed.server";
-import { reclassifyStale } from "../models/contribution.server";
+import { reclassifyStale } from "../models/classification.server";
 import { refreshBotFlags } from "../models/person.server";
 import type { CompiledConfig } from "../stewardship/config";
 import { todayUtc } from "../stewardship/metrics";

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import type { Database } from "../../db/database";
+import type { Database, Executor } from "../../db/database";
 import type { GitHubIssue } from "../github.server";
-import { insertContributions, noteReview, notePullRequest, type NewContribution } from "../models/contribution.server";
-import { PeopleResolver, type Executor } from "../models/person.server";
+import { insertContributions, type NewContribution } from "../models/contribution.server";
+import { PeopleResolver } from "../models/person.server";
+import { upsertPullRequestFromWebhook, upsertReviewFromWebhook } from "../models/pull-request.server";
 import { findClaim, findIssueClaim, parseChecklist } from "../stewardship/checklist";
 import { parseCommitMessage } from "../stewardship/commit-message";
 import type { CompiledConfig } from "../stewardship/config";
@@ -139,7 +140,7 @@ async function apply(
     case "pull_request": {
       const { pull_request: pr } = parse(event, payload);
       const text = `${pr.title}\n${pr.body ?? ""}`;
-      await notePullRequest(trx, {
+      await upsertPullRequestFromWebhook(trx, {
         config,
         people,
         pr: {
@@ -161,7 +162,7 @@ async function apply(
       const weight = reviewWeight(state, {
         selfReview: review.user.login.toLowerCase() === pr.user?.login.toLowerCase(),
       });
-      await noteReview(trx, {
+      await upsertReviewFromWebhook(trx, {
         config,
         people,
         prNumber: pr.number,

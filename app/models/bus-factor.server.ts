@@ -1,38 +1,22 @@
 import { sql } from "kysely";
 import type { Database } from "../../db/database";
+import {
+  composeStageReport,
+  reportWindows,
+  type PersonCredits,
+  type StageContributor,
+  type StageReport,
+} from "../stewardship/bus-factor";
 import type { Evidence } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
-import {
-  contributorAbsenceFactor,
-  countQualifyingPerWindow,
-  creditInWindow,
-  dayToDate,
-  describeStatus,
-  goalStatus,
-  lastQualifyingDay,
-  toDayWindow,
-  trendPoints,
-  windowEndingOn,
-  type Credit,
-  type GoalStatus,
-  type TimeWindow,
-} from "../stewardship/metrics";
+import { qualifies, windowEndingOn, type Credit, type TimeWindow } from "../stewardship/metrics";
+import { chunk, parseEvidence } from "./columns.server";
 
 export interface BusFactorQuery {
   asOf: string;
   windowDays: number;
-  /** Credits (contributions, reviews at their weight) needed in the window to count as a maintainer. */
+  /** Credit (contributions, reviews at their weight) needed in the window to count as a maintainer. */
   min: number;
-}
-
-export interface StageContributor {
-  id: number;
-  login: string | null;
-  name: string;
-  /** Contributions to the stage in the window. */
-  contributions: number;
-  /** Their weighted sum, compared with `min`. */
-  credit: number;
 }
 
 /**
@@ -79,49 +63,13 @@ export async function listStageContributors(
   return byStage;
 }
 
-export interface MonthlyCount {
-  month: string;
-  asOf: string;
-  value: number;
-}
-
-const TREND_MONTHS = 24;
-
-// Most credit first; ties by name with a plain comparison (localeCompare is ICU-slow over thousands of ties).
-function byCredit(a: StageContributor, b: StageContributor): number {
-  return b.credit - a.credit || b.contributions - a.contributions || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-
-export interface ActiveMaintainer extends StageContributor {
-  /** The last day they still meet the rule if they do no more work (`YYYY-MM-DD`). */
-  countsUntil: string;
-}
-
-export interface StageReport {
-  id: string;
-  name: string;
-  description: string;
-  goal: number;
-  status: GoalStatus;
-  statusText: string;
-  activeMaintainers: ActiveMaintainer[];
-  /** Everyone with credited work in the window who is not (yet) an active maintainer. */
-  otherContributors: StageContributor[];
-  contributorAbsenceFactor: number;
-  /** Active maintainers at each of the last 24 month ends (the last point is `asOf`). */
-  trend: MonthlyCount[];
-}
-
 export interface BusFactorReport extends BusFactorQuery {
   window: TimeWindow;
   stages: StageReport[];
 }
 
-interface StageActivity {
+interface StageActivity extends PersonCredits {
   stageId: string;
-  person: { id: number; login: string | null; name: string };
-  /** Sorted by time. */
-  credits: Credit[];
 }
 
 /**
@@ -156,7 +104,7 @@ async function listStageActivity(
       .select(sql<string>`json_group_array(json_array(p.id, p.login, p.name))`.as("people"))
       .executeTakeFirstOrThrow(),
   ]);
-  const byId = new Map<number, StageActivity["person"]>();
+  const byId = new Map<number, PersonCredits["person"]>();
   for (const [id, login, name] of JSON.parse(people.people) as [number, string | null, string | null][]) {
     byId.set(id, { id, login, name: name ?? login ?? "unknown" });
   }
@@ -190,49 +138,20 @@ export async function getBusFactorReport(
   db: Database,
   { config, stageId, ...query }: BusFactorQuery & { config: CompiledConfig; stageId?: string },
 ): Promise<BusFactorReport> {
-  const window = windowEndingOn(query.asOf, query.windowDays);
+  const windows = reportWindows(query.asOf, query.windowDays);
   const stages = config.config.stages.filter((s) => !stageId || s.id === stageId);
-  const points = trendPoints(query.asOf, TREND_MONTHS);
-  const windows = points.map((point) => windowEndingOn(point.asOf, query.windowDays));
-  const span = { from: windows[0]?.from ?? window.from, to: window.to };
-  const dayWindows = windows.map(toDayWindow);
-  const current = toDayWindow(window);
-  const activity = await listStageActivity(db, { stageIds: stages.map((s) => s.id), span });
+  const activity = await listStageActivity(db, { stageIds: stages.map((s) => s.id), span: windows.span });
   return {
     ...query,
-    window,
-    stages: stages.map((stage) => {
-      const stageActivity = activity.filter((a) => a.stageId === stage.id);
-      const people = stageActivity
-        .map(({ person, credits }) => ({ ...person, ...creditInWindow(credits, current) }))
-        .filter((p) => p.contributions > 0)
-        .sort(byCredit);
-      const qualifies = (p: StageContributor) => p.credit >= query.min - 1e-9;
-      const creditsOf = new Map(stageActivity.map((a) => [a.person.id, a.credits]));
-      const activeMaintainers = people.filter(qualifies).map((p) => {
-        const inWindow = (creditsOf.get(p.id) ?? []).filter((c) => c.day >= current.from && c.day < current.to);
-        const lastDay = lastQualifyingDay(inWindow, query.windowDays, query.min);
-        return { ...p, countsUntil: lastDay === null ? query.asOf : dayToDate(lastDay) };
-      });
-      const status = goalStatus(activeMaintainers.length, stage.goal);
-      const trend = countQualifyingPerWindow(
-        stageActivity.map((a) => a.credits),
-        dayWindows,
+    window: windows.window,
+    stages: stages.map((stage) =>
+      composeStageReport(
+        stage,
+        activity.filter((a) => a.stageId === stage.id),
+        windows,
         query.min,
-      );
-      return {
-        id: stage.id,
-        name: stage.name,
-        description: stage.description,
-        goal: stage.goal,
-        status,
-        statusText: describeStatus(status, activeMaintainers.length, stage.goal),
-        activeMaintainers,
-        otherContributors: people.filter((p) => !qualifies(p)),
-        contributorAbsenceFactor: contributorAbsenceFactor(people.map((p) => p.contributions)),
-        trend: points.map((point, k) => ({ month: point.month, asOf: point.asOf, value: trend[k] ?? 0 })),
-      };
-    }),
+      ),
+    ),
   };
 }
 
@@ -280,16 +199,16 @@ export async function listCreditedContributions(
     .execute();
   const roles = new Map<string, string[]>();
   const contributionIds = [...new Set(rows.map((r) => r.contributionId))];
-  for (let i = 0; i < contributionIds.length; i += 5000) {
+  for (const part of chunk(contributionIds, 1)) {
     const parts = await db
       .selectFrom("contributionPeople")
       .select(["contributionId", "personId", "role"])
-      .where("contributionId", "in", contributionIds.slice(i, i + 5000))
+      .where("contributionId", "in", part)
       .where("personId", "in", personIds)
       .execute();
-    for (const part of parts) {
-      const key = `${part.contributionId}:${part.personId}`;
-      roles.set(key, [...(roles.get(key) ?? []), part.role]);
+    for (const row of parts) {
+      const key = `${row.contributionId}:${row.personId}`;
+      roles.set(key, [...(roles.get(key) ?? []), row.role]);
     }
   }
   for (const row of rows) {
@@ -311,21 +230,13 @@ export async function listCreditedContributions(
   return byPerson;
 }
 
-export function parseEvidence(json: string | null): Evidence[] {
-  if (!json) return [];
-  const value: unknown = JSON.parse(json);
-  return Array.isArray(value) ? value.filter(isEvidence) : [];
-}
-
-function isEvidence(value: unknown): value is Evidence {
-  return typeof value === "object" && value !== null && "rule" in value && "detail" in value;
-}
-
 /** Each stage's active maintainers as of a date: the suggested mentors for its starter tasks. */
 export async function listActiveMaintainers(
   db: Database,
   { asOf, windowDays, min }: BusFactorQuery,
 ): Promise<Map<string, StageContributor[]>> {
   const contributors = await listStageContributors(db, { window: windowEndingOn(asOf, windowDays) });
-  return new Map([...contributors].map(([stageId, people]) => [stageId, people.filter((p) => p.credit >= min)]));
+  return new Map(
+    [...contributors].map(([stageId, people]) => [stageId, people.filter((p) => qualifies(p.credit, min))]),
+  );
 }

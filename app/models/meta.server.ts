@@ -1,13 +1,12 @@
-import type { Database } from "../../db/database";
-import type { Executor } from "./person.server";
+import type { Executor } from "../../db/database";
 
 /** A small stored fact (demo mode, the git cursor …), or null. */
-export async function getMeta(db: Executor | Database, key: string): Promise<string | null> {
+export async function getMeta(db: Executor, key: string): Promise<string | null> {
   const row = await db.selectFrom("meta").select("value").where("key", "=", key).executeTakeFirst();
   return row?.value ?? null;
 }
 
-export async function setMeta(db: Executor | Database, key: string, value: string): Promise<void> {
+export async function setMeta(db: Executor, key: string, value: string): Promise<void> {
   await db
     .insertInto("meta")
     .values({ key, value })

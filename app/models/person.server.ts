@@ -1,10 +1,10 @@
-import { sql, type Transaction } from "kysely";
-import type { Database } from "../../db/database";
-import type { DB } from "../../db/schema";
+import { sql } from "kysely";
+import type { Database, Executor } from "../../db/database";
 import { isBot, type CompiledConfig } from "../stewardship/config";
 import { displayName, identityKeys, identityLogin, type PersonIdentity } from "../stewardship/identity";
 
-export type Executor = Database | Transaction<DB>;
+// Only for starter-task.server.ts, which still imports it from here; Executor lives in db/database.ts.
+export type { Executor } from "../../db/database";
 
 const keyOf = (kind: string, value: string) => `${kind}:${value}`;
 

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { jsonError } from "../http.server";
-import { listContributions } from "../models/contribution.server";
+import { listContributions } from "../models/contribution-list.server";
 import { parseListParams, unknownStageMessage } from "../stewardship/query-params";
 
 const PAGE_SIZE = 100;

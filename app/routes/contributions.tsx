@@ -4,7 +4,7 @@ import { ContributionList } from "../components/contribution-list";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { badRequest, notFound } from "../http.server";
-import { listContributions } from "../models/contribution.server";
+import { listContributions } from "../models/contribution-list.server";
 import { parseListParams, unknownStageMessage } from "../stewardship/query-params";
 
 const PAGE_SIZE = 50;

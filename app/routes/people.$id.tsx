@@ -6,7 +6,7 @@ import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { notFound } from "../http.server";
 import { listActiveMaintainers } from "../models/bus-factor.server";
-import { listContributions } from "../models/contribution.server";
+import { listContributions } from "../models/contribution-list.server";
 import { listPersonStageMonths, requirePerson } from "../models/person.server";
 import { todayUtc, trendPoints } from "../stewardship/metrics";
 

@@ -11,7 +11,7 @@ import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { badRequest, notFound } from "../http.server";
 import { getBusFactorReport, listCreditedContributions } from "../models/bus-factor.server";
-import { listBusiestStageFiles, listContributions } from "../models/contribution.server";
+import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { parseWindowParams } from "../stewardship/query-params";
 

@@ -107,6 +107,43 @@ export function dayNumber(isoTimestamp: string): number {
   return Math.floor(Date.parse(isoTimestamp.length === 10 ? `${isoTimestamp}T00:00:00Z` : isoTimestamp) / DAY_MS);
 }
 
+/**
+ * The maintainer rule: someone counts as a stage's active maintainer when their credit in the window
+ * (contributions, and reviews at their weight) reaches `minCredit`. Weights are 1 or 0.5, exact in binary;
+ * the margin only guards sums of other configured weights against rounding.
+ */
+export function qualifies(credit: number, minCredit: number): boolean {
+  return credit >= minCredit - 1e-9;
+}
+
+/** One person's part in a contribution: its weight, and when it happened if not at the contribution's time. */
+export interface ContributionPart {
+  personId: number;
+  weight: number;
+  /** A review's submission time; null for an author's part, which happened when the contribution did. */
+  occurredAt: string | null;
+}
+
+/**
+ * Who a contribution credits, and how much: a person counts once per contribution, at their strongest
+ * part in it (author over reviewer; the first of equal parts), on the day of that part: a review on the
+ * day it was submitted. Parts of weight 0 (a review that only commented) earn nothing.
+ */
+export function creditedParts(
+  parts: ContributionPart[],
+  contributionAt: string,
+): Array<{ personId: number; weight: number; occurredAt: string }> {
+  const strongest = new Map<number, { weight: number; occurredAt: string }>();
+  for (const part of parts) {
+    const known = strongest.get(part.personId);
+    if (!known || part.weight > known.weight)
+      strongest.set(part.personId, { weight: part.weight, occurredAt: part.occurredAt ?? contributionAt });
+  }
+  return [...strongest]
+    .filter(([, part]) => part.weight > 0)
+    .map(([personId, part]) => ({ personId, weight: part.weight, occurredAt: part.occurredAt }));
+}
+
 /** One credited contribution of a person to a stage: its day number, and how much it counts. */
 export interface Credit {
   day: number;
@@ -124,14 +161,14 @@ export function toDayWindow(window: TimeWindow): DayWindow {
 }
 
 /**
- * How many people reach `min` credit inside each window. Each person's credits must be sorted by
+ * How many people reach `minCredit` inside each window. Each person's credits must be sorted by
  * time, and `windows` sorted by start and by end (monthly points are).
  *
  * One pass with two pointers per person: O(credits + people × windows). The same count in SQL sorts
  * every (window, credit) pair — about six per credit for monthly points and a 180-day window — which
  * made the 24-month trend the slowest part of the dashboard.
  */
-export function countQualifyingPerWindow(people: Credit[][], windows: DayWindow[], min: number): number[] {
+export function countQualifyingPerWindow(people: Credit[][], windows: DayWindow[], minCredit: number): number[] {
   const counts = windows.map(() => 0);
   for (const credits of people) {
     let low = 0;
@@ -143,8 +180,7 @@ export function countQualifyingPerWindow(people: Credit[][], windows: DayWindow[
       for (; high < credits.length && (credits[high]?.day ?? Infinity) < window.to; high++)
         sum += credits[high]?.weight ?? 0;
       for (; low < high && (credits[low]?.day ?? Infinity) < window.from; low++) sum -= credits[low]?.weight ?? 0;
-      // Weights are 1 or 0.5, exact in binary; the margin only guards against other configured weights.
-      if (sum >= min - 1e-9) counts[k] = (counts[k] ?? 0) + 1;
+      if (qualifies(sum, minCredit)) counts[k] = (counts[k] ?? 0) + 1;
     }
   }
   return counts;
@@ -152,15 +188,15 @@ export function countQualifyingPerWindow(people: Credit[][], windows: DayWindow[
 
 /**
  * The last day (a day number) someone still meets the rule if they do no more work: the day before the
- * rolling window lets go of the credit that takes their newest credits up to `min`. Null when the
- * credits never reach `min`. `credits` may be in any order; pass those up to the day in question.
+ * rolling window lets go of the credit that takes their newest credits up to `minCredit`. Null when the
+ * credits never reach it. `credits` may be in any order; pass those up to the day in question.
  */
-export function lastQualifyingDay(credits: Credit[], windowDays: number, min: number): number | null {
+export function lastQualifyingDay(credits: Credit[], windowDays: number, minCredit: number): number | null {
   const newestFirst = [...credits].sort((a, b) => b.day - a.day);
   let sum = 0;
   for (const credit of newestFirst) {
     sum += credit.weight;
-    if (sum >= min - 1e-9) return credit.day + windowDays - 1;
+    if (qualifies(sum, minCredit)) return credit.day + windowDays - 1;
   }
   return null;
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { reclassifyStale } from "../../app/models/contribution.server";
+import { reclassifyStale } from "../../app/models/classification.server";
 import { compileConfig, parseConfig } from "../../app/stewardship/config";
 import { todayUtc } from "../../app/stewardship/metrics";
 import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";

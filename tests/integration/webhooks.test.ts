@@ -5,7 +5,7 @@ import { getDb } from "../../app/db.server";
 import { action } from "../../app/routes/webhooks.github";
 import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
 import { importGitHistory } from "../../app/ingest/git-import.server";
-import { upsertPullRequest } from "../../app/models/contribution.server";
+import { upsertPullRequest } from "../../app/models/pull-request.server";
 import { PeopleResolver } from "../../app/models/person.server";
 import { commit, store } from "../support/factories";
 import { TestRepo } from "../support/git-repo";

@@ -1,0 +1,134 @@
+import type { Database, Executor } from "../../db/database";
+import { classifyContribution, type Classification } from "../stewardship/classify";
+import type { CompiledConfig } from "../stewardship/config";
+import { creditedParts, dayNumber, type ContributionPart } from "../stewardship/metrics";
+import { chunk, groupByContribution, parseNumbers, parseStrings } from "./columns.server";
+
+/** The classifier's verdict on one stored contribution, with the people it credits. */
+export interface StageVerdict {
+  contributionId: number;
+  occurredAt: string;
+  people: ContributionPart[];
+  classification: Classification;
+}
+
+/**
+ * Stores verdicts on contributions that have none: the evidence under this configuration version, the
+ * stages the contribution earned, and each credited person's activity on those stages.
+ */
+export async function storeStageVerdicts(
+  trx: Executor,
+  config: CompiledConfig,
+  verdicts: StageVerdict[],
+): Promise<void> {
+  const classificationRows = verdicts.map((v) => ({
+    contributionId: v.contributionId,
+    configVersion: config.version,
+    evidence: JSON.stringify(v.classification.evidence),
+  }));
+  for (const part of chunk(classificationRows, 3)) await trx.insertInto("classifications").values(part).execute();
+
+  const stageRows = verdicts.flatMap((v) =>
+    v.classification.stages.map((s) => ({ contributionId: v.contributionId, stageId: s.stageId, score: s.score })),
+  );
+  for (const part of chunk(stageRows, 3)) await trx.insertInto("contributionStages").values(part).execute();
+
+  const activityRows = verdicts.flatMap((v) => {
+    const credited = creditedParts(v.people, v.occurredAt);
+    return v.classification.stages.flatMap((s) =>
+      credited.map((part) => ({
+        stageId: s.stageId,
+        contributionId: v.contributionId,
+        personId: part.personId,
+        occurredAt: part.occurredAt,
+        day: dayNumber(part.occurredAt),
+        weight: part.weight,
+      })),
+    );
+  });
+  for (const part of chunk(activityRows, 6)) await trx.insertInto("stageActivity").values(part).execute();
+}
+
+/**
+ * Reclassifies stored contributions whose verdicts were made under another configuration version, in
+ * pages, each in its own transaction; an interrupted run resumes where it stopped. Returns how many changed.
+ */
+export async function reclassifyStale(
+  db: Database,
+  {
+    config,
+    pageSize = 2000,
+    onProgress,
+  }: { config: CompiledConfig; pageSize?: number; onProgress?: (done: number, total: number) => void },
+): Promise<number> {
+  const staleQuery = () =>
+    db
+      .selectFrom("contributions")
+      .leftJoin("classifications", "classifications.contributionId", "contributions.id")
+      .where((eb) =>
+        eb.or([
+          eb("classifications.configVersion", "is", null),
+          eb("classifications.configVersion", "!=", config.version),
+        ]),
+      );
+  const { total } = await staleQuery()
+    .select((eb) => eb.fn.countAll<number>().as("total"))
+    .executeTakeFirstOrThrow();
+  let done = 0;
+  while (done < Number(total)) {
+    const page = await staleQuery().select("contributions.id").orderBy("contributions.id").limit(pageSize).execute();
+    if (page.length === 0) break;
+    await db.transaction().execute((trx) =>
+      reclassifyContributions(
+        trx,
+        config,
+        page.map((c) => c.id),
+      ),
+    );
+    done += page.length;
+    onProgress?.(done, Number(total));
+  }
+  return done;
+}
+
+/** Classifies stored contributions afresh and rewrites their evidence, stages and stage activity. */
+export async function reclassifyContributions(trx: Executor, config: CompiledConfig, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const [contributions, files, people] = await Promise.all([
+    trx
+      .selectFrom("contributions")
+      .select(["id", "title", "refs", "labels", "occurredAt"])
+      .where("id", "in", ids)
+      .execute(),
+    trx
+      .selectFrom("contributionFiles")
+      .select(["contributionId", "path", "added", "deleted"])
+      .where("contributionId", "in", ids)
+      .execute(),
+    trx
+      .selectFrom("contributionPeople")
+      .select(["contributionId", "personId", "weight", "occurredAt"])
+      .where("contributionId", "in", ids)
+      .execute(),
+  ]);
+  const filesById = groupByContribution(files);
+  const peopleById = groupByContribution(people);
+  await trx.deleteFrom("stageActivity").where("contributionId", "in", ids).execute();
+  await trx.deleteFrom("contributionStages").where("contributionId", "in", ids).execute();
+  await trx.deleteFrom("classifications").where("contributionId", "in", ids).execute();
+  await storeStageVerdicts(
+    trx,
+    config,
+    contributions.map((c) => ({
+      contributionId: c.id,
+      occurredAt: c.occurredAt,
+      people: peopleById.get(c.id) ?? [],
+      classification: classifyContribution(config, {
+        title: c.title,
+        refs: parseNumbers(c.refs),
+        labels: parseStrings(c.labels),
+        files: filesById.get(c.id) ?? [],
+      }),
+    })),
+  );
+}

@@ -1,0 +1,142 @@
+import type { Database } from "../../db/database";
+import type { ContributionRole } from "../../db/schema";
+import type { Evidence } from "../stewardship/classify";
+import type { TimeWindow } from "../stewardship/metrics";
+import { groupByContribution, parseEvidence } from "./columns.server";
+
+export interface ContributionFilter {
+  /** A stage id, or "none" for contributions that earned no stage. */
+  stage?: string;
+  personId?: number;
+  from?: string;
+  to?: string;
+  sha?: string;
+  pr?: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ContributionView {
+  id: number;
+  kind: string;
+  sha: string | null;
+  pr: number | null;
+  title: string;
+  occurredAt: string;
+  fileCount: number;
+  authors: Array<{ id: number; login: string | null; name: string; role: ContributionRole }>;
+  stages: Array<{ id: string; score: number }>;
+  evidence: Evidence[];
+}
+
+/** Contributions newest first, with their people, stages and evidence; three queries per page. */
+export async function listContributions(db: Database, filter: ContributionFilter): Promise<ContributionView[]> {
+  let query = db
+    .selectFrom("contributions as c")
+    .leftJoin("classifications as cl", "cl.contributionId", "c.id")
+    .select(["c.id", "c.kind", "c.sha", "c.prNumber", "c.title", "c.occurredAt", "c.fileCount", "cl.evidence"]);
+  if (filter.sha) query = query.where("c.sha", "like", `${filter.sha.toLowerCase()}%`);
+  if (filter.pr !== undefined) query = query.where("c.prNumber", "=", filter.pr);
+  if (filter.from) query = query.where("c.occurredAt", ">=", filter.from);
+  if (filter.to) query = query.where("c.occurredAt", "<", filter.to);
+  if (filter.personId !== undefined) {
+    const personId = filter.personId;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("contributionPeople as cp")
+          .select("cp.contributionId")
+          .whereRef("cp.contributionId", "=", "c.id")
+          .where("cp.personId", "=", personId),
+      ),
+    );
+  }
+  if (filter.stage === "none") {
+    query = query.where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("contributionStages as cs").select("cs.contributionId").whereRef("cs.contributionId", "=", "c.id"),
+        ),
+      ),
+    );
+  } else if (filter.stage) {
+    const stageId = filter.stage;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("contributionStages as cs")
+          .select("cs.contributionId")
+          .whereRef("cs.contributionId", "=", "c.id")
+          .where("cs.stageId", "=", stageId),
+      ),
+    );
+  }
+  const rows = await query
+    .orderBy("c.occurredAt", "desc")
+    .orderBy("c.id", "desc")
+    .limit(filter.limit ?? 50)
+    .offset(filter.offset ?? 0)
+    .execute();
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [people, stages] = await Promise.all([
+    db
+      .selectFrom("contributionPeople as cp")
+      .innerJoin("people as p", "p.id", "cp.personId")
+      .where("cp.contributionId", "in", ids)
+      .select(["cp.contributionId", "p.id", "p.login", "p.name", "cp.role"])
+      .orderBy("cp.role")
+      .execute(),
+    db
+      .selectFrom("contributionStages")
+      .where("contributionId", "in", ids)
+      .select(["contributionId", "stageId", "score"])
+      .orderBy("score", "desc")
+      .execute(),
+  ]);
+  const peopleById = groupByContribution(people);
+  const stagesById = groupByContribution(stages);
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    sha: row.sha,
+    pr: row.prNumber,
+    title: row.title,
+    occurredAt: row.occurredAt,
+    fileCount: row.fileCount,
+    authors: (peopleById.get(row.id) ?? []).map((p) => ({ id: p.id, login: p.login, name: p.name, role: p.role })),
+    stages: (stagesById.get(row.id) ?? []).map((s) => ({ id: s.stageId, score: s.score })),
+    evidence: parseEvidence(row.evidence),
+  }));
+}
+
+export interface StageFile {
+  path: string;
+  contributions: number;
+  lines: number;
+}
+
+/** The files most often changed by a stage's contributions in the window. */
+export async function listBusiestStageFiles(
+  db: Database,
+  { stageId, window, limit = 10 }: { stageId: string; window: TimeWindow; limit?: number },
+): Promise<StageFile[]> {
+  const rows = await db
+    .selectFrom("contributionStages as cs")
+    .innerJoin("contributions as c", "c.id", "cs.contributionId")
+    .innerJoin("contributionFiles as f", "f.contributionId", "c.id")
+    .where("cs.stageId", "=", stageId)
+    .where("c.occurredAt", ">=", window.from)
+    .where("c.occurredAt", "<", window.to)
+    .groupBy("f.path")
+    .select((eb) => [
+      "f.path",
+      eb.fn.countAll<number>().as("contributions"),
+      eb.fn
+        .sum<number>(eb(eb.fn.coalesce("f.added", eb.lit(0)), "+", eb.fn.coalesce("f.deleted", eb.lit(0))))
+        .as("lines"),
+    ])
+    .orderBy("contributions", "desc")
+    .orderBy("lines", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ path: r.path, contributions: Number(r.contributions), lines: Number(r.lines) }));
+}

@@ -1,0 +1,203 @@
+import { sql } from "kysely";
+import type { Executor } from "../../db/database";
+import type { FileChange } from "../stewardship/classify";
+import type { CompiledConfig } from "../stewardship/config";
+import type { PersonIdentity } from "../stewardship/identity";
+import { reclassifyContributions } from "./classification.server";
+import { toJsonArray } from "./columns.server";
+import { fileTotals, getAuthorId, replaceFiles, replacePeople } from "./contribution.server";
+import { linkGitHubAccount, type PeopleResolver } from "./person.server";
+
+/** A pull request as the GitHub sync reads it, with reviewers already weighed. */
+export interface PullRequestFacts {
+  number: number;
+  /** What GitHub says of the author's account, to link it to git's identity of the same person. */
+  account?: { login: string; isBot: boolean; avatarUrl: string | null } | null;
+  title: string;
+  createdAt: string;
+  mergedAt: string | null;
+  updatedAt: string;
+  author: PersonIdentity | null;
+  labels: string[];
+  refs: number[];
+  files: FileChange[];
+  /** `occurredAt`: when they last reviewed it (null if GitHub did not say). */
+  reviewers: Array<{ identity: PersonIdentity; weight: number; occurredAt: string | null }>;
+}
+
+/**
+ * The stored contribution a PR number names: git's copy (the squash commit, which has a sha) when git
+ * brought it, else the one the GitHub sync or a webhook stored. Null when the PR is unknown.
+ */
+async function getPullRequestContribution(
+  trx: Executor,
+  prNumber: number,
+): Promise<{ id: number; sha: string | null } | null> {
+  const row = await trx
+    .selectFrom("contributions")
+    .select(["id", "sha"])
+    .where("prNumber", "=", prNumber)
+    .orderBy((eb) => eb.case().when("sha", "is", null).then(1).else(0).end())
+    .limit(1)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/**
+ * Stores a pull request's GitHub details. A merged PR whose squash commit git already brought is the
+ * same contribution: it gains the PR's labels and reviewers and keeps git's files and authors. A PR
+ * not (yet) in git is a contribution of its own, which the git import later merges into its commit.
+ */
+export async function upsertPullRequest(
+  trx: Executor,
+  { config, people, pr }: { config: CompiledConfig; people: PeopleResolver; pr: PullRequestFacts },
+): Promise<"added" | "merged" | "updated"> {
+  const existing = await getPullRequestContribution(trx, pr.number);
+  const reviewers = pr.reviewers.map((r) => ({
+    identity: r.identity,
+    role: "reviewer" as const,
+    weight: r.weight,
+    occurredAt: r.occurredAt,
+  }));
+
+  if (existing?.sha) {
+    await trx
+      .updateTable("contributions")
+      .set({ labels: toJsonArray(pr.labels), prUpdatedAt: pr.updatedAt })
+      .where("id", "=", existing.id)
+      .execute();
+    // The squash commit's author is the PR's author: this links git's identity to the GitHub account.
+    const gitAuthor = await getAuthorId(trx, existing.id);
+    if (gitAuthor !== null && pr.account) await linkGitHubAccount(trx, { personId: gitAuthor, ...pr.account, people });
+    await replacePeople(trx, people, existing.id, reviewers, ["reviewer"]);
+    await reclassifyContributions(trx, config, [existing.id]);
+    return "merged";
+  }
+
+  const row = {
+    title: pr.title,
+    occurredAt: pr.mergedAt ?? pr.createdAt,
+    refs: toJsonArray(pr.refs),
+    labels: toJsonArray(pr.labels),
+    ...fileTotals(pr.files),
+    prUpdatedAt: pr.updatedAt,
+  };
+  let id = existing?.id;
+  if (id === undefined) {
+    const inserted = await trx
+      .insertInto("contributions")
+      .values({ kind: "pull_request", source: "github", sha: null, prNumber: pr.number, ...row })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    id = Number(inserted.id);
+  } else {
+    await trx.updateTable("contributions").set(row).where("id", "=", id).execute();
+  }
+  await replaceFiles(trx, id, pr.files);
+  const authors = pr.author ? [{ identity: pr.author, role: "author" as const }] : [];
+  await replacePeople(trx, people, id, [...authors, ...reviewers], ["author", "co-author", "reviewer"]);
+  if (pr.account) {
+    const author = await getAuthorId(trx, id);
+    if (author !== null) await linkGitHubAccount(trx, { personId: author, ...pr.account, people });
+  }
+  await reclassifyContributions(trx, config, [id]);
+  return existing ? "updated" : "added";
+}
+
+/**
+ * Stores what a `pull_request` webhook says of a PR: title, labels and author, but no files or reviews.
+ * A stored PR is updated in place (its files and reviewers stay); an unknown one is stored bare.
+ * Either way its updatedAt is cleared, so the next sync fetches it in full.
+ */
+export async function upsertPullRequestFromWebhook(
+  trx: Executor,
+  {
+    config,
+    people,
+    pr,
+  }: {
+    config: CompiledConfig;
+    people: PeopleResolver;
+    pr: Omit<PullRequestFacts, "files" | "reviewers" | "updatedAt">;
+  },
+): Promise<void> {
+  const existing = await getPullRequestContribution(trx, pr.number);
+  let id = existing?.id;
+  if (id === undefined) {
+    const inserted = await trx
+      .insertInto("contributions")
+      .values({
+        kind: "pull_request",
+        source: "github",
+        sha: null,
+        prNumber: pr.number,
+        title: pr.title,
+        occurredAt: pr.mergedAt ?? pr.createdAt,
+        refs: toJsonArray(pr.refs),
+        labels: toJsonArray(pr.labels),
+        additions: 0,
+        deletions: 0,
+        fileCount: 0,
+        prUpdatedAt: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    id = Number(inserted.id);
+    if (pr.author) await replacePeople(trx, people, id, [{ identity: pr.author, role: "author" }], ["author"]);
+  } else {
+    const fromGit = existing?.sha != null;
+    await trx
+      .updateTable("contributions")
+      .set({
+        labels: toJsonArray(pr.labels),
+        prUpdatedAt: null,
+        ...(fromGit ? {} : { title: pr.title, refs: toJsonArray(pr.refs), occurredAt: pr.mergedAt ?? pr.createdAt }),
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+  await reclassifyContributions(trx, config, [id]);
+}
+
+/**
+ * Adds (or strengthens) one reviewer of a stored PR, from a `pull_request_review` webhook. Returns false
+ * if the PR is unknown or the review earns no credit.
+ */
+export async function upsertReviewFromWebhook(
+  trx: Executor,
+  {
+    config,
+    people,
+    prNumber,
+    reviewer,
+    weight,
+    submittedAt,
+  }: {
+    config: CompiledConfig;
+    people: PeopleResolver;
+    prNumber: number;
+    reviewer: PersonIdentity;
+    weight: number;
+    submittedAt: string | null;
+  },
+): Promise<boolean> {
+  const contribution = await getPullRequestContribution(trx, prNumber);
+  if (!contribution || weight <= 0) return false;
+  const personId = await people.resolve(trx, reviewer);
+  await trx
+    .insertInto("contributionPeople")
+    .values({ contributionId: contribution.id, personId, role: "reviewer", weight, occurredAt: submittedAt })
+    .onConflict((oc) =>
+      oc.columns(["contributionId", "personId", "role"]).doUpdateSet((eb) => ({
+        weight: eb.fn("max", [eb.ref("contributionPeople.weight"), eb.val(weight)]),
+        // Their latest review is their latest activity on the PR.
+        // (SQLite's two-argument max is null when either is: fall back to whichever is known.)
+        occurredAt: sql<
+          string | null
+        >`coalesce(max(${eb.ref("contributionPeople.occurredAt")}, ${submittedAt}), ${eb.ref("contributionPeople.occurredAt")}, ${submittedAt})`,
+      })),
+    )
+    .execute();
+  await reclassifyContributions(trx, config, [contribution.id]);
+  return true;
+}

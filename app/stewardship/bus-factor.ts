@@ -1,0 +1,139 @@
+// The bus-factor report of one stage, composed from its people's credits: who are its active maintainers
+// and until when, who else works on it, its status against the goal and its monthly trend.
+// Pure: the model fetches the credits, this says what follows from them.
+import type { StageConfig } from "./config";
+import {
+  contributorAbsenceFactor,
+  countQualifyingPerWindow,
+  creditInWindow,
+  dayToDate,
+  describeStatus,
+  goalStatus,
+  lastQualifyingDay,
+  qualifies,
+  toDayWindow,
+  trendPoints,
+  windowEndingOn,
+  type Credit,
+  type DayWindow,
+  type GoalStatus,
+  type TimeWindow,
+  type TrendPoint,
+} from "./metrics";
+
+export interface StageContributor {
+  id: number;
+  login: string | null;
+  name: string;
+  /** Contributions to the stage in the window. */
+  contributions: number;
+  /** Their weighted sum, compared with the rule's minimum credit. */
+  credit: number;
+}
+
+export interface ActiveMaintainer extends StageContributor {
+  /** The last day they still meet the rule if they do no more work (`YYYY-MM-DD`). */
+  countsUntil: string;
+}
+
+export interface MonthlyCount {
+  month: string;
+  asOf: string;
+  value: number;
+}
+
+export interface StageReport {
+  id: string;
+  name: string;
+  description: string;
+  goal: number;
+  status: GoalStatus;
+  statusText: string;
+  activeMaintainers: ActiveMaintainer[];
+  /** Everyone with credited work in the window who is not (yet) an active maintainer. */
+  otherContributors: StageContributor[];
+  contributorAbsenceFactor: number;
+  /** Active maintainers at each of the last 24 month ends (the last point is `asOf`). */
+  trend: MonthlyCount[];
+}
+
+/** A person's credits to one stage over the report's span. */
+export interface PersonCredits {
+  person: { id: number; login: string | null; name: string };
+  /** Sorted by time. */
+  credits: Credit[];
+}
+
+/** Where a report counts: the window ending `asOf`, and one ending at each monthly trend point. */
+export interface ReportWindows {
+  asOf: string;
+  windowDays: number;
+  window: TimeWindow;
+  /** From the first trend window's start to the current window's end: the credits a report reads. */
+  span: TimeWindow;
+  points: TrendPoint[];
+  current: DayWindow;
+  trend: DayWindow[];
+}
+
+export const TREND_MONTHS = 24;
+
+export function reportWindows(asOf: string, windowDays: number, months = TREND_MONTHS): ReportWindows {
+  const window = windowEndingOn(asOf, windowDays);
+  const points = trendPoints(asOf, months);
+  const windows = points.map((point) => windowEndingOn(point.asOf, windowDays));
+  return {
+    asOf,
+    windowDays,
+    window,
+    span: { from: windows[0]?.from ?? window.from, to: window.to },
+    points,
+    current: toDayWindow(window),
+    trend: windows.map(toDayWindow),
+  };
+}
+
+// Most credit first; ties by name with a plain comparison (localeCompare is ICU-slow over thousands of ties).
+function byCredit(a: StageContributor, b: StageContributor): number {
+  return b.credit - a.credit || b.contributions - a.contributions || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** One stage's report from its people's credits over `windows.span`, under the rule of `minCredit`. */
+export function composeStageReport(
+  stage: StageConfig,
+  people: PersonCredits[],
+  windows: ReportWindows,
+  minCredit: number,
+): StageReport {
+  const { current } = windows;
+  const contributors = people
+    .map(({ person, credits }) => ({ ...person, ...creditInWindow(credits, current) }))
+    .filter((p) => p.contributions > 0)
+    .sort(byCredit);
+  const creditsOf = new Map(people.map((p) => [p.person.id, p.credits]));
+  const activeMaintainers = contributors
+    .filter((p) => qualifies(p.credit, minCredit))
+    .map((p) => {
+      const inWindow = (creditsOf.get(p.id) ?? []).filter((c) => c.day >= current.from && c.day < current.to);
+      const lastDay = lastQualifyingDay(inWindow, windows.windowDays, minCredit);
+      return { ...p, countsUntil: lastDay === null ? windows.asOf : dayToDate(lastDay) };
+    });
+  const status = goalStatus(activeMaintainers.length, stage.goal);
+  const trend = countQualifyingPerWindow(
+    people.map((p) => p.credits),
+    windows.trend,
+    minCredit,
+  );
+  return {
+    id: stage.id,
+    name: stage.name,
+    description: stage.description,
+    goal: stage.goal,
+    status,
+    statusText: describeStatus(status, activeMaintainers.length, stage.goal),
+    activeMaintainers,
+    otherContributors: contributors.filter((p) => !qualifies(p.credit, minCredit)),
+    contributorAbsenceFactor: contributorAbsenceFactor(contributors.map((p) => p.contributions)),
+    trend: windows.points.map((point, k) => ({ month: point.month, asOf: point.asOf, value: trend[k] ?? 0 })),
+  };
+}
