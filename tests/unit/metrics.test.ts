@@ -3,6 +3,7 @@ import {
   addDays,
   contributorAbsenceFactor,
   countQualifyingPerWindow,
+  creditedParts,
   creditInWindow,
   dayNumber,
   toDayWindow,
@@ -13,6 +14,7 @@ import {
   isValidDate,
   lastQualifyingDay,
   dayToDate,
+  qualifies,
   trendPoints,
   windowEndingOn,
 } from "../../app/stewardship/metrics";
@@ -178,5 +180,64 @@ describe("lastQualifyingDay", () => {
       ),
     ).toBeNull();
     expect(lastQualifyingDay([], 180, 1)).toBeNull();
+  });
+});
+
+describe("qualifies", () => {
+  it.each([
+    [2, 2, true],
+    [2.5, 2, true],
+    [1.5, 2, false],
+    [0, 1, false],
+    // A sum of configured weights such as 0.1 that binary floating point cannot hold exactly.
+    [0.1 + 0.2, 0.3, true],
+    [0.7 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1 + 0.1, 1.6, true],
+    [2 - 1e-6, 2, false],
+  ])("credit %s against %s: %s", (credit, minCredit, expected) => {
+    expect(qualifies(credit, minCredit)).toBe(expected);
+  });
+});
+
+describe("creditedParts", () => {
+  const mergedAt = "2026-03-17T14:02:11Z";
+  it.each([
+    {
+      name: "an author and an approving reviewer each count once, the review on its own day",
+      parts: [
+        { personId: 1, weight: 1, occurredAt: null },
+        { personId: 2, weight: 1, occurredAt: "2026-03-16T09:30:00Z" },
+      ],
+      expected: [
+        { personId: 1, weight: 1, occurredAt: mergedAt },
+        { personId: 2, weight: 1, occurredAt: "2026-03-16T09:30:00Z" },
+      ],
+    },
+    {
+      name: "an author who also reviewed counts once, as the author",
+      parts: [
+        { personId: 1, weight: 0.5, occurredAt: "2026-03-10T08:00:00Z" },
+        { personId: 1, weight: 1, occurredAt: null },
+      ],
+      expected: [{ personId: 1, weight: 1, occurredAt: mergedAt }],
+    },
+    {
+      name: "of equal parts the first counts",
+      parts: [
+        { personId: 3, weight: 0.5, occurredAt: "2026-03-11T10:00:00Z" },
+        { personId: 3, weight: 0.5, occurredAt: "2026-03-15T10:00:00Z" },
+      ],
+      expected: [{ personId: 3, weight: 0.5, occurredAt: "2026-03-11T10:00:00Z" }],
+    },
+    {
+      name: "a review that only commented earns nothing",
+      parts: [
+        { personId: 1, weight: 1, occurredAt: null },
+        { personId: 4, weight: 0, occurredAt: "2026-03-12T10:00:00Z" },
+      ],
+      expected: [{ personId: 1, weight: 1, occurredAt: mergedAt }],
+    },
+    { name: "nobody took part", parts: [], expected: [] },
+  ])("$name", ({ parts, expected }) => {
+    expect(creditedParts(parts, mergedAt)).toEqual(expected);
   });
 });
