@@ -15,10 +15,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const unknownStage = unknownStageMessage(config.config, stage);
   if (unknownStage) return jsonError(404, unknownStage);
   const db = await getDb();
-  const { windowDays, minContributions } = config.config.maintainerRule;
+  const { windowDays, minCredit } = config.maintainerRule;
   const [tasks, maintainers] = await Promise.all([
     listStarterTasks(db, { stageId: stage, state }),
-    listActiveMaintainers(db, { asOf: todayUtc(), windowDays, min: minContributions }),
+    listActiveMaintainers(db, { asOf: todayUtc(), windowDays, min: minCredit }),
   ]);
   return Response.json({
     tasks: tasks.map((task) => ({

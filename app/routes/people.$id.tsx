@@ -21,10 +21,10 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const db = await getDb();
   const person = await requirePerson(db, id);
   const today = todayUtc();
-  const { windowDays, minContributions } = config.config.maintainerRule;
+  const { windowDays, minCredit } = config.maintainerRule;
   const [months, maintainers, recent] = await Promise.all([
     listPersonStageMonths(db, id),
-    listActiveMaintainers(db, { asOf: today, windowDays, min: minContributions }),
+    listActiveMaintainers(db, { asOf: today, windowDays, min: minCredit }),
     listContributions(db, { personId: id, limit: 20 }),
   ]);
   const points = trendPoints(today, 24);

@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       maintainers: stage.activeMaintainers,
       others: stage.otherContributors,
     })),
-    { min: params.value.min },
+    { minCredit: params.value.min },
   );
   const person = ({ id, login, name, credit }: { id: number; login: string | null; name: string; credit: number }) => ({
     id,

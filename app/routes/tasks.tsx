@@ -19,10 +19,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const unknownStage = unknownStageMessage(config.config, stage);
   if (unknownStage) throw notFound(unknownStage);
   const db = await getDb();
-  const { windowDays, minContributions } = config.config.maintainerRule;
+  const { windowDays, minCredit } = config.maintainerRule;
   const [tasks, maintainers] = await Promise.all([
     listStarterTasks(db, { stageId: stage, state }),
-    listActiveMaintainers(db, { asOf: todayUtc(), windowDays, min: minContributions }),
+    listActiveMaintainers(db, { asOf: todayUtc(), windowDays, min: minCredit }),
   ]);
   const groups = [...config.config.stages.map((s) => ({ id: s.id, name: s.name })), { id: null, name: "No stage yet" }]
     .map((group) => ({

@@ -59,6 +59,8 @@ const configSchema = z
     maintainerRule: z
       .object({
         windowDays: z.number().int().min(1).max(3650).default(180),
+        // The credit needed in the window: a contribution counts 1, a review its weight. The key keeps
+        // its first name so existing files work; the code calls it minCredit.
         minContributions: z.number().int().min(1).default(2),
       })
       .default({}),
@@ -115,8 +117,8 @@ export function parseConfig(text: string, fileName: string): StewardConfig {
 }
 
 /**
- * A short hash of everything that affects labels. Stored with every classification, so a changed
- * file is detected and stored contributions are relabelled.
+ * A short hash of everything that affects how contributions are classified. Stored with every
+ * classification, so a changed file is detected and stored contributions are reclassified.
  */
 export function configVersion(config: StewardConfig): string {
   const { paths, excludedPaths, labels, umbrellaIssues, keywords, stages, classification, bots } = config;
@@ -138,6 +140,8 @@ export interface CompiledConfig {
   config: StewardConfig;
   version: string;
   stageIds: string[];
+  /** Who counts as a stage's active maintainer: at least `minCredit` of credit in the last `windowDays`. */
+  maintainerRule: { windowDays: number; minCredit: number };
   pathRules: Array<StewardConfig["paths"][number] & { regex: RegExp }>;
   excluded: Array<StewardConfig["excludedPaths"][number] & { regex: RegExp }>;
   bots: RegExp[];
@@ -148,6 +152,7 @@ export function compileConfig(config: StewardConfig): CompiledConfig {
     config,
     version: configVersion(config),
     stageIds: config.stages.map((s) => s.id),
+    maintainerRule: { windowDays: config.maintainerRule.windowDays, minCredit: config.maintainerRule.minContributions },
     pathRules: config.paths.map((rule) => ({ ...rule, regex: globToRegExp(rule.glob) })),
     excluded: config.excludedPaths.map((rule) => ({ ...rule, regex: globToRegExp(rule.glob) })),
     bots: config.bots.map((pattern) => globToRegExp(pattern.toLowerCase())),

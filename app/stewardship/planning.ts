@@ -6,7 +6,7 @@ export interface PlanPerson {
   id: number;
   login: string | null;
   name: string;
-  /** Weighted credit in the window, compared with the rule's `min`. */
+  /** Weighted credit in the window, compared with the rule's `minCredit`. */
   credit: number;
 }
 
@@ -89,11 +89,11 @@ function describePlan(
 
 /**
  * Each stage's plan: every maintainer with the date they lapse without new work and the status if they
- * stepped away, and the contributors closest to becoming maintainers. `min` is the rule's credit.
+ * stepped away, and the contributors closest to becoming maintainers under the rule of `minCredit`.
  */
 export function planStages(
   stages: PlanStageInput[],
-  { min, candidates = 5 }: { min: number; candidates?: number },
+  { minCredit, candidates = 5 }: { minCredit: number; candidates?: number },
 ): StagePlan[] {
   const maintainedBy = new Map<number, string[]>();
   for (const stage of stages) {
@@ -114,7 +114,7 @@ export function planStages(
       .sort((a, b) => (a.countsUntil < b.countsUntil ? -1 : a.countsUntil > b.countsUntil ? 1 : 0));
     const next = stage.others.slice(0, candidates).map((person) => ({
       person,
-      needs: roundCredit(Math.max(0, min - person.credit)),
+      needs: roundCredit(Math.max(0, minCredit - person.credit)),
       maintains: maintainedBy.get(person.id) ?? [],
     }));
     const critical = maintainers.filter((m) => m.critical).length;

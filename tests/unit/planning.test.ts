@@ -36,7 +36,7 @@ const stages: PlanStageInput[] = [
 ];
 
 describe("planStages", () => {
-  const plans = planStages(stages, { min: 2 });
+  const plans = planStages(stages, { minCredit: 2 });
   const plan = (id: string) => plans.find((p) => p.id === id);
 
   it("says what one person stepping away does to each stage", () => {
@@ -73,13 +73,13 @@ describe("planStages", () => {
       ["Eve", 1.5, []],
     ]);
     expect(plan("frontend")?.summary).toBe("1 more maintainer wanted to reach 2; 3 contributors are on the way.");
-    expect(planStages(stages, { min: 2, candidates: 1 })[0]?.candidates).toHaveLength(1);
+    expect(planStages(stages, { minCredit: 2, candidates: 1 })[0]?.candidates).toHaveLength(1);
   });
 });
 
 describe("sharedMaintainers", () => {
   it("lists people maintaining several stages, those whose absence weakens the most first", () => {
-    const shared = sharedMaintainers(planStages(stages, { min: 2 }));
+    const shared = sharedMaintainers(planStages(stages, { minCredit: 2 }));
     expect(shared.map((s) => [s.person.name, s.stages, s.wouldWeaken])).toEqual([
       ["Ana", ["frontend", "middle-end", "backend"], ["frontend", "backend"]],
       ["Cy", ["middle-end", "backend"], ["backend"]],
