@@ -193,31 +193,31 @@ export async function linkGitHubAccount(
 /** Folds one person into another: identities, contributions, stage activity and claimed tasks move over. */
 export async function mergePeople(trx: Executor, { keep, drop }: { keep: number; drop: number }): Promise<void> {
   await trx.updateTable("identities").set({ personId: keep }).where("personId", "=", drop).execute();
-  // Where both took part in the same contribution, keep one row with the stronger weight.
-  const rows = await trx.selectFrom("contributionPeople").selectAll().where("personId", "=", drop).execute();
-  for (const row of rows) {
-    await trx
-      .insertInto("contributionPeople")
-      .values({ ...row, personId: keep })
-      .onConflict((oc) =>
-        oc.columns(["contributionId", "personId", "role"]).doUpdateSet((eb) => ({
-          weight: eb.fn("max", [eb.ref("contributionPeople.weight"), eb.val(row.weight)]),
-        })),
-      )
-      .execute();
-  }
-  const activity = await trx.selectFrom("stageActivity").selectAll().where("personId", "=", drop).execute();
-  for (const row of activity) {
-    await trx
-      .insertInto("stageActivity")
-      .values({ ...row, personId: keep })
-      .onConflict((oc) =>
-        oc.columns(["stageId", "contributionId", "personId"]).doUpdateSet((eb) => ({
-          weight: eb.fn("max", [eb.ref("stageActivity.weight"), eb.val(row.weight)]),
-        })),
-      )
-      .execute();
-  }
+  // Where both took part in the same contribution, one row stays, with the stronger weight. (In an upsert,
+  // SQLite's bare `weight` is the stored row's and `excluded.weight` the one being moved over.)
+  const strongerWeight = sql<number>`max(weight, excluded.weight)`;
+  await trx
+    .insertInto("contributionPeople")
+    .columns(["contributionId", "personId", "role", "weight", "occurredAt"])
+    .expression((eb) =>
+      eb
+        .selectFrom("contributionPeople")
+        .select(["contributionId", eb.val(keep).as("personId"), "role", "weight", "occurredAt"])
+        .where("personId", "=", drop),
+    )
+    .onConflict((oc) => oc.columns(["contributionId", "personId", "role"]).doUpdateSet({ weight: strongerWeight }))
+    .execute();
+  await trx
+    .insertInto("stageActivity")
+    .columns(["stageId", "contributionId", "personId", "occurredAt", "day", "weight"])
+    .expression((eb) =>
+      eb
+        .selectFrom("stageActivity")
+        .select(["stageId", "contributionId", eb.val(keep).as("personId"), "occurredAt", "day", "weight"])
+        .where("personId", "=", drop),
+    )
+    .onConflict((oc) => oc.columns(["stageId", "contributionId", "personId"]).doUpdateSet({ weight: strongerWeight }))
+    .execute();
   await trx
     .updateTable("starterTasks")
     .set({ claimedByPersonId: keep })
