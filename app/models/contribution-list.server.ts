@@ -50,24 +50,14 @@ export async function listContributions(db: Database, filter: ContributionFilter
       ),
     );
   }
-  if (filter.stage === "none") {
-    query = query.where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("contributionStages as cs").select("cs.contributionId").whereRef("cs.contributionId", "=", "c.id"),
-        ),
-      ),
-    );
-  } else if (filter.stage) {
+  if (filter.stage) {
     const stageId = filter.stage;
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom("contributionStages as cs")
-          .select("cs.contributionId")
-          .whereRef("cs.contributionId", "=", "c.id")
-          .where("cs.stageId", "=", stageId),
-      ),
-    );
+    query = query.where(({ not, exists, selectFrom }) => {
+      const stages = selectFrom("contributionStages as cs")
+        .select("cs.contributionId")
+        .whereRef("cs.contributionId", "=", "c.id");
+      return stageId === "none" ? not(exists(stages)) : exists(stages.where("cs.stageId", "=", stageId));
+    });
   }
   const rows = await query
     .orderBy("c.occurredAt", "desc")
