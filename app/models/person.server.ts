@@ -25,7 +25,7 @@ export class PeopleResolver {
     return resolver;
   }
 
-  /** Resolves within `trx`; a person created here exists only if `trx` commits, so call `forget` on rollback. */
+  /** Resolves within `trx`; a person created here exists only if `trx` commits, so call `reload` after a rollback. */
   async resolve(trx: Executor, identity: PersonIdentity): Promise<number> {
     const keys = identityKeys(identity);
     let personId: number | undefined;

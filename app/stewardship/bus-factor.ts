@@ -76,7 +76,7 @@ export interface ReportWindows {
   trend: DayWindow[];
 }
 
-export const TREND_MONTHS = 24;
+const TREND_MONTHS = 24;
 
 export function reportWindows(asOf: string, windowDays: number, months = TREND_MONTHS): ReportWindows {
   const window = windowEndingOn(asOf, windowDays);
