@@ -235,9 +235,16 @@ interface Scoring {
   evidence: Evidence[];
 }
 
-function credit(scoring: Scoring, stageId: string, weight: number, { places }: { places: boolean }) {
-  scoring.scores[stageId] = (scoring.scores[stageId] ?? 0) + weight;
-  if (places) scoring.placed.add(stageId);
+/** Evidence that only explains: it adds nothing to a score. */
+function explain(scoring: Scoring, evidence: Omit<Evidence, "weight">): void {
+  scoring.evidence.push({ ...evidence, weight: 0 });
+}
+
+/** Evidence that adds its weight to a stage's score; `places` if the rule may label the stage by itself. */
+function credit(scoring: Scoring, evidence: Evidence & { stageId: string }, { places }: { places: boolean }): void {
+  scoring.scores[evidence.stageId] = (scoring.scores[evidence.stageId] ?? 0) + evidence.weight;
+  if (places) scoring.placed.add(evidence.stageId);
+  scoring.evidence.push(evidence);
 }
 
 /** Each stage's share of the change: the larger of its share of lines and of files outside shared code. */
@@ -251,14 +258,16 @@ function weighShares(scoring: Scoring, tally: FileTally, totalFiles: number, min
     const share = Math.max(lineShare, fileShare);
     const words = `${percent(lineShare)} of the changed lines and ${percent(fileShare)} of the changed files outside shared JIT code`;
     if (share >= minStageShare) {
-      credit(scoring, stageId, share, { places: true });
-      scoring.evidence.push({ rule: "share", stageId, detail: `${stageId} files are ${words}`, weight: share });
+      credit(
+        scoring,
+        { rule: "share", stageId, detail: `${stageId} files are ${words}`, weight: share },
+        { places: true },
+      );
     } else {
-      scoring.evidence.push({
+      explain(scoring, {
         rule: "graze",
         stageId,
         detail: `${stageId} files are only ${words} (${totalFiles} files in all): a wide change that grazes the stage, below the ${percent(minStageShare)} share that earns a label`,
-        weight: 0,
       });
     }
   }
@@ -283,28 +292,22 @@ function inheritUmbrellas(
 
   const umbrellas = config.config.umbrellaIssues.filter((umbrella) => refs.includes(umbrella.number));
   for (const umbrella of umbrellas) {
+    const stageId = umbrella.stage;
     if (onlyRegenerated) {
-      scoring.evidence.push({
+      explain(scoring, {
         rule: "umbrella-ignored",
-        stageId: umbrella.stage,
+        stageId,
         detail: `references gh-${umbrella.number} but only regenerates files, which earns no credit`,
-        weight: 0,
       });
     } else if (jitPart < minStageShare) {
-      scoring.evidence.push({
+      explain(scoring, {
         rule: "umbrella-ignored",
-        stageId: umbrella.stage,
+        stageId,
         detail: `references gh-${umbrella.number}, but JIT files are ${percent(jitPart)} of this ${totalFiles}-file change, so the umbrella's stage is not inherited`,
-        weight: 0,
       });
     } else {
-      credit(scoring, umbrella.stage, UMBRELLA_WEIGHT, { places: true });
-      scoring.evidence.push({
-        rule: "umbrella",
-        stageId: umbrella.stage,
-        detail: `references gh-${umbrella.number} "${umbrella.title}", a ${umbrella.stage} tracking issue`,
-        weight: UMBRELLA_WEIGHT,
-      });
+      const detail = `references gh-${umbrella.number} "${umbrella.title}", a ${stageId} tracking issue`;
+      credit(scoring, { rule: "umbrella", stageId, detail, weight: UMBRELLA_WEIGHT }, { places: true });
     }
   }
   return umbrellas.length > 0;
@@ -316,20 +319,14 @@ function applyLabels(scoring: Scoring, config: CompiledConfig, labels: string[])
   const matching = config.config.labels.filter((rule) => seen.has(rule.label.toLowerCase()));
   for (const rule of matching) {
     if (rule.marks === "jit") {
-      scoring.evidence.push({
+      explain(scoring, {
         rule: "label",
         stageId: null,
         detail: `labelled ${rule.label}: JIT work, no stage by itself`,
-        weight: 0,
       });
     } else {
-      credit(scoring, rule.marks, LABEL_WEIGHT, { places: true });
-      scoring.evidence.push({
-        rule: "label",
-        stageId: rule.marks,
-        detail: `labelled ${rule.label}`,
-        weight: LABEL_WEIGHT,
-      });
+      const detail = `labelled ${rule.label}`;
+      credit(scoring, { rule: "label", stageId: rule.marks, detail, weight: LABEL_WEIGHT }, { places: true });
     }
   }
   return matching.length > 0;
@@ -341,25 +338,15 @@ function applyKeywords(scoring: Scoring, config: CompiledConfig, title: string):
   for (const keyword of config.config.keywords) {
     if (!matchesKeyword(title, keyword.word)) continue;
     if (!keyword.stage) {
-      scoring.evidence.push({
-        rule: "keyword",
-        stageId: null,
-        detail: `title mentions "${keyword.word}" (weak evidence)`,
-        weight: 0,
-      });
+      explain(scoring, { rule: "keyword", stageId: null, detail: `title mentions "${keyword.word}" (weak evidence)` });
       continue;
     }
     const before = keywordTotals.get(keyword.stage) ?? 0;
     const weight = Math.min(KEYWORD_WEIGHT, KEYWORD_CAP - before);
     if (weight <= 0) continue;
     keywordTotals.set(keyword.stage, before + weight);
-    credit(scoring, keyword.stage, weight, { places: false });
-    scoring.evidence.push({
-      rule: "keyword",
-      stageId: keyword.stage,
-      detail: `title mentions "${keyword.word}" (weak evidence, never enough alone)`,
-      weight,
-    });
+    const detail = `title mentions "${keyword.word}" (weak evidence, never enough alone)`;
+    credit(scoring, { rule: "keyword", stageId: keyword.stage, detail, weight }, { places: false });
   }
 }
 
