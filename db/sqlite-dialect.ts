@@ -1,3 +1,4 @@
+import { Mutex } from "async-mutex";
 import sqlite3 from "sqlite3";
 import {
   CompiledQuery,
@@ -52,7 +53,7 @@ export class Sqlite3Dialect implements Dialect {
  * inside each other's BEGIN ... COMMIT.
  */
 class Sqlite3Driver implements Driver {
-  readonly #mutex = new ConnectionMutex();
+  readonly #mutex = new Mutex();
   #database?: sqlite3.Database;
   #connection?: Sqlite3Connection;
 
@@ -70,7 +71,7 @@ class Sqlite3Driver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    await this.#mutex.lock();
+    await this.#mutex.acquire();
     if (!this.#connection) throw new Error("The database driver was used before init() or after destroy().");
     return this.#connection;
   }
@@ -88,7 +89,7 @@ class Sqlite3Driver implements Driver {
   }
 
   async releaseConnection(): Promise<void> {
-    this.#mutex.unlock();
+    this.#mutex.release();
   }
 
   async destroy(): Promise<void> {
@@ -153,23 +154,4 @@ function toSqliteValue(value: unknown): unknown {
 function withSql(error: Error, sql: string): Error {
   error.message = `${error.message} (in: ${sql.length > 300 ? `${sql.slice(0, 300)}…` : sql})`;
   return error;
-}
-
-class ConnectionMutex {
-  #promise?: Promise<void>;
-  #resolve?: () => void;
-
-  async lock(): Promise<void> {
-    while (this.#promise) await this.#promise;
-    this.#promise = new Promise((resolve) => {
-      this.#resolve = resolve;
-    });
-  }
-
-  unlock(): void {
-    const resolve = this.#resolve;
-    this.#promise = undefined;
-    this.#resolve = undefined;
-    resolve?.();
-  }
 }

@@ -6,6 +6,11 @@ export interface Bar {
   href?: string;
 }
 
+/** A bar for a person, linking to their page; labelled with their name unless told otherwise. */
+export function personBar(person: { id: number; name: string }, value: number, label = person.name): Bar {
+  return { label, value, href: `/people/${person.id}` };
+}
+
 /** A ranked list drawn as horizontal bars, so a distribution can be seen at a glance. */
 export function BarList({ items, max }: { items: Bar[]; max?: number }) {
   const top = Math.max(max ?? 0, ...items.map((i) => i.value), 1);

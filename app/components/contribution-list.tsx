@@ -61,3 +61,19 @@ export function ContributionList({
     </ol>
   );
 }
+
+/** The "Recent contributions" section closing the stage and person pages. */
+export function RecentContributions({
+  contributions,
+  repository,
+}: {
+  contributions: ContributionItem[];
+  repository: string;
+}) {
+  return (
+    <section aria-labelledby="recent">
+      <h2 id="recent">Recent contributions</h2>
+      <ContributionList contributions={contributions} repository={repository} />
+    </section>
+  );
+}

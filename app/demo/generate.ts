@@ -2,7 +2,21 @@ import type { NewContribution } from "../models/contribution.server";
 import type { FileChange } from "../stewardship/classify";
 import type { PersonIdentity } from "../stewardship/identity";
 import { addDays } from "../stewardship/metrics";
+import { crowd, demoPeople } from "./cast";
 import { seededRandom } from "./seeded-random";
+import {
+  backendPaths,
+  backendTitles,
+  frontendTitles,
+  middleEndPaths,
+  middleEndTitles,
+  otherPaths,
+  otherTitles,
+  popTopUops,
+  refcountUops,
+} from "./work";
+
+export { demoPeople } from "./cast";
 
 /**
  * The demo data set: fictional people, real CPython JIT paths, about two years of history ending on
@@ -36,387 +50,265 @@ export interface DemoData {
 
 export const DEMO_SEED = 20260317;
 
-const person = (name: string, login: string): PersonIdentity => ({
-  name,
-  login,
-  email: `${login}@users.noreply.github.com`,
-});
+interface NewCommit {
+  daysAgo: number;
+  title: string;
+  author: PersonIdentity;
+  files: FileChange[];
+  /** The issue the subject names; a fresh one when not given. */
+  issue?: number;
+  coAuthors?: PersonIdentity[];
+}
 
-export const demoPeople = {
-  mira: person("Mira Okafor", "mokafor"),
-  tomasz: person("Tomasz Wren", "twren"),
-  priya: person("Priya Raman", "praman"),
-  lucas: person("Lucas Ferreira", "lferreira"),
-  hana: person("Hana Sato", "hsato"),
-  diego: person("Diego Alvarez", "dalvarez"),
-  noor: person("Noor Haddad", "nhaddad"),
-  kai: person("Kai Lindqvist", "klindqvist"),
-  elena: person("Elena Petrova", "epetrova"),
-  sam: person("Sam Okoro", "sokoro"),
-  ana: person("Ana Costa", "acosta"),
-  greta: person("Greta Lindholm", "glindholm"),
-  bot: { name: "Miss Islington (bot)", email: "31488909+miss-islington@users.noreply.github.com" },
-} satisfies Record<string, PersonIdentity>;
+/** A refcount checklist item merged in the history: its starter task is done. */
+interface RefcountItemDone {
+  uop: string;
+  who: PersonIdentity;
+  pr: number;
+  daysAgo: number;
+}
 
-const noiseFirst = [
-  "Aiko",
-  "Bram",
-  "Chloé",
-  "Dev",
-  "Efua",
-  "Femi",
-  "Gil",
-  "Ines",
-  "Jonas",
-  "Kiri",
-  "Lena",
-  "Mateo",
-  "Nia",
-  "Omar",
-  "Pia",
-  "Quinn",
-  "Rosa",
-  "Sven",
-  "Tara",
-  "Umar",
-  "Vera",
-  "Wim",
-  "Xia",
-  "Yusuf",
-  "Zoe",
-];
-const noiseLast = [
-  "Abara",
-  "Berg",
-  "Castel",
-  "Dahl",
-  "Evers",
-  "Fonseca",
-  "Gupta",
-  "Holm",
-  "Iwata",
-  "Jansen",
-  "Kowal",
-  "Lund",
-  "Moreau",
-  "Nagy",
-  "Ortiz",
-  "Park",
-  "Quist",
-  "Rossi",
-  "Silva",
-  "Tanaka",
-];
+/**
+ * The history being written: one seeded random sequence, so every story must draw from it in the
+ * same order for the demo to stay the same for a seed.
+ */
+class DemoHistory {
+  readonly contributions: NewContribution[] = [];
+  readonly random: () => number;
+  nextIssue = 128_000;
+  nextPr = 129_000;
 
-const otherPaths = [
-  "Objects/listobject.c",
-  "Objects/dictobject.c",
-  "Objects/typeobject.c",
-  "Objects/unicodeobject.c",
-  "Lib/asyncio/tasks.py",
-  "Lib/pathlib/_local.py",
-  "Lib/test/test_asyncio/test_tasks.py",
-  "Lib/test/test_pathlib/test_pathlib.py",
-  "Lib/typing.py",
-  "Lib/test/test_typing.py",
-  "Modules/_io/bufferedio.c",
-  "Modules/_json.c",
-  "Modules/posixmodule.c",
-  "Doc/library/asyncio-task.rst",
-  "Doc/whatsnew/3.15.rst",
-  "Lib/enum.py",
-  "Lib/test/test_enum.py",
-  "Python/compile.c",
-  "Python/codegen.c",
-  "Parser/parser.c",
-  "Lib/dataclasses.py",
-  "Lib/test/test_dataclasses/__init__.py",
-  "Tools/build/generate_global_objects.py",
-  "PCbuild/pythoncore.vcxproj",
-  "Makefile.pre.in",
-  "configure.ac",
-];
+  constructor(
+    seed: number,
+    private readonly anchorDate: string,
+  ) {
+    this.random = seededRandom(seed);
+  }
 
-const refcountUops = [
-  "_BINARY_OP_ADD_INT",
-  "_BINARY_OP_MULTIPLY_FLOAT",
-  "_BINARY_OP_SUBSCR_LIST_INT",
-  "_STORE_SUBSCR_LIST_INT",
-  "_LOAD_ATTR_INSTANCE_VALUE",
-  "_COMPARE_OP_STR",
-  "_CONTAINS_OP_DICT",
-  "_BINARY_OP_SUBSCR_TUPLE_INT",
-  "_UNPACK_SEQUENCE_TWO_TUPLE",
-  "_LOAD_ATTR_MODULE",
-  "_STORE_ATTR_SLOT",
-  "_CALL_LEN",
-];
+  lines(most: number): number {
+    return 1 + Math.floor(this.random() * most);
+  }
 
-const popTopUops = ["_STORE_ATTR_INSTANCE_VALUE", "_CALL_ISINSTANCE", "_BINARY_OP_SUBSCR_DICT", "_CALL_LIST_APPEND"];
+  pick<T>(items: readonly T[]): T | undefined {
+    return items[Math.floor(this.random() * items.length)];
+  }
 
-const lines = (random: () => number, most: number) => 1 + Math.floor(random() * most);
-
-/** Builds the whole demo for an anchor date (YYYY-MM-DD), deterministically from `seed`. */
-export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; anchorDate: string }): DemoData {
-  const random = seededRandom(seed);
-  const contributions: NewContribution[] = [];
-  const starterTasks: DemoStarterTask[] = [];
-  let nextIssue = 128_000;
-  let nextPr = 129_000;
-
-  const at = (daysAgo: number) => {
-    const day = addDays(anchorDate, -Math.max(0, Math.round(daysAgo)));
-    const hour = String(7 + Math.floor(random() * 14)).padStart(2, "0");
-    const minute = String(Math.floor(random() * 60)).padStart(2, "0");
+  /** A working-hours timestamp `daysAgo` days before the anchor date. */
+  at(daysAgo: number): string {
+    const day = addDays(this.anchorDate, -Math.max(0, Math.round(daysAgo)));
+    const hour = String(7 + Math.floor(this.random() * 14)).padStart(2, "0");
+    const minute = String(Math.floor(this.random() * 60)).padStart(2, "0");
     return `${day}T${hour}:${minute}:00Z`;
-  };
-  const sha = () => Array.from({ length: 40 }, () => Math.floor(random() * 16).toString(16)).join("");
+  }
 
-  const add = (options: {
-    daysAgo: number;
-    title: string;
-    author: PersonIdentity;
-    files: FileChange[];
-    issue?: number;
-    coAuthors?: PersonIdentity[];
-  }) => {
-    const issue = options.issue ?? nextIssue++;
-    const pr = nextPr++;
-    contributions.push({
+  sha(): string {
+    return Array.from({ length: 40 }, () => Math.floor(this.random() * 16).toString(16)).join("");
+  }
+
+  /** Adds a squash-merged commit in CPython's `gh-N: subject (#PR)` style and returns its PR number. */
+  add(commit: NewCommit): number {
+    const issue = commit.issue ?? this.nextIssue++;
+    const pr = this.nextPr++;
+    this.contributions.push({
       kind: "commit",
       source: "demo",
-      sha: sha(),
+      sha: this.sha(),
       prNumber: pr,
-      title: `gh-${issue}: ${options.title} (#${pr})`,
-      occurredAt: at(options.daysAgo),
+      title: `gh-${issue}: ${commit.title} (#${pr})`,
+      occurredAt: this.at(commit.daysAgo),
       refs: [issue],
       labels: [],
-      files: options.files,
+      files: commit.files,
       people: [
-        { identity: options.author, role: "author" },
-        ...(options.coAuthors ?? []).map((identity) => ({ identity, role: "co-author" as const })),
+        { identity: commit.author, role: "author" },
+        ...(commit.coAuthors ?? []).map((identity) => ({ identity, role: "co-author" as const })),
       ],
     });
     return pr;
-  };
-
-  const news = (issue: number): FileChange => ({
-    path: `Misc/NEWS.d/next/Core_and_Builtins/${issue}.rst`,
-    added: 2,
-    deleted: 0,
-  });
-
-  const refcountFiles = (): FileChange[] => [
-    { path: "Python/bytecodes.c", added: lines(random, 20), deleted: lines(random, 12) },
-    { path: "Python/optimizer_bytecodes.c", added: lines(random, 15), deleted: lines(random, 4) },
-    { path: "Python/optimizer_cases.c.h", added: lines(random, 40), deleted: lines(random, 20) },
-    { path: "Python/executor_cases.c.h", added: lines(random, 40), deleted: lines(random, 30) },
-    { path: "Lib/test/test_capi/test_opt.py", added: lines(random, 30), deleted: 0 },
-    news(134584),
-  ];
-  const middleEndFiles = (): FileChange[] => {
-    const main = ["Python/optimizer_analysis.c", "Python/optimizer_symbols.c", "Python/optimizer_bytecodes.c"];
-    return [
-      {
-        path: main[Math.floor(random() * main.length)] ?? "Python/optimizer_analysis.c",
-        added: lines(random, 80),
-        deleted: lines(random, 30),
-      },
-      { path: "Lib/test/test_capi/test_opt.py", added: lines(random, 25), deleted: lines(random, 5) },
-    ];
-  };
-  const backendFiles = (): FileChange[] => {
-    const main = [
-      "Python/jit.c",
-      "Tools/jit/_stencils.py",
-      "Tools/jit/_targets.py",
-      "Tools/jit/_optimizers.py",
-      "Include/internal/pycore_jit.h",
-    ];
-    return [
-      {
-        path: main[Math.floor(random() * main.length)] ?? "Python/jit.c",
-        added: lines(random, 90),
-        deleted: lines(random, 40),
-      },
-      { path: "Tools/jit/template.c", added: lines(random, 10), deleted: lines(random, 5) },
-    ];
-  };
-  const frontendFiles = (): FileChange[] => [
-    { path: "Python/optimizer.c", added: lines(random, 70), deleted: lines(random, 25) },
-    { path: "Python/bytecodes.c", added: lines(random, 10), deleted: lines(random, 5) },
-  ];
+  }
 
   /** Regular work by one person from `fromDaysAgo` to `toDaysAgo`, about every `every` days. */
-  const steady = (
+  steady(
     who: PersonIdentity,
     fromDaysAgo: number,
     toDaysAgo: number,
     every: number,
     make: () => { title: string; files: FileChange[] },
-  ) => {
-    for (let d = fromDaysAgo; d >= toDaysAgo; d -= every * (0.7 + random() * 0.6)) {
+  ): void {
+    for (let d = fromDaysAgo; d >= toDaysAgo; d -= every * (0.7 + this.random() * 0.6)) {
       const { title, files } = make();
-      add({ daysAgo: d, title, author: who, files });
+      this.add({ daysAgo: d, title, author: who, files });
     }
-  };
+  }
 
-  // Middle-end: Mira throughout.
-  const middleTitles = [
-    "Propagate constants through _TO_BOOL",
-    "Narrow types after _GUARD_TYPE_VERSION",
-    "Track tuple lengths in the symbol lattice",
-    "Remove redundant guards after _CHECK_VALIDITY",
-    "Fold _BINARY_OP on known ints",
-    "Teach the optimizer about frozenset",
-  ];
-  steady(demoPeople.mira, 760, 3, 28, () => ({
-    title: middleTitles[Math.floor(random() * middleTitles.length)] ?? "Optimizer work",
-    files: middleEndFiles(),
-  }));
+  news(issue: number): FileChange {
+    return { path: `Misc/NEWS.d/next/Core_and_Builtins/${issue}.rst`, added: 2, deleted: 0 };
+  }
 
-  // The refcount track: each item of gh-134584 is one starter task; newcomers take them in turn.
-  const refcountDone: Array<{ uop: string; who: PersonIdentity; pr: number; daysAgo: number }> = [];
-  const newcomer = (who: PersonIdentity, startDaysAgo: number, tasks: string[], mentor: PersonIdentity) => {
-    tasks.forEach((uop, i) => {
+  refcountFiles(): FileChange[] {
+    return [
+      { path: "Python/bytecodes.c", added: this.lines(20), deleted: this.lines(12) },
+      { path: "Python/optimizer_bytecodes.c", added: this.lines(15), deleted: this.lines(4) },
+      { path: "Python/optimizer_cases.c.h", added: this.lines(40), deleted: this.lines(20) },
+      { path: "Python/executor_cases.c.h", added: this.lines(40), deleted: this.lines(30) },
+      { path: "Lib/test/test_capi/test_opt.py", added: this.lines(30), deleted: 0 },
+      this.news(134584),
+    ];
+  }
+
+  middleEndWork(): { title: string; files: FileChange[] } {
+    return {
+      title: this.pick(middleEndTitles) ?? "Optimizer work",
+      files: [
+        {
+          path: this.pick(middleEndPaths) ?? "Python/optimizer_analysis.c",
+          added: this.lines(80),
+          deleted: this.lines(30),
+        },
+        { path: "Lib/test/test_capi/test_opt.py", added: this.lines(25), deleted: this.lines(5) },
+      ],
+    };
+  }
+
+  backendFiles(): FileChange[] {
+    return [
+      { path: this.pick(backendPaths) ?? "Python/jit.c", added: this.lines(90), deleted: this.lines(40) },
+      { path: "Tools/jit/template.c", added: this.lines(10), deleted: this.lines(5) },
+    ];
+  }
+
+  frontendFiles(): FileChange[] {
+    return [
+      { path: "Python/optimizer.c", added: this.lines(70), deleted: this.lines(25) },
+      { path: "Python/bytecodes.c", added: this.lines(10), deleted: this.lines(5) },
+    ];
+  }
+}
+
+/**
+ * Middle-end: Mira throughout. Each item of gh-134584 is one starter task; three newcomers take them
+ * in turn, then keep working on the optimizer. Returns the checklist items merged.
+ */
+function middleEndStory(history: DemoHistory): RefcountItemDone[] {
+  history.steady(demoPeople.mira, 760, 3, 28, () => history.middleEndWork());
+
+  const done: RefcountItemDone[] = [];
+  const newcomer = (who: PersonIdentity, startDaysAgo: number, uops: string[], mentor: PersonIdentity) => {
+    uops.forEach((uop, i) => {
       const daysAgo = startDaysAgo - i * 40;
-      const pr = add({
+      const pr = history.add({
         daysAgo,
         title: `Eliminate redundant refcounting from ${uop}`,
         author: who,
-        files: refcountFiles(),
+        files: history.refcountFiles(),
         issue: 134584,
         coAuthors: i === 0 ? [mentor] : [],
       });
-      refcountDone.push({ uop, who, pr, daysAgo });
+      done.push({ uop, who, pr, daysAgo });
     });
     // After the starter tasks, regular optimizer work up to today.
-    steady(who, startDaysAgo - tasks.length * 40 - 30, 5, 35, () => ({
-      title: middleTitles[Math.floor(random() * middleTitles.length)] ?? "Optimizer work",
-      files: middleEndFiles(),
-    }));
+    history.steady(who, startDaysAgo - uops.length * 40 - 30, 5, 35, () => history.middleEndWork());
   };
   newcomer(demoPeople.tomasz, 600, refcountUops.slice(0, 2), demoPeople.mira);
   newcomer(demoPeople.priya, 400, refcountUops.slice(2, 4), demoPeople.mira);
   newcomer(demoPeople.lucas, 250, refcountUops.slice(4, 6), demoPeople.tomasz);
   const miraItem = refcountUops[6] ?? "_CONTAINS_OP_DICT";
-  refcountDone.push({
+  done.push({
     uop: miraItem,
     who: demoPeople.mira,
     daysAgo: 90,
-    pr: add({
+    pr: history.add({
       daysAgo: 90,
       title: `Eliminate redundant refcounting from ${miraItem}`,
       author: demoPeople.mira,
-      files: refcountFiles(),
+      files: history.refcountFiles(),
       issue: 134584,
     }),
   });
+  return done;
+}
 
-  // Backend: Hana and Diego throughout; Noor drops in once a year, never enough to count.
-  const backendTitles = [
-    "Emit smaller trampolines on AArch64",
-    "Use LLVM 20 for stencils",
-    "Share the GOT between stencils",
-    "Fix unwind info for JIT frames on Windows",
-    "Align hot stencils to cache lines",
-  ];
-  const backendWork = () => ({
-    title: backendTitles[Math.floor(random() * backendTitles.length)] ?? "JIT work",
-    files: backendFiles(),
-  });
-  steady(demoPeople.hana, 760, 4, 30, backendWork);
-  steady(demoPeople.diego, 745, 8, 32, backendWork);
+/** Backend: Hana and Diego throughout; Noor drops in once a year, never enough to count. */
+function backendStory(history: DemoHistory): void {
+  const work = () => ({ title: history.pick(backendTitles) ?? "JIT work", files: history.backendFiles() });
+  history.steady(demoPeople.hana, 760, 4, 30, work);
+  history.steady(demoPeople.diego, 745, 8, 32, work);
   for (const d of [600, 330, 40])
-    add({ daysAgo: d, title: "Fix the JIT build on FreeBSD", author: demoPeople.noor, files: backendFiles() });
+    history.add({
+      daysAgo: d,
+      title: "Fix the JIT build on FreeBSD",
+      author: demoPeople.noor,
+      files: history.backendFiles(),
+    });
+}
 
-  // Frontend: Kai throughout, Elena until she steps away about ten months ago; Sam is new.
-  const frontendTitles = [
-    "Record traces through generator frames",
-    "Tune the warm-up counters",
-    "Stop tracing at unsupported opcodes",
-    "Create executors for side exits lazily",
-  ];
-  const frontendWork = () => ({
-    title: frontendTitles[Math.floor(random() * frontendTitles.length)] ?? "Tracing work",
-    files: frontendFiles(),
-  });
-  steady(demoPeople.kai, 755, 6, 30, frontendWork);
-  steady(demoPeople.elena, 750, 300, 30, frontendWork);
-  add({
+/** Frontend: Kai throughout, Elena until she steps away about ten months ago; Sam is new. */
+function frontendStory(history: DemoHistory): void {
+  const work = () => ({ title: history.pick(frontendTitles) ?? "Tracing work", files: history.frontendFiles() });
+  history.steady(demoPeople.kai, 755, 6, 30, work);
+  history.steady(demoPeople.elena, 750, 300, 30, work);
+  history.add({
     daysAgo: 35,
     title: "Document the trace recorder's exit reasons",
     author: demoPeople.sam,
-    files: frontendFiles(),
+    files: history.frontendFiles(),
   });
+}
 
-  // Noise: the rest of CPython by many hands.
-  const crowd = Array.from({ length: 40 }, (_, i) => {
-    const first = noiseFirst[i % noiseFirst.length] ?? "Alex";
-    const last = noiseLast[(i * 7) % noiseLast.length] ?? "Smith";
-    return {
-      name: `${first} ${last}`,
-      email: `${first
-        .toLowerCase()
-        .normalize("NFD")
-        .replace(/[^a-z]/g, "")}.${last.toLowerCase()}@example.org`,
-    };
-  });
-  const noiseTitles = [
-    "Fix a reference leak",
-    "Speed up",
-    "Add tests for",
-    "Document",
-    "Deprecate an argument of",
-    "Fix a crash in",
-  ];
+/** The rest of CPython by many hands, a few of them co-authored. */
+function restOfCPython(history: DemoHistory): void {
+  const { random } = history;
   for (let i = 0; i < 1800; i++) {
     const who = crowd[Math.floor(crowd.length * random() ** 2)] ?? crowd[0];
     if (!who) break;
-    const path = otherPaths[Math.floor(random() * otherPaths.length)] ?? "Lib/os.py";
+    const path = history.pick(otherPaths) ?? "Lib/os.py";
     const module = path.split("/").at(-1)?.replace(/\..*$/, "") ?? "os";
-    const files: FileChange[] = [{ path, added: lines(random, 60), deleted: lines(random, 30) }];
-    if (random() < 0.5) files.push(news(nextIssue));
-    add({
+    const files: FileChange[] = [{ path, added: history.lines(60), deleted: history.lines(30) }];
+    if (random() < 0.5) files.push(history.news(history.nextIssue));
+    history.add({
       daysAgo: random() * 730,
-      title: `${noiseTitles[Math.floor(random() * noiseTitles.length)] ?? "Fix"} ${module}`,
+      title: `${history.pick(otherTitles) ?? "Fix"} ${module}`,
       author: who,
       files,
       coAuthors: random() < 0.05 ? [crowd[Math.floor(random() * crowd.length)] ?? who] : [],
     });
   }
+}
 
-  // Shared-only edits: JIT-relevant, no stage.
+/**
+ * JIT-relevant work that earns no stage: shared-only edits, and regenerate-only commits, some naming
+ * the refcount umbrella.
+ */
+function unplacedJitWork(history: DemoHistory): void {
+  const { random } = history;
+  const twoFiles = (first: string, second: string, most: [number, number]): FileChange[] => [
+    { path: first, added: history.lines(most[0]), deleted: history.lines(most[0]) },
+    { path: second, added: history.lines(most[1]), deleted: history.lines(most[1]) },
+  ];
   for (let i = 0; i < 30; i++) {
-    const who = crowd[Math.floor(random() * 8)] ?? demoPeople.greta;
-    add({
+    history.add({
+      // Who before when: the order of the random draws is part of the demo.
+      author: crowd[Math.floor(random() * 8)] ?? demoPeople.greta,
       daysAgo: random() * 730,
       title: random() < 0.5 ? "Simplify the eval loop's error handling" : "Move a macro into ceval_macros.h",
-      author: who,
-      files: [
-        { path: "Python/ceval.c", added: lines(random, 30), deleted: lines(random, 30) },
-        { path: "Python/ceval_macros.h", added: lines(random, 8), deleted: lines(random, 8) },
-      ],
+      files: twoFiles("Python/ceval.c", "Python/ceval_macros.h", [30, 8]),
     });
   }
-
-  // Regenerate-only commits, some naming the refcount umbrella: they earn nothing.
   for (let i = 0; i < 12; i++) {
-    add({
+    history.add({
       daysAgo: random() * 700,
       title: "Regenerate the cases files",
       author: crowd[Math.floor(random() * 5)] ?? demoPeople.greta,
       issue: i % 3 === 0 ? 134584 : undefined,
-      files: [
-        { path: "Python/optimizer_cases.c.h", added: lines(random, 200), deleted: lines(random, 200) },
-        { path: "Python/executor_cases.c.h", added: lines(random, 200), deleted: lines(random, 200) },
-      ],
+      files: twoFiles("Python/optimizer_cases.c.h", "Python/executor_cases.c.h", [200, 200]),
     });
   }
+}
 
-  // Two repository-wide sweeps that graze the middle-end.
+/** Two repository-wide sweeps that graze the middle-end. */
+function sweeps(history: DemoHistory): void {
   for (const daysAgo of [420, 60]) {
-    add({
+    history.add({
       daysAgo,
       title: "Rename the private _Py_IsImmortal helpers across the tree",
       author: demoPeople.greta,
@@ -430,23 +322,40 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
       ],
     });
   }
+}
 
-  // Bot backports of JIT work: labelled, never counted as a person.
+/** Bot backports of the refcount work: a bot, never counted as a person. */
+function botBackports(history: DemoHistory, refcountDone: RefcountItemDone[]): void {
   for (const done of refcountDone) {
-    add({
+    history.add({
       daysAgo: done.daysAgo - 2,
       title: `[3.14] Eliminate redundant refcounting from ${done.uop} (GH-${done.pr})`,
       author: demoPeople.bot,
-      files: refcountFiles(),
+      files: history.refcountFiles(),
       issue: 134584,
     });
   }
+}
 
-  contributions.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
+type TaskProgress = Pick<DemoStarterTask, "state" | "claimedBy" | "claimEvidence" | "claimedAt">;
 
-  // Starter tasks: the gh-134584 checklist (done, claimed, free), gh-145866, and labelled issues.
-  const updatedAt = `${anchorDate}T00:00:00Z`;
-  refcountUops.forEach((uop, i) => {
+/** One item of a middle-end umbrella issue's checklist, as a starter task. */
+function checklistTask(umbrella: number, index: number, title: string, progress: TaskProgress, updatedAt: string) {
+  return {
+    key: `${umbrella}#${index + 1}`,
+    stageId: "middle-end",
+    issueNumber: umbrella,
+    umbrellaNumber: umbrella,
+    title,
+    ...progress,
+    labels: [],
+    updatedAt,
+  } satisfies DemoStarterTask;
+}
+
+/** gh-134584's checklist: done where the history merged it, two claimed (a comment, an open PR), the rest free. */
+function refcountTasks(history: DemoHistory, refcountDone: RefcountItemDone[], anchorDate: string, updatedAt: string) {
+  return refcountUops.map((uop, i) => {
     const done = refcountDone.find((d) => d.uop === uop);
     const claim =
       uop === refcountUops[7]
@@ -456,38 +365,44 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
             at: `${addDays(anchorDate, -12)}T10:00:00Z`,
           }
         : uop === refcountUops[8]
-          ? { who: demoPeople.ana, evidence: `open PR #${nextPr++} references the item`, at: null }
+          ? { who: demoPeople.ana, evidence: `open PR #${history.nextPr++} references the item`, at: null }
           : null;
-    starterTasks.push({
-      key: `134584#${i + 1}`,
-      stageId: "middle-end",
-      issueNumber: 134584,
-      umbrellaNumber: 134584,
-      title: `Eliminate redundant refcounting from ${uop}`,
-      state: done ? "done" : "open",
-      claimedBy: done ? done.who : (claim?.who ?? null),
-      claimEvidence: done ? `merged in #${done.pr}` : (claim?.evidence ?? null),
-      claimedAt: done ? null : (claim?.at ?? null),
-      labels: [],
+    return checklistTask(
+      134584,
+      i,
+      `Eliminate redundant refcounting from ${uop}`,
+      {
+        state: done ? "done" : "open",
+        claimedBy: done ? done.who : (claim?.who ?? null),
+        claimEvidence: done ? `merged in #${done.pr}` : (claim?.evidence ?? null),
+        claimedAt: done ? null : (claim?.at ?? null),
+      },
       updatedAt,
-    });
+    );
   });
-  popTopUops.forEach((uop, i) => {
-    starterTasks.push({
-      key: `145866#${i + 1}`,
-      stageId: "middle-end",
-      issueNumber: 145866,
-      umbrellaNumber: 145866,
-      title: `Leave the inputs of ${uop} on the stack for _POP_TOP`,
-      state: i === 0 ? "done" : "open",
-      claimedBy: i === 0 ? demoPeople.priya : i === 1 ? demoPeople.lucas : null,
-      claimEvidence: i === 0 ? "merged" : i === 1 ? `claimed in a comment on ${addDays(anchorDate, -5)}` : null,
-      claimedAt: i === 1 ? `${addDays(anchorDate, -5)}T10:00:00Z` : null,
-      labels: [],
+}
+
+/** gh-145866's checklist: one done, one claimed in a comment, two free. */
+function popTopTasks(anchorDate: string, updatedAt: string) {
+  return popTopUops.map((uop, i) =>
+    checklistTask(
+      145866,
+      i,
+      `Leave the inputs of ${uop} on the stack for _POP_TOP`,
+      {
+        state: i === 0 ? "done" : "open",
+        claimedBy: i === 0 ? demoPeople.priya : i === 1 ? demoPeople.lucas : null,
+        claimEvidence: i === 0 ? "merged" : i === 1 ? `claimed in a comment on ${addDays(anchorDate, -5)}` : null,
+        claimedAt: i === 1 ? `${addDays(anchorDate, -5)}T10:00:00Z` : null,
+      },
       updatedAt,
-    });
-  });
-  starterTasks.push(
+    ),
+  );
+}
+
+/** Issues labelled as starter tasks, outside any umbrella. */
+function labelledTasks(updatedAt: string): DemoStarterTask[] {
+  return [
     {
       key: "146201",
       stageId: "frontend",
@@ -536,7 +451,28 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
       labels: ["good first issue", "topic-JIT"],
       updatedAt,
     },
+  ];
+}
+
+/** Builds the whole demo for an anchor date (YYYY-MM-DD), deterministically from `seed`. */
+export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; anchorDate: string }): DemoData {
+  const history = new DemoHistory(seed, anchorDate);
+  const refcountDone = middleEndStory(history);
+  backendStory(history);
+  frontendStory(history);
+  restOfCPython(history);
+  unplacedJitWork(history);
+  sweeps(history);
+  botBackports(history, refcountDone);
+  const contributions = history.contributions.sort((a, b) =>
+    a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0,
   );
 
+  const updatedAt = `${anchorDate}T00:00:00Z`;
+  const starterTasks: DemoStarterTask[] = [
+    ...refcountTasks(history, refcountDone, anchorDate, updatedAt),
+    ...popTopTasks(anchorDate, updatedAt),
+    ...labelledTasks(updatedAt),
+  ];
   return { contributions, starterTasks };
 }

@@ -6,30 +6,24 @@ import { TrendChart } from "../components/trend-chart";
 import { WindowForm, windowQuery } from "../components/window-form";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { badRequest } from "../http.server";
 import { getBusFactorReport } from "../models/bus-factor.server";
 import { listLatestRuns } from "../models/import-run.server";
-import { parseWindowParams } from "../stewardship/query-params";
+import { requireWindowParams } from "../request-params.server";
+import { stageSummary } from "../stewardship/bus-factor";
 
 export const meta: MetaFunction = () => [{ title: "Bus factor · Steward" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const params = parseWindowParams(new URL(request.url).searchParams, config.config);
-  if (!params.ok) throw badRequest(params.message);
+  const params = requireWindowParams(request, config.config);
   const db = await getDb();
-  const [report, runs] = await Promise.all([getBusFactorReport(db, { config, ...params.value }), listLatestRuns(db)]);
+  const [report, runs] = await Promise.all([getBusFactorReport(db, { config, ...params }), listLatestRuns(db)]);
   return {
     repository: config.config.project.repository,
-    params: params.value,
+    params,
     runs,
     stages: report.stages.map((stage) => ({
-      id: stage.id,
-      name: stage.name,
-      description: stage.description,
-      goal: stage.goal,
-      status: stage.status,
-      statusText: stage.statusText,
+      ...stageSummary(stage),
       maintainers: stage.activeMaintainers.map(({ id, login, name, contributions }) => ({
         id,
         login,
@@ -37,8 +31,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
         contributions,
       })),
       contributors: stage.activeMaintainers.length + stage.otherContributors.length,
-      contributorAbsenceFactor: stage.contributorAbsenceFactor,
-      trend: stage.trend.map(({ month, value }) => ({ month, value })),
     })),
   };
 }

@@ -1,26 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { jsonError } from "../http.server";
 import { listContributions } from "../models/contribution-list.server";
-import { parseListParams, unknownStageMessage } from "../stewardship/query-params";
+import { apiListParams, contributionFilters } from "../request-params.server";
 
 const PAGE_SIZE = 100;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const params = parseListParams(new URL(request.url).searchParams);
-  if (!params.ok) return jsonError(400, params.message);
-  const { sha, pr, stage, person, from, to, page = 1 } = params.value;
-  const unknownStage = unknownStageMessage(config.config, stage);
-  if (unknownStage) return jsonError(404, unknownStage);
+  const params = apiListParams(request, config.config);
+  if (params instanceof Response) return params;
+  const { page = 1 } = params;
   const contributions = await listContributions(await getDb(), {
-    sha,
-    pr,
-    stage,
-    personId: person,
-    from: from && `${from}T00:00:00Z`,
-    to: to && `${to}T23:59:59Z`,
+    ...contributionFilters(params),
     limit: PAGE_SIZE,
     offset: (page - 1) * PAGE_SIZE,
   });

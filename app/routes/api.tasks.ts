@@ -1,19 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { jsonError } from "../http.server";
 import { listActiveMaintainers } from "../models/bus-factor.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { todayUtc } from "../stewardship/metrics";
-import { parseListParams, unknownStageMessage } from "../stewardship/query-params";
+import { apiListParams } from "../request-params.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const params = parseListParams(new URL(request.url).searchParams);
-  if (!params.ok) return jsonError(400, params.message);
-  const { stage, state = "open" } = params.value;
-  const unknownStage = unknownStageMessage(config.config, stage);
-  if (unknownStage) return jsonError(404, unknownStage);
+  const params = apiListParams(request, config.config);
+  if (params instanceof Response) return params;
+  const { stage, state = "open" } = params;
   const db = await getDb();
   const { windowDays, minCredit } = config.maintainerRule;
   const [tasks, maintainers] = await Promise.all([

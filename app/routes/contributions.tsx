@@ -3,9 +3,8 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ContributionList } from "../components/contribution-list";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { badRequest, notFound } from "../http.server";
 import { listContributions } from "../models/contribution-list.server";
-import { parseListParams, unknownStageMessage } from "../stewardship/query-params";
+import { contributionFilters, requireListParams } from "../request-params.server";
 
 const PAGE_SIZE = 50;
 
@@ -13,23 +12,14 @@ export const meta: MetaFunction = () => [{ title: "Contributions · Steward" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const url = new URL(request.url);
-  const params = parseListParams(url.searchParams);
-  if (!params.ok) throw badRequest(params.message);
-  const { stage, person, from, to, sha, pr, page = 1 } = params.value;
-  const unknownStage = unknownStageMessage(config.config, stage);
-  if (unknownStage) throw notFound(unknownStage);
+  const params = requireListParams(request, config.config);
+  const { stage, person, from, to, page = 1 } = params;
   const contributions = await listContributions(await getDb(), {
-    stage,
-    personId: person,
-    sha,
-    pr,
-    from: from && `${from}T00:00:00Z`,
-    to: to && `${to}T23:59:59Z`,
+    ...contributionFilters(params),
     limit: PAGE_SIZE + 1,
     offset: (page - 1) * PAGE_SIZE,
   });
-  const next = new URLSearchParams(url.searchParams);
+  const next = new URL(request.url).searchParams;
   next.set("page", String(page + 1));
   return {
     filter: { stage: stage ?? "", person: person ? String(person) : "", from: from ?? "", to: to ?? "" },

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ContributionList } from "../components/contribution-list";
+import { RecentContributions } from "../components/contribution-list";
 import { TrendChart } from "../components/trend-chart";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
@@ -84,10 +84,7 @@ export default function PersonPage() {
           <TrendChart points={stage.monthly} title={`${person.name}: ${stage.name} contributions per month`} />
         </section>
       ))}
-      <section aria-labelledby="recent">
-        <h2 id="recent">Recent contributions</h2>
-        <ContributionList contributions={recent} repository={repository} />
-      </section>
+      <RecentContributions contributions={recent} repository={repository} />
     </main>
   );
 }

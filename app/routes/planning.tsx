@@ -1,24 +1,22 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { BarList } from "../components/bar-list";
+import { BarList, personBar } from "../components/bar-list";
 import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
 import { WindowForm, windowQuery } from "../components/window-form";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { badRequest } from "../http.server";
 import { getBusFactorReport } from "../models/bus-factor.server";
 import { dayNumber } from "../stewardship/metrics";
 import { planStages, sharedMaintainers } from "../stewardship/planning";
-import { parseWindowParams } from "../stewardship/query-params";
+import { requireWindowParams } from "../request-params.server";
 
 export const meta: MetaFunction = () => [{ title: "Maintainer planning · Steward" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const params = parseWindowParams(new URL(request.url).searchParams, config.config);
-  if (!params.ok) throw badRequest(params.message);
-  const report = await getBusFactorReport(await getDb(), { config, ...params.value });
+  const params = requireWindowParams(request, config.config);
+  const report = await getBusFactorReport(await getDb(), { config, ...params });
   const plans = planStages(
     report.stages.map((stage) => ({
       id: stage.id,
@@ -27,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       maintainers: stage.activeMaintainers,
       others: stage.otherContributors,
     })),
-    { minCredit: params.value.min },
+    { minCredit: params.min },
   );
   const person = ({ id, login, name, credit }: { id: number; login: string | null; name: string; credit: number }) => ({
     id,
@@ -36,14 +34,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     credit,
   });
   return {
-    params: params.value,
+    params,
     stageNames: Object.fromEntries(config.config.stages.map((s) => [s.id, s.name])),
     plans: plans.map((plan) => ({
       ...plan,
       maintainers: plan.maintainers.map((m) => ({
         ...m,
         person: person(m.person),
-        daysLeft: dayNumber(m.countsUntil) - dayNumber(params.value.asOf) + 1,
+        daysLeft: dayNumber(m.countsUntil) - dayNumber(params.asOf) + 1,
       })),
       candidates: plan.candidates.map((c) => ({ ...c, person: person(c.person) })),
     })),
@@ -101,20 +99,16 @@ export default function PlanningPage() {
           ) : (
             <>
               <BarList
-                items={plan.maintainers.map((m) => ({
-                  label: `${m.person.name} · until ${m.countsUntil}`,
-                  value: m.daysLeft,
-                  href: `/people/${m.person.id}`,
-                }))}
+                items={plan.maintainers.map((m) =>
+                  personBar(m.person, m.daysLeft, `${m.person.name} · until ${m.countsUntil}`),
+                )}
                 max={params.windowDays}
               />
               <ul className="plan-list">
                 {plan.maintainers.map((m) => (
                   <li key={m.person.id} data-maintainer={m.person.id}>
                     If <PersonLink person={m.person} /> steps away: <StatusBadge status={m.statusIfAway} />
-                    {m.alsoMaintains.length > 0 ? (
-                      <span className="muted"> (also maintains {names(m.alsoMaintains)})</span>
-                    ) : null}
+                    <OtherStages lead="also" names={names(m.alsoMaintains)} />
                   </li>
                 ))}
               </ul>
@@ -126,21 +120,12 @@ export default function PlanningPage() {
             <p className="muted">Nobody else has worked on this stage in the window: starter tasks are the way in.</p>
           ) : (
             <>
-              <BarList
-                items={plan.candidates.map((c) => ({
-                  label: c.person.name,
-                  value: c.person.credit,
-                  href: `/people/${c.person.id}`,
-                }))}
-                max={params.min}
-              />
+              <BarList items={plan.candidates.map((c) => personBar(c.person, c.person.credit))} max={params.min} />
               <ul className="plan-list">
                 {plan.candidates.map((c) => (
                   <li key={c.person.id} data-candidate={c.person.id}>
                     <PersonLink person={c.person} /> needs {c.needs} more
-                    {c.maintains.length > 0 ? (
-                      <span className="muted"> (already maintains {names(c.maintains)})</span>
-                    ) : null}
+                    <OtherStages lead="already" names={names(c.maintains)} />
                   </li>
                 ))}
               </ul>
@@ -149,5 +134,16 @@ export default function PlanningPage() {
         </section>
       ))}
     </main>
+  );
+}
+
+/** " (also maintains Backend)": the other stages a person already carries, if any. */
+function OtherStages({ lead, names }: { lead: "also" | "already"; names: string }) {
+  if (!names) return null;
+  return (
+    <span className="muted">
+      {" "}
+      ({lead} maintains {names})
+    </span>
   );
 }

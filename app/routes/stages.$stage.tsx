@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { BarList } from "../components/bar-list";
-import { ContributionList } from "../components/contribution-list";
+import { BarList, personBar } from "../components/bar-list";
+import { RecentContributions } from "../components/contribution-list";
 import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
 import { TaskList } from "../components/task-list";
@@ -9,11 +9,12 @@ import { TrendChart } from "../components/trend-chart";
 import { WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { badRequest, notFound } from "../http.server";
+import { notFound } from "../http.server";
 import { getBusFactorReport, listCreditedContributions } from "../models/bus-factor.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { listStarterTasks } from "../models/starter-task.server";
-import { parseWindowParams } from "../stewardship/query-params";
+import { requireWindowParams } from "../request-params.server";
+import { stageSummary } from "../stewardship/bus-factor";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.stage.name} · Steward` : "Stage · Steward" },
@@ -25,10 +26,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!stageConfig) {
     throw notFound(`There is no stage "${params.stage}". Configured stages: ${config.stageIds.join(", ")}.`);
   }
-  const window = parseWindowParams(new URL(request.url).searchParams, config.config);
-  if (!window.ok) throw badRequest(window.message);
+  const window = requireWindowParams(request, config.config);
   const db = await getDb();
-  const report = await getBusFactorReport(db, { config, stageId: stageConfig.id, ...window.value });
+  const report = await getBusFactorReport(db, { config, stageId: stageConfig.id, ...window });
   const stage = report.stages[0];
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
   const [credited, busiestFiles, recent, tasks] = await Promise.all([
@@ -42,17 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listStarterTasks(db, { stageId: stage.id, state: "open" }),
   ]);
   return {
-    params: window.value,
-    stage: {
-      id: stage.id,
-      name: stage.name,
-      description: stage.description,
-      goal: stage.goal,
-      status: stage.status,
-      statusText: stage.statusText,
-      contributorAbsenceFactor: stage.contributorAbsenceFactor,
-      trend: stage.trend.map(({ month, value }) => ({ month, value })),
-    },
+    params: window,
+    stage: stageSummary(stage),
     maintainers: stage.activeMaintainers.map((person) => ({
       ...person,
       credited: (credited.get(person.id) ?? []).map((c) => ({
@@ -136,7 +127,7 @@ export default function StagePage() {
           <p className="muted">None.</p>
         ) : (
           <BarList
-            items={candidates.map((p) => ({ label: p.name, value: p.credit, href: `/people/${p.id}` }))}
+            items={candidates.map((p) => personBar(p, p.credit))}
             max={Math.max(params.min, ...candidates.map((p) => p.credit))}
           />
         )}
@@ -156,10 +147,7 @@ export default function StagePage() {
         <TaskList tasks={tasks} mentors={mentors} repository={repository} />
       </section>
 
-      <section aria-labelledby="recent">
-        <h2 id="recent">Recent contributions</h2>
-        <ContributionList contributions={recent} repository={repository} />
-      </section>
+      <RecentContributions contributions={recent} repository={repository} />
     </main>
   );
 }

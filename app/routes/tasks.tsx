@@ -3,21 +3,17 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { TaskList } from "../components/task-list";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { badRequest, notFound } from "../http.server";
 import { listActiveMaintainers } from "../models/bus-factor.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { todayUtc } from "../stewardship/metrics";
-import { parseListParams, unknownStageMessage, taskStates } from "../stewardship/query-params";
+import { requireListParams } from "../request-params.server";
+import { taskStates } from "../stewardship/query-params";
 
 export const meta: MetaFunction = () => [{ title: "Starter tasks · Steward" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const params = parseListParams(new URL(request.url).searchParams);
-  if (!params.ok) throw badRequest(params.message);
-  const { stage, state = "open" } = params.value;
-  const unknownStage = unknownStageMessage(config.config, stage);
-  if (unknownStage) throw notFound(unknownStage);
+  const { stage, state = "open" } = requireListParams(request, config.config);
   const db = await getDb();
   const { windowDays, minCredit } = config.maintainerRule;
   const [tasks, maintainers] = await Promise.all([

@@ -102,6 +102,262 @@ function matchesKeyword(title: string, word: string): boolean {
   return regex.test(title);
 }
 
+/** Evidence about single files, capped per rule and stage: sweeps touch hundreds of files. */
+function cappedFileEvidence() {
+  const evidence: Evidence[] = [];
+  const counts = new Map<string, number>();
+  return {
+    add(item: Evidence) {
+      const key = `${item.rule}:${item.stageId ?? ""}`;
+      const count = (counts.get(key) ?? 0) + 1;
+      counts.set(key, count);
+      if (count <= MAX_FILE_EVIDENCE) evidence.push(item);
+    },
+    /** The kept lines, then one "…and N more" line per rule and stage that was capped. */
+    list(): Evidence[] {
+      const summaries = [...counts]
+        .filter(([, count]) => count > MAX_FILE_EVIDENCE)
+        .map(([key, count]): Evidence => {
+          const [rule, stageId] = key.split(":");
+          return {
+            rule: (rule ?? "path") as EvidenceRule,
+            stageId: stageId || null,
+            detail: `…and ${count - MAX_FILE_EVIDENCE} more files of the same kind`,
+            weight: 0,
+          };
+        });
+      return [...evidence, ...summaries];
+    },
+  };
+}
+
+/** What the changed files say, before any stage is weighed. */
+interface FileTally {
+  /** Hand-written stage lines and files, ambiguous ones at half weight. */
+  stageLines: Map<string, number>;
+  stageFiles: Map<string, number>;
+  /** Everything neither JIT-shared nor a stage's: the rest of the tree, excluded files included. */
+  otherLines: number;
+  otherFiles: number;
+  sharedHandwritten: number;
+  jitRelated: boolean;
+  evidence: Evidence[];
+}
+
+function tallyFiles(config: CompiledConfig, files: FileChange[]): FileTally {
+  const tally: FileTally = {
+    stageLines: new Map(),
+    stageFiles: new Map(),
+    otherLines: 0,
+    otherFiles: 0,
+    sharedHandwritten: 0,
+    jitRelated: false,
+    evidence: [],
+  };
+  const generatedByStage = new Map<string, string[]>();
+  const fileEvidence = cappedFileEvidence();
+
+  for (const file of files) {
+    const lines = linesOf(file);
+    const fileClass = classifyPath(config, file.path);
+    switch (fileClass.kind) {
+      case "other":
+        tally.otherLines += lines;
+        tally.otherFiles += 1;
+        break;
+      case "excluded":
+        tally.otherLines += lines;
+        tally.otherFiles += 1;
+        fileEvidence.add({
+          rule: "excluded",
+          stageId: null,
+          detail: `${file.path} is excluded${fileClass.reason ? ` (${fileClass.reason})` : ""}`,
+          weight: 0,
+        });
+        break;
+      case "shared":
+        tally.jitRelated = true;
+        if (!fileClass.generated) tally.sharedHandwritten += 1;
+        fileEvidence.add({
+          rule: "shared",
+          stageId: null,
+          detail: `${file.path} is shared by the stages${fileClass.generated ? " (generated)" : ""}: it places the work in no stage by itself`,
+          weight: 0,
+        });
+        break;
+      case "stage": {
+        tally.jitRelated = true;
+        if (fileClass.generated) {
+          generatedByStage.set(fileClass.stageId, [...(generatedByStage.get(fileClass.stageId) ?? []), file.path]);
+          break;
+        }
+        const factor = fileClass.ambiguous ? AMBIGUOUS_FACTOR : 1;
+        tally.stageLines.set(fileClass.stageId, (tally.stageLines.get(fileClass.stageId) ?? 0) + lines * factor);
+        tally.stageFiles.set(fileClass.stageId, (tally.stageFiles.get(fileClass.stageId) ?? 0) + factor);
+        fileEvidence.add({
+          rule: fileClass.ambiguous ? "ambiguous-path" : "path",
+          stageId: fileClass.stageId,
+          detail: fileClass.ambiguous
+            ? `${file.path} (${lines} lines) is ambiguous for ${fileClass.stageId}, counted at half weight`
+            : `${file.path} (${lines} lines) belongs to ${fileClass.stageId}`,
+          weight: 0,
+        });
+        break;
+      }
+    }
+  }
+
+  // Generated files are judged once every hand-written file is known.
+  for (const [stageId, paths] of generatedByStage) {
+    const withSource = (tally.stageFiles.get(stageId) ?? 0) > 0;
+    for (const path of paths) {
+      fileEvidence.add({
+        rule: withSource ? "generated-counted" : "generated-ignored",
+        stageId,
+        detail: withSource
+          ? `${path} is generated; counted with its hand-written ${stageId} source edited alongside`
+          : `${path} is generated and its source was not edited here, so it earns no ${stageId} credit`,
+        weight: 0,
+      });
+    }
+  }
+
+  tally.evidence = fileEvidence.list();
+  return tally;
+}
+
+const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
+
+/** The scores being built, the stages a placing rule (share, umbrella, label) named, and why. */
+interface Scoring {
+  scores: Record<string, number>;
+  placed: Set<string>;
+  evidence: Evidence[];
+}
+
+/** Evidence that only explains: it adds nothing to a score. */
+function explain(scoring: Scoring, evidence: Omit<Evidence, "weight">): void {
+  scoring.evidence.push({ ...evidence, weight: 0 });
+}
+
+/** Evidence that adds its weight to a stage's score; `places` if the rule may label the stage by itself. */
+function credit(scoring: Scoring, evidence: Evidence & { stageId: string }, { places }: { places: boolean }): void {
+  scoring.scores[evidence.stageId] = (scoring.scores[evidence.stageId] ?? 0) + evidence.weight;
+  if (places) scoring.placed.add(evidence.stageId);
+  scoring.evidence.push(evidence);
+}
+
+/** Each stage's share of the change: the larger of its share of lines and of files outside shared code. */
+function weighShares(scoring: Scoring, tally: FileTally, totalFiles: number, minStageShare: number): void {
+  const lineDenominator = sum(tally.stageLines.values()) + tally.otherLines;
+  const fileDenominator = sum(tally.stageFiles.values()) + tally.otherFiles;
+  for (const [stageId, lines] of tally.stageLines) {
+    const files = tally.stageFiles.get(stageId) ?? 0;
+    const lineShare = lineDenominator > 0 ? lines / lineDenominator : 0;
+    const fileShare = fileDenominator > 0 ? files / fileDenominator : 0;
+    const share = Math.max(lineShare, fileShare);
+    const words = `${percent(lineShare)} of the changed lines and ${percent(fileShare)} of the changed files outside shared JIT code`;
+    if (share >= minStageShare) {
+      credit(
+        scoring,
+        { rule: "share", stageId, detail: `${stageId} files are ${words}`, weight: share },
+        { places: true },
+      );
+    } else {
+      explain(scoring, {
+        rule: "graze",
+        stageId,
+        detail: `${stageId} files are only ${words} (${totalFiles} files in all): a wide change that grazes the stage, below the ${percent(minStageShare)} share that earns a label`,
+      });
+    }
+  }
+}
+
+/**
+ * A referenced umbrella issue's stage is inherited, unless the change only regenerates files or is a
+ * sweep in which JIT code is a small part. Returns whether any umbrella was referenced.
+ */
+function inheritUmbrellas(
+  scoring: Scoring,
+  config: CompiledConfig,
+  refs: number[],
+  tally: FileTally,
+  totalFiles: number,
+): boolean {
+  const { minStageShare } = config.config.classification;
+  const jitFiles = sum(tally.stageFiles.values()) + tally.sharedHandwritten;
+  const jitPart = totalFiles === 0 ? 1 : jitFiles / Math.max(1, jitFiles + tally.otherFiles);
+  // Only generated files changed: a `make regen-cases` run, whatever it references.
+  const onlyRegenerated = totalFiles > 0 && jitFiles === 0 && tally.otherFiles === 0;
+
+  const umbrellas = config.config.umbrellaIssues.filter((umbrella) => refs.includes(umbrella.number));
+  for (const umbrella of umbrellas) {
+    const stageId = umbrella.stage;
+    if (onlyRegenerated) {
+      explain(scoring, {
+        rule: "umbrella-ignored",
+        stageId,
+        detail: `references gh-${umbrella.number} but only regenerates files, which earns no credit`,
+      });
+    } else if (jitPart < minStageShare) {
+      explain(scoring, {
+        rule: "umbrella-ignored",
+        stageId,
+        detail: `references gh-${umbrella.number}, but JIT files are ${percent(jitPart)} of this ${totalFiles}-file change, so the umbrella's stage is not inherited`,
+      });
+    } else {
+      const detail = `references gh-${umbrella.number} "${umbrella.title}", a ${stageId} tracking issue`;
+      credit(scoring, { rule: "umbrella", stageId, detail, weight: UMBRELLA_WEIGHT }, { places: true });
+    }
+  }
+  return umbrellas.length > 0;
+}
+
+/** GitHub labels that mark a stage, or only JIT work. Returns whether any configured label was seen. */
+function applyLabels(scoring: Scoring, config: CompiledConfig, labels: string[]): boolean {
+  const seen = new Set(labels.map((l) => l.toLowerCase()));
+  const matching = config.config.labels.filter((rule) => seen.has(rule.label.toLowerCase()));
+  for (const rule of matching) {
+    if (rule.marks === "jit") {
+      explain(scoring, {
+        rule: "label",
+        stageId: null,
+        detail: `labelled ${rule.label}: JIT work, no stage by itself`,
+      });
+    } else {
+      const detail = `labelled ${rule.label}`;
+      credit(scoring, { rule: "label", stageId: rule.marks, detail, weight: LABEL_WEIGHT }, { places: true });
+    }
+  }
+  return matching.length > 0;
+}
+
+/** Title keywords: weak evidence, capped per stage, and never enough to place a contribution. */
+function applyKeywords(scoring: Scoring, config: CompiledConfig, title: string): void {
+  const keywordTotals = new Map<string, number>();
+  for (const keyword of config.config.keywords) {
+    if (!matchesKeyword(title, keyword.word)) continue;
+    if (!keyword.stage) {
+      explain(scoring, { rule: "keyword", stageId: null, detail: `title mentions "${keyword.word}" (weak evidence)` });
+      continue;
+    }
+    const before = keywordTotals.get(keyword.stage) ?? 0;
+    const weight = Math.min(KEYWORD_WEIGHT, KEYWORD_CAP - before);
+    if (weight <= 0) continue;
+    keywordTotals.set(keyword.stage, before + weight);
+    const detail = `title mentions "${keyword.word}" (weak evidence, never enough alone)`;
+    credit(scoring, { rule: "keyword", stageId: keyword.stage, detail, weight }, { places: false });
+  }
+}
+
+/** The placed stages that reach the share threshold, strongest first. */
+function pickStages({ scores, placed }: Scoring, minStageShare: number): StageVerdict[] {
+  return Object.entries(scores)
+    .filter(([stageId, score]) => placed.has(stageId) && score >= minStageShare)
+    .map(([stageId, score]) => ({ stageId, score: Math.round(score * 1000) / 1000 }))
+    .sort((a, b) => b.score - a.score || a.stageId.localeCompare(b.stageId));
+}
+
 /**
  * Labels a contribution with the stages it is work on, and says why.
  *
@@ -115,210 +371,21 @@ function matchesKeyword(title: string, word: string): boolean {
  */
 export function classifyContribution(config: CompiledConfig, facts: ContributionFacts): Classification {
   const { minStageShare } = config.config.classification;
-  const evidence: Evidence[] = [];
-  const stageLines = new Map<string, number>();
-  const stageFiles = new Map<string, number>();
-  const generatedByStage = new Map<string, string[]>();
-  const fileEvidenceCount = new Map<string, number>();
-  let otherLines = 0;
-  let otherFiles = 0;
-  let sharedHandwritten = 0;
-  let jitRelated = false;
-
-  const addFileEvidence = (item: Evidence) => {
-    const key = `${item.rule}:${item.stageId ?? ""}`;
-    const count = (fileEvidenceCount.get(key) ?? 0) + 1;
-    fileEvidenceCount.set(key, count);
-    if (count <= MAX_FILE_EVIDENCE) evidence.push(item);
-  };
-
-  for (const file of facts.files) {
-    const lines = linesOf(file);
-    const fileClass = classifyPath(config, file.path);
-    switch (fileClass.kind) {
-      case "other":
-        otherLines += lines;
-        otherFiles += 1;
-        break;
-      case "excluded":
-        otherLines += lines;
-        otherFiles += 1;
-        addFileEvidence({
-          rule: "excluded",
-          stageId: null,
-          detail: `${file.path} is excluded${fileClass.reason ? ` (${fileClass.reason})` : ""}`,
-          weight: 0,
-        });
-        break;
-      case "shared":
-        jitRelated = true;
-        if (!fileClass.generated) sharedHandwritten += 1;
-        addFileEvidence({
-          rule: "shared",
-          stageId: null,
-          detail: `${file.path} is shared by the stages${fileClass.generated ? " (generated)" : ""}: it places the work in no stage by itself`,
-          weight: 0,
-        });
-        break;
-      case "stage": {
-        jitRelated = true;
-        if (fileClass.generated) {
-          generatedByStage.set(fileClass.stageId, [...(generatedByStage.get(fileClass.stageId) ?? []), file.path]);
-          break;
-        }
-        const factor = fileClass.ambiguous ? AMBIGUOUS_FACTOR : 1;
-        stageLines.set(fileClass.stageId, (stageLines.get(fileClass.stageId) ?? 0) + lines * factor);
-        stageFiles.set(fileClass.stageId, (stageFiles.get(fileClass.stageId) ?? 0) + factor);
-        addFileEvidence({
-          rule: fileClass.ambiguous ? "ambiguous-path" : "path",
-          stageId: fileClass.stageId,
-          detail: fileClass.ambiguous
-            ? `${file.path} (${lines} lines) is ambiguous for ${fileClass.stageId}, counted at half weight`
-            : `${file.path} (${lines} lines) belongs to ${fileClass.stageId}`,
-          weight: 0,
-        });
-        break;
-      }
-    }
-  }
-
-  for (const [stageId, paths] of generatedByStage) {
-    const withSource = (stageFiles.get(stageId) ?? 0) > 0;
-    for (const path of paths) {
-      addFileEvidence({
-        rule: withSource ? "generated-counted" : "generated-ignored",
-        stageId,
-        detail: withSource
-          ? `${path} is generated; counted with its hand-written ${stageId} source edited alongside`
-          : `${path} is generated and its source was not edited here, so it earns no ${stageId} credit`,
-        weight: 0,
-      });
-    }
-  }
-
-  for (const [key, count] of fileEvidenceCount) {
-    if (count > MAX_FILE_EVIDENCE) {
-      const [rule, stageId] = key.split(":");
-      evidence.push({
-        rule: (rule ?? "path") as EvidenceRule,
-        stageId: stageId || null,
-        detail: `…and ${count - MAX_FILE_EVIDENCE} more files of the same kind`,
-        weight: 0,
-      });
-    }
-  }
-
-  const totalStageLines = [...stageLines.values()].reduce((a, b) => a + b, 0);
-  const totalStageFiles = [...stageFiles.values()].reduce((a, b) => a + b, 0);
-  const lineDenominator = totalStageLines + otherLines;
-  const fileDenominator = totalStageFiles + otherFiles;
   const totalFiles = facts.files.length;
-
-  const scores: Record<string, number> = Object.fromEntries(config.stageIds.map((id) => [id, 0]));
-  const placedBy = new Map<string, boolean>();
-
-  for (const [stageId, lines] of stageLines) {
-    const files = stageFiles.get(stageId) ?? 0;
-    const lineShare = lineDenominator > 0 ? lines / lineDenominator : 0;
-    const fileShare = fileDenominator > 0 ? files / fileDenominator : 0;
-    const share = Math.max(lineShare, fileShare);
-    const words = `${percent(lineShare)} of the changed lines and ${percent(fileShare)} of the changed files outside shared JIT code`;
-    if (share >= minStageShare) {
-      scores[stageId] = (scores[stageId] ?? 0) + share;
-      placedBy.set(stageId, true);
-      evidence.push({ rule: "share", stageId, detail: `${stageId} files are ${words}`, weight: share });
-    } else {
-      evidence.push({
-        rule: "graze",
-        stageId,
-        detail: `${stageId} files are only ${words} (${totalFiles} files in all): a wide change that grazes the stage, below the ${percent(minStageShare)} share that earns a label`,
-        weight: 0,
-      });
-    }
-  }
-
-  // A change counts as a sweep for inheritance when JIT code is a small part of it.
-  const jitFiles = totalStageFiles + sharedHandwritten;
-  const jitPart = totalFiles === 0 ? 1 : jitFiles / Math.max(1, jitFiles + otherFiles);
-  // Only generated files changed: a `make regen-cases` run, whatever it references.
-  const onlyRegenerated = totalFiles > 0 && jitFiles === 0 && otherFiles === 0;
-
-  for (const umbrella of config.config.umbrellaIssues) {
-    if (!facts.refs.includes(umbrella.number)) continue;
-    jitRelated = true;
-    if (onlyRegenerated) {
-      evidence.push({
-        rule: "umbrella-ignored",
-        stageId: umbrella.stage,
-        detail: `references gh-${umbrella.number} but only regenerates files, which earns no credit`,
-        weight: 0,
-      });
-    } else if (jitPart < minStageShare) {
-      evidence.push({
-        rule: "umbrella-ignored",
-        stageId: umbrella.stage,
-        detail: `references gh-${umbrella.number}, but JIT files are ${percent(jitPart)} of this ${totalFiles}-file change, so the umbrella's stage is not inherited`,
-        weight: 0,
-      });
-    } else {
-      scores[umbrella.stage] = (scores[umbrella.stage] ?? 0) + UMBRELLA_WEIGHT;
-      placedBy.set(umbrella.stage, true);
-      evidence.push({
-        rule: "umbrella",
-        stageId: umbrella.stage,
-        detail: `references gh-${umbrella.number} "${umbrella.title}", a ${umbrella.stage} tracking issue`,
-        weight: UMBRELLA_WEIGHT,
-      });
-    }
-  }
-
-  const labels = new Set(facts.labels.map((l) => l.toLowerCase()));
-  for (const rule of config.config.labels) {
-    if (!labels.has(rule.label.toLowerCase())) continue;
-    jitRelated = true;
-    if (rule.marks === "jit") {
-      evidence.push({
-        rule: "label",
-        stageId: null,
-        detail: `labelled ${rule.label}: JIT work, no stage by itself`,
-        weight: 0,
-      });
-    } else {
-      scores[rule.marks] = (scores[rule.marks] ?? 0) + LABEL_WEIGHT;
-      placedBy.set(rule.marks, true);
-      evidence.push({ rule: "label", stageId: rule.marks, detail: `labelled ${rule.label}`, weight: LABEL_WEIGHT });
-    }
-  }
-
-  const keywordTotals = new Map<string, number>();
-  for (const keyword of config.config.keywords) {
-    if (!matchesKeyword(facts.title, keyword.word)) continue;
-    if (!keyword.stage) {
-      evidence.push({
-        rule: "keyword",
-        stageId: null,
-        detail: `title mentions "${keyword.word}" (weak evidence)`,
-        weight: 0,
-      });
-      continue;
-    }
-    const before = keywordTotals.get(keyword.stage) ?? 0;
-    const weight = Math.min(KEYWORD_WEIGHT, KEYWORD_CAP - before);
-    if (weight <= 0) continue;
-    keywordTotals.set(keyword.stage, before + weight);
-    scores[keyword.stage] = (scores[keyword.stage] ?? 0) + weight;
-    evidence.push({
-      rule: "keyword",
-      stageId: keyword.stage,
-      detail: `title mentions "${keyword.word}" (weak evidence, never enough alone)`,
-      weight,
-    });
-  }
-
-  const stages = Object.entries(scores)
-    .filter(([stageId, score]) => placedBy.get(stageId) === true && score >= minStageShare)
-    .map(([stageId, score]) => ({ stageId, score: Math.round(score * 1000) / 1000 }))
-    .sort((a, b) => b.score - a.score || a.stageId.localeCompare(b.stageId));
-
-  return { stages, scores, evidence, jitRelated };
+  const tally = tallyFiles(config, facts.files);
+  const scoring: Scoring = {
+    scores: Object.fromEntries(config.stageIds.map((id) => [id, 0])),
+    placed: new Set(),
+    evidence: tally.evidence,
+  };
+  weighShares(scoring, tally, totalFiles, minStageShare);
+  const referencesUmbrella = inheritUmbrellas(scoring, config, facts.refs, tally, totalFiles);
+  const labelled = applyLabels(scoring, config, facts.labels);
+  applyKeywords(scoring, config, facts.title);
+  return {
+    stages: pickStages(scoring, minStageShare),
+    scores: scoring.scores,
+    evidence: scoring.evidence,
+    jitRelated: tally.jitRelated || referencesUmbrella || labelled,
+  };
 }

@@ -1,6 +1,16 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { globToRegExp } from "./glob";
+import picomatch from "picomatch";
+
+/**
+ * Compiles a configuration glob with picomatch: `**` crosses folders, `*` and `?` stay within one, and
+ * every other character is literal, so `*[bot]` names bots rather than a character class. Paths are
+ * repository-relative with forward slashes, as git prints them; dotfiles match (`.github/**`), and so
+ * does a file name holding a newline (the `s` flag).
+ */
+export function globToRegExp(glob: string): RegExp {
+  return picomatch.makeRe(glob.replace(/[\\()[\]{}!+@|^$]/g, "\\$&"), { dot: true, flags: "s" });
+}
 
 const stageIdPattern = /^[a-z][a-z0-9-]*$/;
 

@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loader as busFactorApi } from "../../app/routes/api.bus-factor";
 import { loader as contributionsApi } from "../../app/routes/api.contributions";
 import { loader as tasksApi } from "../../app/routes/api.tasks";
 import { getDb } from "../../app/db.server";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
-import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { knownHistory, people, starterTask, store } from "../support/factories";
 
 const asOf = todayUtc();
-let test: TestDatabase;
+setUpTestDatabase({ asAppDatabase: true });
 
 async function get(
   loader: typeof busFactorApi,
@@ -40,8 +40,6 @@ function stage(body: unknown, id: string) {
 }
 
 beforeAll(async () => {
-  test = await createTestDatabase();
-  process.env.DATABASE_URL = test.file;
   const db = await getDb();
   const config = defaultConfig();
   await store(db, config, knownHistory(asOf));
@@ -67,12 +65,6 @@ beforeAll(async () => {
       }),
     ])
     .execute();
-});
-
-afterAll(async () => {
-  await (await getDb()).destroy();
-  globalThis.__stewardDb = undefined;
-  await test.close();
 });
 
 describe("GET /api/bus-factor", () => {

@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { clearStoredData, seedDemo, seedDemoIfEmpty } from "../../app/demo/seed.server";
 import { demoPeople } from "../../app/demo/generate";
 import { getBusFactorReport } from "../../app/models/bus-factor.server";
 import { getMeta } from "../../app/models/meta.server";
 import { addDays } from "../../app/stewardship/metrics";
-import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { defaultConfig, setUpTestDatabase } from "../support/db";
 
 const anchorDate = "2026-11-25";
 const config = defaultConfig();
-let test: TestDatabase;
+const test = setUpTestDatabase();
 
 beforeAll(async () => {
-  test = await createTestDatabase();
   expect(await seedDemoIfEmpty(test.db, { config, anchorDate })).toBe(true);
-});
-afterAll(async () => {
-  await test.close();
 });
 
 async function maintainersAt(daysBefore: number) {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitImportError, importGitHistory } from "../../app/ingest/git-import.server";
 import { openDatabase } from "../../db/database";
-import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { createTestDatabase, defaultConfig, setUpTestDatabase } from "../support/db";
 import { gitEnv, TestRepo } from "../support/git-repo";
 import { createSyntheticRepo } from "../support/synthetic-repo";
 
@@ -13,15 +13,13 @@ const config = defaultConfig();
 const root = path.resolve(import.meta.dirname, "../..");
 // One process (node with tsx's loader), not the tsx wrapper, so SIGKILL reaches the importer itself.
 const importCli = ["--import", "tsx", "scripts/import-git.ts"];
-let test: TestDatabase;
+const test = setUpTestDatabase({ per: "test" });
 let repo: TestRepo;
 
-beforeEach(async () => {
-  test = await createTestDatabase();
+beforeEach(() => {
   repo = TestRepo.create();
 });
-afterEach(async () => {
-  await test.close();
+afterEach(() => {
   repo.remove();
 });
 

@@ -6,23 +6,21 @@ import { importGitHistory } from "../../app/ingest/git-import.server";
 import { syncPullRequests } from "../../app/ingest/github-sync.server";
 import { listCreditedContributions } from "../../app/models/bus-factor.server";
 import { listLatestRuns } from "../../app/models/import-run.server";
-import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { createTestDatabase, defaultConfig, setUpTestDatabase } from "../support/db";
 import { TestRepo } from "../support/git-repo";
 import { generateRepository, type SimIssue } from "../support/github-simulator/data";
 import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
 
 const config = defaultConfig();
 const now = "2026-11-25T12:00:00Z";
-let test: TestDatabase;
+const test = setUpTestDatabase({ per: "test" });
 let github: GitHubSimulator;
 
 beforeEach(async () => {
-  test = await createTestDatabase();
   github = await startGitHubSimulator({ repository: generateRepository({ now, pullRequests: 1500, seed: 11 }) });
 });
 afterEach(async () => {
   await github.close();
-  await test.close();
 });
 
 const client = () => createGitHubClient({ token: github.token, baseUrl: github.url, graphqlIntervalMs: 0 });

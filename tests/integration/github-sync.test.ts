@@ -2,22 +2,20 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient, GitHubError } from "../../app/github.server";
 import { syncStarterTasks } from "../../app/ingest/github-sync.server";
 import { listLatestRuns } from "../../app/models/import-run.server";
-import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { generateRepository, refcountItems } from "../support/github-simulator/data";
 import { startGitHubSimulator, type Fault, type GitHubSimulator } from "../support/github-simulator/server";
 
 const config = defaultConfig();
 const now = "2026-11-25T12:00:00Z";
-let test: TestDatabase;
+const test = setUpTestDatabase({ per: "test" });
 let github: GitHubSimulator;
 
 beforeEach(async () => {
-  test = await createTestDatabase();
   github = await startGitHubSimulator({ repository: generateRepository({ now, pullRequests: 3000 }) });
 });
 afterEach(async () => {
   await github.close();
-  await test.close();
 });
 
 function client(token = github.token, waits: string[] = []) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../app/db.server";
 import { loader as contributionsLoader } from "../../app/routes/contributions";
 import { loader as dashboardLoader } from "../../app/routes/_index";
@@ -7,10 +7,10 @@ import { loader as planningLoader } from "../../app/routes/planning";
 import { loader as stageLoader } from "../../app/routes/stages.$stage";
 import { loader as tasksLoader } from "../../app/routes/tasks";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
-import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { knownHistory, people, store } from "../support/factories";
 
-let test: TestDatabase;
+setUpTestDatabase({ asAppDatabase: true });
 const asOf = todayUtc();
 
 const args = (path: string, params: Record<string, string> = {}) => ({
@@ -31,14 +31,7 @@ async function rejection(promise: Promise<unknown>): Promise<{ status: number; t
 }
 
 beforeAll(async () => {
-  test = await createTestDatabase();
-  process.env.DATABASE_URL = test.file;
   await store(await getDb(), defaultConfig(), knownHistory(asOf));
-});
-afterAll(async () => {
-  await (await getDb()).destroy();
-  globalThis.__stewardDb = undefined;
-  await test.close();
 });
 
 describe("page loaders", () => {

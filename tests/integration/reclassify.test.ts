@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { reclassifyStale } from "../../app/models/classification.server";
 import { compileConfig, parseConfig } from "../../app/stewardship/config";
 import { todayUtc } from "../../app/stewardship/metrics";
-import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { defaultConfig, setUpTestDatabase, type TestDatabase } from "../support/db";
 import { knownHistory, store } from "../support/factories";
 
-let test: TestDatabase;
-
-beforeEach(async () => {
-  test = await createTestDatabase();
-});
-afterEach(async () => {
-  await test.close();
-});
+const test = setUpTestDatabase({ per: "test" });
 
 async function stageCounts(test: TestDatabase) {
   const rows = await test.db

@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import { createRequire } from "node:module";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../app/db.server";
 import { action } from "../../app/routes/webhooks.github";
-import { createTestDatabase, defaultConfig, type TestDatabase } from "../support/db";
+import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { importGitHistory } from "../../app/ingest/git-import.server";
 import { upsertPullRequest } from "../../app/models/pull-request.server";
 import { PeopleResolver } from "../../app/models/person.server";
@@ -15,7 +15,7 @@ const examples = createRequire(import.meta.url)("@octokit/webhooks-examples/api.
   name: string;
   examples: Array<Record<string, unknown>>;
 }>;
-let test: TestDatabase;
+setUpTestDatabase({ asAppDatabase: true });
 let delivery = 0;
 
 // GitHub's example payloads are untyped JSON that each test reshapes (numbers, logins, bodies).
@@ -70,9 +70,7 @@ async function rows() {
   return { contributions, tasks, deliveries };
 }
 
-beforeAll(async () => {
-  test = await createTestDatabase();
-  process.env.DATABASE_URL = test.file;
+beforeAll(() => {
   process.env.GITHUB_WEBHOOK_SECRET = secret;
 });
 beforeEach(async () => {
@@ -89,11 +87,6 @@ beforeEach(async () => {
   ] as const) {
     await db.deleteFrom(table).execute();
   }
-});
-afterAll(async () => {
-  await (await getDb()).destroy();
-  globalThis.__stewardDb = undefined;
-  await test.close();
 });
 
 describe("POST /webhooks/github", () => {

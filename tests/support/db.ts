@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { migrateToLatest, openDatabase, type Database } from "../../db/database";
 import { loadConfig } from "../../app/config.server";
+import { getDb } from "../../app/db.server";
 import type { CompiledConfig } from "../../app/stewardship/config";
 
 export interface TestDatabase {
@@ -26,6 +28,59 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await db.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+export interface TestDatabaseOptions {
+  /** A fresh database for every test, or one for the whole file (the default). */
+  per?: "test" | "file";
+  /**
+   * Point `DATABASE_URL` at it, so loaders and actions (`getDb()`) use it, and close the app's own
+   * connection afterwards.
+   */
+  asAppDatabase?: boolean;
+}
+
+/**
+ * Registers the hooks that open a fresh migrated database before the file's tests (or each test) and
+ * remove it after them. Returns accessors that read the current one, so tests write `test.db`.
+ */
+export function setUpTestDatabase({ per = "file", asAppDatabase = false }: TestDatabaseOptions = {}): TestDatabase {
+  let current: TestDatabase | undefined;
+  const open = async () => {
+    current = await createTestDatabase();
+    if (asAppDatabase) process.env.DATABASE_URL = current.file;
+  };
+  const close = async () => {
+    if (asAppDatabase) {
+      await (await getDb()).destroy();
+      globalThis.__stewardDb = undefined;
+    }
+    await current?.close();
+    current = undefined;
+  };
+  if (per === "test") {
+    beforeEach(open);
+    afterEach(close);
+  } else {
+    beforeAll(open);
+    afterAll(close);
+  }
+  const opened = (): TestDatabase => {
+    if (!current) throw new Error("The test database is open only inside tests and their hooks.");
+    return current;
+  };
+  return {
+    get db() {
+      return opened().db;
+    },
+    get file() {
+      return opened().file;
+    },
+    get dir() {
+      return opened().dir;
+    },
+    close,
   };
 }
 

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startAppServer, type AppServer } from "./app-server";
 
@@ -8,23 +9,31 @@ declare module "vitest" {
   }
 }
 
+/** The browser tests drive the built app; every other test calls loaders and models directly. */
+const browserTests = path.resolve(import.meta.dirname, "../e2e") + path.sep;
+
+const needsAppServer = (testFiles: string[]) => testFiles.some((file) => file.startsWith(browserTests));
+
 let server: AppServer | undefined;
 
 /**
- * Serves the built app for the browser tests. Only when a browser test is part of the run, so
- * `vitest run tests/unit` stays instant.
+ * Serves the built app only when a browser test is part of the run, so `vitest run tests/unit` builds
+ * and starts nothing. Vitest 4 collects the run's test files into `vitest.state` before it calls the
+ * global setup (the CLI's file filters are no longer in `config.filters`); a watch-mode rerun that
+ * brings in a browser test starts the server then.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   process.env.TZ = "UTC";
-  const filters = project.vitest.config.filters ?? [];
-  const wantsBrowser = filters.length === 0 || filters.some((f) => f.includes("e2e"));
-  if (wantsBrowser) {
+  project.provide("baseUrl", "");
+  const startIfNeeded = async (testFiles: string[]) => {
+    if (server || !needsAppServer(testFiles)) return;
     server = await startAppServer();
     project.provide("baseUrl", server.baseUrl);
-  } else {
-    project.provide("baseUrl", "");
-  }
+  };
+  await startIfNeeded(project.vitest.state.getPaths());
+  project.onTestsRerun((specifications) => startIfNeeded(specifications.map((spec) => spec.moduleId)));
   return async () => {
     await server?.stop();
+    server = undefined;
   };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, compileConfig, configVersion, parseConfig } from "../../app/stewardship/config";
-import { globToRegExp } from "../../app/stewardship/glob";
+import { ConfigError, compileConfig, configVersion, globToRegExp, parseConfig } from "../../app/stewardship/config";
 import { defaultConfig } from "../support/db";
 
 const minimal = { project: { repository: "acme/engine" }, stages: [{ id: "core", name: "Core" }] };
@@ -86,7 +85,18 @@ describe("globToRegExp", () => {
     ["Python/jit.c", "Python/jitXc", false],
     ["*[bot]", "bedevere-app[bot]", true],
     ["*[bot]", "bedevere-bot", false],
+    [".github/workflows/*.yml", ".github/workflows/jit.yml", true],
+    ["**/jit.yml", ".github/workflows/jit.yml", true],
+    ["Python/?it.c", "Python/jit.c", true],
+    ["Lib/test/test_x(1).py", "Lib/test/test_x1.py", false],
   ])("%s matches %s: %s", (glob, path, expected) => {
     expect(globToRegExp(glob).test(path)).toBe(expected);
+  });
+
+  it("keeps a file name holding a newline inside `**`, where git's paths put it", () => {
+    expect(globToRegExp("Tools/jit/**").test("Tools/jit/odd\nname.py")).toBe(true);
+    expect(globToRegExp("Tools/jit/**").test("Tools/jit/odd\n/deeper.c")).toBe(true);
+    expect(globToRegExp("Python/*.c").test("Python/odd\nname.c")).toBe(true);
+    expect(globToRegExp("Python/*.c").test("Python/odd\n/name.c")).toBe(false);
   });
 });
