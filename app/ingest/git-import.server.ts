@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "../../db/database";
 import { insertContributions, type NewContribution } from "../models/contribution.server";
+import { countPeople } from "../models/database-contents.server";
 import { finishImportRun, startImportRun } from "../models/import-run.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
@@ -197,12 +198,4 @@ export async function importGitHistory({
     seconds: (Date.now() - started) / 1000,
     incremental,
   };
-}
-
-async function countPeople(db: Database): Promise<number> {
-  const row = await db
-    .selectFrom("people")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearStoredData, seedDemo, seedDemoIfEmpty } from "../../app/demo/seed.server";
+import { seedDemo, seedDemoIfEmpty } from "../../app/demo/seed.server";
+import { deleteStoredData as clearStoredData } from "../../app/models/database-contents.server";
 import { demoPeople } from "../../app/demo/generate";
 import { getBusFactorReport } from "../../app/models/bus-factor.server";
 import { getMeta } from "../../app/models/meta.server";

@@ -1,0 +1,37 @@
+import type { Database } from "../../db/database";
+
+/** Whether any contribution is stored: an empty database gets the demo, a full one is not overwritten. */
+export async function hasContributions(db: Database): Promise<boolean> {
+  const row = await db.selectFrom("contributions").select("id").limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** How many people are stored. */
+export async function countPeople(db: Database): Promise<number> {
+  const row = await db
+    .selectFrom("people")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Removes everything imported or seeded, for `seed:demo --force`; migrations and nothing else stay. */
+export async function deleteStoredData(db: Database): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const table of [
+      "stageActivity",
+      "contributionStages",
+      "classifications",
+      "contributionFiles",
+      "contributionPeople",
+      "starterTasks",
+      "contributions",
+      "identities",
+      "people",
+      "importRuns",
+      "meta",
+    ] as const) {
+      await trx.deleteFrom(table).execute();
+    }
+  });
+}
