@@ -2,7 +2,7 @@ import type { ClaimKind } from "../../db/schema";
 import type { ChecklistItem } from "./checklist";
 import { classifyContribution } from "./classify";
 import type { CompiledConfig } from "./config";
-import { isoSeconds } from "./dates";
+import { DAY_MS, isoSeconds } from "./dates";
 import { issueReferences, referencesIssue } from "./references";
 
 export type { ClaimKind };
@@ -55,7 +55,7 @@ export const CLAIM_DAYS = 30;
  * stored, so a query can compare it with the stored claim dates as text.
  */
 export function claimCutoff(now: string, claimDays = CLAIM_DAYS): string {
-  return isoSeconds(Date.parse(now) - claimDays * 86_400_000);
+  return isoSeconds(Date.parse(now) - claimDays * DAY_MS);
 }
 
 /** Whether a claim made at `claimedAt` has lapsed by `now` (claims without a date do not lapse). */
