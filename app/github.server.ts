@@ -1,5 +1,10 @@
+import { Webhooks } from "@octokit/webhooks";
 import Bottleneck from "bottleneck";
 import { Octokit, RequestError } from "octokit";
+import type { ReviewState } from "./stewardship/reviews";
+
+// The client's Octokit sits under a key no other module can name: they call the functions below.
+const octokitOf = Symbol("octokit");
 
 /**
  * Steward's only door to GitHub. Everything else sees the narrow types below, never Octokit's.
@@ -8,7 +13,7 @@ import { Octokit, RequestError } from "octokit";
  * throttling plugin (primary and secondary rate limits) along.
  */
 export interface GitHubClient {
-  octokit: Octokit;
+  readonly [octokitOf]: Octokit;
   /** Requests sent, including retries and 304s: what `npm run bench` counts. */
   requests: () => number;
   /** The rate limit as of the last answer. */
@@ -98,11 +103,11 @@ export function createGitHubClient({
     if (left !== undefined) remaining = Number(left);
     if (reset !== undefined) resetAt = new Date(Number(reset) * 1000).toISOString();
   }
-  return { octokit, requests: () => requests, rateLimit: () => ({ remaining, resetAt }) };
+  return { [octokitOf]: octokit, requests: () => requests, rateLimit: () => ({ remaining, resetAt }) };
 }
 
 /** Turns Octokit's errors into messages that say what to fix. */
-export function explainGitHubError(error: unknown, repository: string): GitHubError {
+function explainGitHubError(error: unknown, repository: string): GitHubError {
   if (error instanceof GitHubError) return error;
   if (error instanceof RequestError) {
     switch (error.status) {
@@ -134,6 +139,23 @@ export function explainGitHubError(error: unknown, repository: string): GitHubEr
   return new GitHubError(error instanceof Error ? error.message : String(error));
 }
 
+/**
+ * Whether `signature` (the X-Hub-Signature-256 header) is the HMAC of the raw `body` under `secret`,
+ * compared in constant time. A missing or malformed signature is simply not valid.
+ */
+export async function verifyWebhookSignature({
+  secret,
+  body,
+  signature,
+}: {
+  secret: string;
+  body: string;
+  signature: string | null;
+}): Promise<boolean> {
+  if (!signature) return false;
+  return new Webhooks({ secret }).verify(body, signature).catch(() => false);
+}
+
 export interface RepoRef {
   owner: string;
   repo: string;
@@ -152,7 +174,7 @@ export async function checkRepository(
   ref: RepoRef,
 ): Promise<{ fullName: string; defaultBranch: string }> {
   try {
-    const { data } = await client.octokit.request("GET /repos/{owner}/{repo}", { owner: ref.owner, repo: ref.repo });
+    const { data } = await client[octokitOf].request("GET /repos/{owner}/{repo}", { owner: ref.owner, repo: ref.repo });
     return { fullName: data.full_name, defaultBranch: data.default_branch };
   } catch (error) {
     throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
@@ -233,7 +255,7 @@ export async function listOpenIssuesWithLabel(
   try {
     let page = 1;
     for (;;) {
-      const response = await client.octokit.request("GET /repos/{owner}/{repo}/issues", {
+      const response = await client[octokitOf].request("GET /repos/{owner}/{repo}/issues", {
         ...ref,
         state: "open",
         labels: label,
@@ -260,7 +282,7 @@ export async function getIssue(
   { number, etag }: { number: number; etag: string | null },
 ): Promise<Conditional<GitHubIssue>> {
   try {
-    const response = await client.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+    const response = await client[octokitOf].request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
       ...ref,
       issue_number: number,
       headers: etag ? { "if-none-match": etag } : {},
@@ -282,7 +304,7 @@ export async function* listIssueComments(
   { number, since }: { number: number; since: string | null },
 ): AsyncGenerator<GitHubComment> {
   try {
-    const pages = client.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    const pages = client[octokitOf].paginate.iterator("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       ...ref,
       issue_number: number,
       per_page: 100,
@@ -298,10 +320,36 @@ export async function* listIssueComments(
   }
 }
 
-export interface GitHubPullRequestSummary {
+/** An issue or pull request as the issue search lists it. */
+export interface GitHubSearchItem {
   number: number;
   title: string;
   body: string | null;
+}
+
+/**
+ * Issues and pull requests of the repository updated at or after `since`, page by page (100 a page):
+ * a quiet repository costs one request.
+ */
+export async function* searchUpdatedSince(
+  client: GitHubClient,
+  ref: RepoRef,
+  { since }: { since: string },
+): AsyncGenerator<GitHubSearchItem> {
+  try {
+    const pages = client[octokitOf].paginate.iterator("GET /search/issues", {
+      q: `repo:${ref.owner}/${ref.repo} updated:>=${since}`,
+      per_page: 100,
+    });
+    for await (const { data } of pages) {
+      for (const item of data) yield { number: item.number, title: item.title, body: item.body ?? null };
+    }
+  } catch (error) {
+    throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
+  }
+}
+
+export interface GitHubPullRequestSummary extends GitHubSearchItem {
   author: string;
 }
 
@@ -312,7 +360,7 @@ export async function searchOpenPullRequests(
   text: string,
 ): Promise<GitHubPullRequestSummary[]> {
   try {
-    const items = await client.octokit.paginate("GET /search/issues", {
+    const items = await client[octokitOf].paginate("GET /search/issues", {
       q: `repo:${ref.owner}/${ref.repo} is:pr is:open ${text}`,
       per_page: 100,
     });
@@ -340,11 +388,7 @@ export interface GitHubPullRequest {
   files: Array<{ path: string; additions: number; deletions: number }>;
   /** All files of the PR; `files` holds the first 100 (a PR with more is a sweep either way). */
   fileCount: number;
-  reviews: Array<{
-    reviewer: string | null;
-    state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
-    submittedAt: string | null;
-  }>;
+  reviews: Array<{ reviewer: string | null; state: ReviewState; submittedAt: string | null }>;
 }
 
 interface Connection<T> {
@@ -371,7 +415,7 @@ async function query<T>(
   variables: Record<string, unknown>,
 ): Promise<T> {
   try {
-    return await client.octokit.graphql<T>(text, variables);
+    return await client[octokitOf].graphql<T>(text, variables);
   } catch (error) {
     if (error instanceof Error && error.name === "GraphqlResponseError") {
       const errors = "errors" in error && Array.isArray(error.errors) ? error.errors : [];
@@ -450,7 +494,7 @@ interface RawPullRequest {
   labels: Connection<{ name: string }>;
   files: Connection<{ path: string; additions: number; deletions: number }>;
   reviews: Connection<{
-    state: GitHubPullRequest["reviews"][number]["state"];
+    state: ReviewState;
     submittedAt: string | null;
     author: { login: string } | null;
   }>;
@@ -519,7 +563,7 @@ export async function searchPullRequests(
   // GitHub allows five boolean operators per search query.
   for (let i = 0; i < terms.length; i += 5) {
     try {
-      const items = await client.octokit.paginate("GET /search/issues", {
+      const items = await client[octokitOf].paginate("GET /search/issues", {
         q: `repo:${ref.owner}/${ref.repo} is:pr${updatedSince ? ` updated:>=${updatedSince}` : ""} ${terms.slice(i, i + 5).join(" OR ")}`,
         per_page: 100,
       });

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable } from "kysely";
 
 /** ISO-8601 UTC timestamps (`2026-03-17T10:04:00Z`) sort and compare as text, in SQLite and PostgreSQL alike. */
 type Timestamp = string;
@@ -7,6 +7,8 @@ export type ContributionKind = "commit" | "pull_request" | "review" | "issue";
 export type ContributionSource = "git" | "github" | "demo";
 export type ContributionRole = "author" | "co-author" | "reviewer";
 export type IdentityKind = "email" | "login" | "name";
+/** How a starter task was claimed: assigned on GitHub, named by an open pull request, or asked for in a comment. */
+export type ClaimKind = "assignee" | "pull-request" | "comment";
 
 export interface PeopleTable {
   id: Generated<number>;
@@ -101,6 +103,8 @@ export interface StarterTasksTable {
   title: string;
   state: "open" | "done";
   claimedByPersonId: number | null;
+  /** Null when nobody has claimed the task. */
+  claimKind: ColumnType<ClaimKind | null, ClaimKind | null | undefined, ClaimKind | null>;
   claimEvidence: string | null;
   /** When a claim by comment was made (it lapses after CLAIM_DAYS); null for assignments and open PRs. */
   claimedAt: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
@@ -146,6 +150,4 @@ export interface DB {
   webhookDeliveries: WebhookDeliveriesTable;
 }
 
-export type Person = Selectable<PeopleTable>;
-export type Contribution = Selectable<ContributionsTable>;
 export type NewStarterTask = Insertable<StarterTasksTable>;

@@ -1,7 +1,8 @@
 // `npm run seed:demo [-- --force]`: writes the demo data set (into an empty database, or replacing all with --force).
 import { parseArgs } from "node:util";
 import { loadConfig } from "../app/config.server";
-import { clearStoredData, seedDemo } from "../app/demo/seed.server";
+import { seedDemo } from "../app/demo/seed.server";
+import { deleteStoredData, hasContributions } from "../app/models/database-contents.server";
 import { todayUtc } from "../app/stewardship/metrics";
 import { migrateToLatest } from "../db/database";
 import { openConfiguredDatabase, runCli, UsageError } from "./cli";
@@ -12,13 +13,12 @@ runCli(async () => {
   const { db, file } = openConfiguredDatabase();
   try {
     await migrateToLatest(db);
-    const existing = await db.selectFrom("contributions").select("id").limit(1).executeTakeFirst();
-    if (existing && !values.force) {
+    if ((await hasContributions(db)) && !values.force) {
       throw new UsageError(
         `${file} already holds contributions. Use --force to replace everything in it with the demo.`,
       );
     }
-    if (values.force) await clearStoredData(db);
+    if (values.force) await deleteStoredData(db);
     const started = Date.now();
     const result = await seedDemo(db, { config, anchorDate: todayUtc() });
     console.log(

@@ -3,6 +3,7 @@ import type { FileChange } from "../stewardship/classify";
 import type { PersonIdentity } from "../stewardship/identity";
 import { addDays } from "../stewardship/metrics";
 import { crowd, demoPeople } from "./cast";
+import type { StarterTask } from "../stewardship/starter-tasks";
 import { seededRandom } from "./seeded-random";
 import {
   backendPaths,
@@ -28,20 +29,9 @@ export { demoPeople } from "./cast";
  * - noise: other people's non-JIT work, shared-only edits, regenerate-only commits, a 300-file C-API
  *   sweep that grazes the middle-end, bot backports and co-authored commits, none of which count.
  */
-export interface DemoStarterTask {
-  key: string;
-  stageId: string | null;
-  issueNumber: number;
-  umbrellaNumber: number | null;
-  title: string;
-  state: "open" | "done";
-  claimedBy: PersonIdentity | null;
-  claimEvidence: string | null;
-  /** When a claim by comment was made (such claims lapse). */
+export type DemoStarterTask = Omit<StarterTask<PersonIdentity>, "claimKind" | "claimedAt"> & {
   claimedAt?: string | null;
-  labels: string[];
-  updatedAt: string;
-}
+};
 
 export interface DemoData {
   contributions: NewContribution[];

@@ -1,9 +1,14 @@
 import type { Database } from "../../db/database";
 import { insertContributions } from "../models/contribution.server";
+import { hasContributions } from "../models/database-contents.server";
+import { insertFinishedImportRun } from "../models/import-run.server";
 import { setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
+import { upsertStarterTask } from "../models/starter-task.server";
 import type { CompiledConfig } from "../stewardship/config";
-import { generateDemo } from "./generate";
+import { isoSeconds } from "../stewardship/dates";
+import type { ClaimKind } from "../stewardship/starter-tasks";
+import { generateDemo, type DemoStarterTask } from "./generate";
 
 const BATCH = 500;
 
@@ -17,7 +22,7 @@ export async function seedDemo(
   { config, anchorDate }: { config: CompiledConfig; anchorDate: string },
 ): Promise<{ contributions: number; starterTasks: number }> {
   const demo = generateDemo({ anchorDate });
-  const startedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const startedAt = isoSeconds(new Date());
   const people = await PeopleResolver.load(db, config);
   let added = 0;
   for (let i = 0; i < demo.contributions.length; i += BATCH) {
@@ -25,42 +30,23 @@ export async function seedDemo(
     added += await db.transaction().execute((trx) => insertContributions(trx, { config, people, items }));
   }
   await db.transaction().execute(async (trx) => {
-    for (const task of demo.starterTasks) {
+    for (const demoTask of demo.starterTasks) {
+      const task = { ...demoTask, claimedAt: demoTask.claimedAt ?? null, claimKind: demoClaimKind(demoTask) };
       const claimedByPersonId = task.claimedBy ? await people.resolve(trx, task.claimedBy) : null;
-      const row = {
-        stageId: task.stageId,
-        issueNumber: task.issueNumber,
-        umbrellaNumber: task.umbrellaNumber,
-        title: task.title,
-        state: task.state,
-        claimedByPersonId,
-        claimEvidence: task.claimEvidence,
-        claimedAt: task.claimedAt ?? null,
-        labels: JSON.stringify(task.labels),
-        source: "demo" as const,
-        updatedAt: task.updatedAt,
-      };
-      await trx
-        .insertInto("starterTasks")
-        .values({ key: task.key, ...row })
-        .onConflict((oc) => oc.column("key").doUpdateSet(row))
-        .execute();
+      await upsertStarterTask(trx, { task, claimedByPersonId, source: "demo" });
     }
-    await trx
-      .insertInto("importRuns")
-      .values({
-        source: "demo data",
-        startedAt,
-        finishedAt: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
-        status: "done",
-        added,
-        message: null,
-      })
-      .execute();
+    await insertFinishedImportRun(trx, { source: "demo data", startedAt, added });
     await setMeta(trx, "demo", "true");
     await setMeta(trx, "demo.anchor", anchorDate);
   });
   return { contributions: added, starterTasks: demo.starterTasks.length };
+}
+
+/** The demo states no claim kinds: its dated claims are comments, its whole issues are assigned, the rest PRs. */
+function demoClaimKind(task: DemoStarterTask): ClaimKind | null {
+  if (!task.claimedBy) return null;
+  if (task.claimedAt) return "comment";
+  return task.umbrellaNumber === null ? "assignee" : "pull-request";
 }
 
 /** Seeds the demo only into a database with no contributions; says whether it did. */
@@ -68,29 +54,7 @@ export async function seedDemoIfEmpty(
   db: Database,
   options: { config: CompiledConfig; anchorDate: string },
 ): Promise<boolean> {
-  const any = await db.selectFrom("contributions").select("id").limit(1).executeTakeFirst();
-  if (any) return false;
+  if (await hasContributions(db)) return false;
   await seedDemo(db, options);
   return true;
-}
-
-/** Removes everything imported or seeded, for `seed:demo --force`; migrations and nothing else stay. */
-export async function clearStoredData(db: Database): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    for (const table of [
-      "stageActivity",
-      "contributionStages",
-      "classifications",
-      "contributionFiles",
-      "contributionPeople",
-      "starterTasks",
-      "contributions",
-      "identities",
-      "people",
-      "importRuns",
-      "meta",
-    ] as const) {
-      await trx.deleteFrom(table).execute();
-    }
-  });
 }

@@ -4,7 +4,7 @@ import type { Database } from "../../db/database";
 import { insertContributions, type NewContribution } from "../models/contribution.server";
 import { finishImportRun, startImportRun } from "../models/import-run.server";
 import { getMeta, setMeta } from "../models/meta.server";
-import { PeopleResolver } from "../models/person.server";
+import { countPeople, PeopleResolver } from "../models/person.server";
 import { parseCommitMessage } from "../stewardship/commit-message";
 import type { CompiledConfig } from "../stewardship/config";
 import { isValidDate } from "../stewardship/metrics";
@@ -197,12 +197,4 @@ export async function importGitHistory({
     seconds: (Date.now() - started) / 1000,
     incremental,
   };
-}
-
-async function countPeople(db: Database): Promise<number> {
-  const row = await db
-    .selectFrom("people")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import type { FileChange } from "../stewardship/classify";
+import { isoSeconds } from "../stewardship/dates";
 
 /** One commit as `git log --numstat -z` describes it, before any interpretation. */
 export interface RawCommit {
@@ -80,7 +81,7 @@ export function parseRecord(record: string): RawCommit {
     sha,
     authorName,
     authorEmail,
-    committedAt: new Date(Number(committed) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    committedAt: isoSeconds(Number(committed) * 1000),
     message,
     files,
   };

@@ -1,12 +1,12 @@
 import type { Database } from "../../db/database";
 import {
   checkRepository,
-  explainGitHubError,
   getIssue,
   getPullRequests,
   GitHubError,
   listPullRequestsTouching,
   searchPullRequests,
+  searchUpdatedSince,
   type GitHubPullRequest,
   listIssueComments,
   listOpenIssuesWithLabel,
@@ -20,26 +20,27 @@ import {
 import { finishImportRun, startImportRun } from "../models/import-run.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
-import { upsertPullRequest, type PullRequestFacts } from "../models/pull-request.server";
+import { listStoredPullRequestUpdates, upsertPullRequest, type PullRequestFacts } from "../models/pull-request.server";
 import {
+  countGitHubStarterTasks,
   listGitHubLabelledTaskNumbers,
   replaceGitHubStarterTasks,
-  type SyncedStarterTask,
 } from "../models/starter-task.server";
+import { parseChecklist } from "../stewardship/checklist";
+import { stageDiscoveryPaths, type CompiledConfig } from "../stewardship/config";
+import { isoSeconds } from "../stewardship/dates";
+import { issueReferences, pullRequestReferences } from "../stewardship/references";
+import { reviewerWeights } from "../stewardship/reviews";
 import {
-  CLAIM_DAYS,
-  claimLapsed,
+  checklistTask,
+  claimCutoff,
+  claimFields,
   findClaim,
   findIssueClaim,
-  mentionedPaths,
-  parseChecklist,
-  type ChecklistItem,
-  type Claim,
+  labelledTask,
   type Comment,
-} from "../stewardship/checklist";
-import { classifyContribution } from "../stewardship/classify";
-import { stageDiscoveryPaths, type CompiledConfig } from "../stewardship/config";
-import { reviewerWeights } from "../stewardship/reviews";
+  type StarterTask,
+} from "../stewardship/starter-tasks";
 
 export interface GitHubSyncProgress {
   step: string;
@@ -49,17 +50,69 @@ export interface GitHubSyncProgress {
   rateLimitRemaining: number | null;
 }
 
-export interface StarterTaskSyncSummary {
+export interface GitHubSyncOptions {
+  db: Database;
+  config: CompiledConfig;
+  github: GitHubClient;
+  /** owner/repo; the configured project's repository by default. */
+  repository?: string;
+  /** The sync's time (ISO seconds): the cursor it leaves, and the day claims by comment are judged on. */
+  now?: string;
+  onProgress?: (progress: GitHubSyncProgress) => void;
+}
+
+/** What every sync reports at its end besides its own counts. */
+interface SyncCost {
   repository: string;
-  /** False when GitHub reported nothing changed since the last sync. */
-  changed: boolean;
-  tasks: { open: number; claimed: number; done: number };
   requests: number;
   rateLimitRemaining: number | null;
   seconds: number;
 }
 
-const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+/**
+ * The start both syncs share: the repository checked (a bad token or a wrong name stops here, before
+ * anything is written), a progress reporter, and what the sync has cost so far.
+ */
+async function beginSync({
+  config,
+  github,
+  repository = config.config.project.repository,
+  onProgress,
+}: GitHubSyncOptions): Promise<{
+  ref: RepoRef;
+  source: string;
+  report: (step: string, items?: GitHubSyncProgress["items"]) => void;
+  cost: () => SyncCost;
+}> {
+  const started = Date.now();
+  const ref = parseRepository(repository);
+  const report = (step: string, items?: GitHubSyncProgress["items"]) =>
+    onProgress?.({ step, items, requests: github.requests(), rateLimitRemaining: github.rateLimit().remaining });
+  report("checking the repository");
+  await checkRepository(github, ref);
+  return {
+    ref,
+    source: `github:${ref.owner}/${ref.repo}`,
+    report,
+    cost: () => ({
+      repository: `${ref.owner}/${ref.repo}`,
+      requests: github.requests(),
+      rateLimitRemaining: github.rateLimit().remaining,
+      seconds: (Date.now() - started) / 1000,
+    }),
+  };
+}
+
+/** How a failed sync's import run is closed: with what it stored before the failure and why it failed. */
+function failedRun(added: number, error: unknown) {
+  return { status: "failed" as const, added, message: error instanceof Error ? error.message : String(error) };
+}
+
+export interface StarterTaskSyncSummary extends SyncCost {
+  /** False when GitHub reported nothing changed since the last sync. */
+  changed: boolean;
+  tasks: { open: number; claimed: number; done: number };
+}
 
 /**
  * Reads the configured repository's starter tasks from GitHub: each checklist item of the
@@ -68,30 +121,15 @@ const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$
  * by the classifier. Conditional requests and an "updated since" search keep a re-sync with nothing
  * new to two requests. All writes happen in one transaction at the end.
  */
-export async function syncStarterTasks({
-  db,
-  config,
-  github,
-  repository = config.config.project.repository,
-  now = isoSeconds(Date.now()),
-  onProgress,
-}: {
-  db: Database;
-  config: CompiledConfig;
-  github: GitHubClient;
-  repository?: string;
-  now?: string;
-  onProgress?: (progress: GitHubSyncProgress) => void;
-}): Promise<StarterTaskSyncSummary> {
-  const started = Date.now();
-  const ref = parseRepository(repository);
-  const report = (step: string, items?: GitHubSyncProgress["items"]) =>
-    onProgress?.({ step, items, requests: github.requests(), rateLimitRemaining: github.rateLimit().remaining });
-  report("checking the repository");
-  await checkRepository(github, ref); // a bad token or a wrong name stops here, before anything is written
-
-  const source = `github:${ref.owner}/${ref.repo}`;
+export async function syncStarterTasks(options: GitHubSyncOptions): Promise<StarterTaskSyncSummary> {
+  const { db, config, github, now = isoSeconds(Date.now()) } = options;
+  const { ref, source, report, cost } = await beginSync(options);
   const runId = await startImportRun(db, `${source} starter tasks`);
+  const summary = async (changed: boolean): Promise<StarterTaskSyncSummary> => ({
+    ...cost(),
+    changed,
+    tasks: await countGitHubStarterTasks(db, { now }),
+  });
   try {
     const cursorKey = `github.tasks.cursor:${source}`;
     const cursor = await getMeta(db, cursorKey);
@@ -100,12 +138,14 @@ export async function syncStarterTasks({
       report("nothing changed");
       await db.transaction().execute((trx) => setMeta(trx, cursorKey, now));
       await finishImportRun(db, runId, { status: "done", added: 0, message: "starter tasks: nothing changed" });
-      return summary(false);
+      return await summary(false);
     }
 
+    // Claims by comment older than this have lapsed: older comments need not be read.
+    const since = claimCutoff(now);
     const umbrellas = config.config.umbrellaIssues.filter((u) => u.starterTrack);
     let openPullRequests: GitHubPullRequestSummary[] | undefined;
-    const fresh: SyncedStarterTask[] = [];
+    const fresh: StarterTask[] = [];
     const refreshedUmbrellas: number[] = [];
     const etags = new Map<string, string>();
 
@@ -132,18 +172,13 @@ export async function syncStarterTasks({
         ref,
         umbrellas.map((u) => `gh-${u.number}`).join(" OR "),
       );
-      const comments = [];
-      for await (const comment of listIssueComments(github, ref, {
-        number: umbrella.number,
-        since: isoSeconds(Date.parse(now) - CLAIM_DAYS * 86_400_000),
-      })) {
-        comments.push(comment);
-      }
-      const items = parseChecklist(data.body);
+      const comments = await readComments(github, ref, { number: umbrella.number, since });
       refreshedUmbrellas.push(umbrella.number);
-      for (const item of items) {
-        const claim = findClaim({ item, comments, openPullRequests, now, claimDays: CLAIM_DAYS });
-        fresh.push(checklistTask(umbrella.number, umbrella.stage, item, claim, data.labels, now));
+      for (const item of parseChecklist(data.body)) {
+        const claim = findClaim({ item, comments, openPullRequests, now });
+        fresh.push(
+          checklistTask({ umbrella: umbrella.number, stageId: umbrella.stage, item, claim, labels: data.labels, now }),
+        );
       }
     }
 
@@ -172,7 +207,7 @@ export async function syncStarterTasks({
     }
     const labelled = [...candidates.values()]
       .map((issue) => ({ issue, task: labelledTask(config, issue, now) }))
-      .filter((c): c is { issue: GitHubIssue; task: SyncedStarterTask } => c.task !== null);
+      .filter((c): c is { issue: GitHubIssue; task: StarterTask } => c.task !== null);
     // An assignee claims a task outright; the others may be claimed by an open PR or a recent comment.
     const unclaimed = labelled.filter((c) => c.task.claimedBy === null);
     if (unclaimed.length > 0) report("looking for claims on labelled issues");
@@ -184,20 +219,18 @@ export async function syncStarterTasks({
             unclaimed.map((c) => c.issue.number),
           )
         : [];
-    const since = isoSeconds(Date.parse(now) - CLAIM_DAYS * 86_400_000);
     for (const { issue, task } of labelled) {
       if (task.claimedBy !== null) {
         fresh.push(task);
         continue;
       }
       // A claiming comment is recent, so it left the issue updated recently.
-      const comments: Comment[] = [];
-      if (issue.comments > 0 && issue.updatedAt >= since) {
-        for await (const comment of listIssueComments(github, ref, { number: issue.number, since }))
-          comments.push(comment);
-      }
-      const claim = findIssueClaim({ issue, comments, openPullRequests: openPulls, now, claimDays: CLAIM_DAYS });
-      fresh.push({ ...task, ...claimFields(claim) });
+      const comments =
+        issue.comments > 0 && issue.updatedAt >= since
+          ? await readComments(github, ref, { number: issue.number, since })
+          : [];
+      const claim = findIssueClaim({ issue, comments, openPullRequests: openPulls, now });
+      fresh.push({ ...task, ...claimFields(claim, issue) });
     }
 
     report("saving");
@@ -218,42 +251,23 @@ export async function syncStarterTasks({
       added: fresh.length,
       message: `starter tasks: ${fresh.length} read`,
     });
-    return summary(true);
+    return await summary(true);
   } catch (error) {
-    await finishImportRun(db, runId, {
-      status: "failed",
-      added: 0,
-      message: error instanceof Error ? error.message : String(error),
-    });
+    await finishImportRun(db, runId, failedRun(0, error));
     throw error;
-  }
-
-  function claimed(row: { claimedByPersonId: number | null; claimedAt: string | null }): boolean {
-    return row.claimedByPersonId !== null && !claimLapsed(row.claimedAt, now);
-  }
-
-  async function summary(changed: boolean): Promise<StarterTaskSyncSummary> {
-    const rows = await db
-      .selectFrom("starterTasks")
-      .select(["state", "claimedByPersonId", "claimedAt"])
-      .where("source", "=", "github")
-      .execute();
-    return {
-      repository: `${ref.owner}/${ref.repo}`,
-      changed,
-      tasks: {
-        open: rows.filter((r) => r.state === "open" && !claimed(r)).length,
-        claimed: rows.filter((r) => r.state === "open" && claimed(r)).length,
-        done: rows.filter((r) => r.state === "done").length,
-      },
-      requests: github.requests(),
-      rateLimitRemaining: github.rateLimit().remaining,
-      seconds: (Date.now() - started) / 1000,
-    };
   }
 }
 
-/** Numbers of issues and PRs updated since `cursor`: one search request for a quiet repository. */
+async function readComments(
+  github: GitHubClient,
+  ref: RepoRef,
+  options: { number: number; since: string },
+): Promise<Comment[]> {
+  const comments: Comment[] = [];
+  for await (const comment of listIssueComments(github, ref, options)) comments.push(comment);
+  return comments;
+}
+
 /** Open PRs naming any of `numbers` (gh-N): GitHub allows five ORs per search, so six numbers a request. */
 async function searchOpenPullRequestsNaming(github: GitHubClient, ref: RepoRef, numbers: number[]) {
   const found: GitHubPullRequestSummary[] = [];
@@ -264,17 +278,13 @@ async function searchOpenPullRequestsNaming(github: GitHubClient, ref: RepoRef, 
   return found;
 }
 
+/** Numbers of issues and PRs updated since `cursor`: one search request for a quiet repository. */
 async function changedSince(github: GitHubClient, ref: RepoRef, cursor: string): Promise<Set<number>> {
-  const items = await github.octokit
-    .paginate("GET /search/issues", { q: `repo:${ref.owner}/${ref.repo} updated:>=${cursor}`, per_page: 100 })
-    .catch((error: unknown) => {
-      throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
-    });
   const numbers = new Set<number>();
-  for (const item of items) {
+  for await (const item of searchUpdatedSince(github, ref, { since: cursor })) {
     numbers.add(item.number);
     // A PR or comment that names an umbrella (gh-N) changes that umbrella's claims.
-    for (const match of `${item.title}\n${item.body ?? ""}`.matchAll(/\bgh-(\d+)\b/gi)) numbers.add(Number(match[1]));
+    for (const n of issueReferences(`${item.title}\n${item.body ?? ""}`)) numbers.add(n);
   }
   return numbers;
 }
@@ -285,75 +295,12 @@ async function refetch(github: GitHubClient, ref: RepoRef, number: number): Prom
   return issue.data;
 }
 
-/** How a task stores its claim: who, the evidence, and when a claim by comment was made. */
-function claimFields(claim: Claim | null): Pick<SyncedStarterTask, "claimedBy" | "claimEvidence" | "claimedAt"> {
-  return { claimedBy: claim?.login ?? null, claimEvidence: claim?.evidence ?? null, claimedAt: claim?.at ?? null };
-}
-
-export function checklistTask(
-  umbrella: number,
-  stageId: string,
-  item: ChecklistItem,
-  claim: Claim | null,
-  labels: string[],
-  now: string,
-): SyncedStarterTask {
-  return {
-    key: `${umbrella}#${item.index}`,
-    stageId,
-    issueNumber: umbrella,
-    umbrellaNumber: umbrella,
-    title: item.text.replace(/`/g, ""),
-    state: item.done ? "done" : "open",
-    ...claimFields(claim),
-    claimEvidence: claim?.evidence ?? (item.done ? "ticked in the checklist" : null),
-    labels,
-    updatedAt: now,
-  };
-}
-
-/**
- * A labelled issue as a starter task, or null when nothing ties it to the tracked stages (most `easy`
- * issues of a big project). `claim` defaults to what the issue itself says: its assignee.
- */
-export function labelledTask(
-  config: CompiledConfig,
-  issue: GitHubIssue,
-  now: string,
-  claim: Claim | null = findIssueClaim({ issue, comments: [], openPullRequests: [], now }),
-): SyncedStarterTask | null {
-  const refs = [...`${issue.title}\n${issue.body ?? ""}`.matchAll(/\bgh-(\d+)\b/gi)].map((m) => Number(m[1]));
-  const paths = [...new Set([...mentionedPaths(issue.title), ...mentionedPaths(issue.body)])];
-  const classification = classifyContribution(config, {
-    title: issue.title,
-    files: paths.map((path) => ({ path, added: 1, deleted: 0 })),
-    refs,
-    labels: issue.labels,
-  });
-  if (!classification.jitRelated && classification.stages.length === 0) return null;
-  return {
-    key: String(issue.number),
-    stageId: classification.stages[0]?.stageId ?? null,
-    issueNumber: issue.number,
-    umbrellaNumber: null,
-    title: issue.title,
-    state: "open",
-    ...claimFields(claim),
-    labels: issue.labels,
-    updatedAt: now,
-  };
-}
-
-export interface PullRequestSyncSummary {
-  repository: string;
+export interface PullRequestSyncSummary extends SyncCost {
   discovered: number;
   fetched: number;
   added: number;
   merged: number;
   updated: number;
-  requests: number;
-  rateLimitRemaining: number | null;
-  seconds: number;
 }
 
 /**
@@ -363,31 +310,14 @@ export interface PullRequestSyncSummary {
  * request, each batch in its own transaction. The cursor (where the next sync starts) is written
  * last, so a killed sync repeats discovery and skips the batches it already stored.
  */
-export async function syncPullRequests({
-  db,
-  config,
-  github,
-  repository = config.config.project.repository,
-  since = null,
-  now = isoSeconds(Date.now()),
-  onProgress,
-}: {
-  db: Database;
-  config: CompiledConfig;
-  github: GitHubClient;
-  repository?: string;
-  since?: string | null;
-  now?: string;
-  onProgress?: (progress: GitHubSyncProgress) => void;
-}): Promise<PullRequestSyncSummary> {
-  const started = Date.now();
-  const ref = parseRepository(repository);
-  const report = (step: string, items?: GitHubSyncProgress["items"]) =>
-    onProgress?.({ step, items, requests: github.requests(), rateLimitRemaining: github.rateLimit().remaining });
-  report("checking the repository");
-  await checkRepository(github, ref);
-
-  const source = `github:${ref.owner}/${ref.repo}`;
+export async function syncPullRequests(
+  options: GitHubSyncOptions & {
+    /** Where the first sync starts (YYYY-MM-DD); later ones start at the cursor the last one left. */
+    since?: string | null;
+  },
+): Promise<PullRequestSyncSummary> {
+  const { db, config, github, since = null, now = isoSeconds(Date.now()) } = options;
+  const { ref, source, report, cost } = await beginSync(options);
   const cursorKey = `github.prs.cursor:${source}`;
   const runId = await startImportRun(db, `${source} pull requests`);
   const counts = { added: 0, merged: 0, updated: 0, fetched: 0 };
@@ -401,17 +331,8 @@ export async function syncPullRequests({
     const umbrellaTerms = config.config.umbrellaIssues.map((u) => `gh-${u.number}`);
     for (const [number, updatedAt] of await searchPullRequests(github, ref, umbrellaTerms, from))
       found.set(number, updatedAt);
-    const stored = new Map<number, string | null>();
     const numbers = [...found.keys()];
-    for (let i = 0; i < numbers.length; i += 500) {
-      const rows = await db
-        .selectFrom("contributions")
-        .select(["prNumber", "prUpdatedAt"])
-        .where("prNumber", "in", numbers.slice(i, i + 500))
-        .where("prUpdatedAt", "is not", null)
-        .execute();
-      for (const row of rows) if (row.prNumber !== null) stored.set(row.prNumber, row.prUpdatedAt);
-    }
+    const stored = await listStoredPullRequestUpdates(db, { numbers });
     const wanted = numbers.filter((n) => stored.get(n) !== found.get(n)).sort((a, b) => a - b);
 
     const people = await PeopleResolver.load(db, config);
@@ -434,20 +355,9 @@ export async function syncPullRequests({
       added: counts.added + counts.merged + counts.updated,
       message: `pull requests: ${found.size} found, ${counts.fetched} fetched`,
     });
-    return {
-      repository: `${ref.owner}/${ref.repo}`,
-      discovered: found.size,
-      ...counts,
-      requests: github.requests(),
-      rateLimitRemaining: github.rateLimit().remaining,
-      seconds: (Date.now() - started) / 1000,
-    };
+    return { ...cost(), discovered: found.size, ...counts };
   } catch (error) {
-    await finishImportRun(db, runId, {
-      status: "failed",
-      added: counts.fetched,
-      message: error instanceof Error ? error.message : String(error),
-    });
+    await finishImportRun(db, runId, failedRun(counts.fetched, error));
     throw error;
   }
 }
@@ -464,9 +374,7 @@ function toFacts(pr: GitHubPullRequest): PullRequestFacts {
     author: pr.author ? { name: pr.author.name || pr.author.login, login: pr.author.login } : null,
     account: pr.author ? { login: pr.author.login, isBot: pr.author.isBot, avatarUrl: pr.author.avatarUrl } : null,
     labels: pr.labels,
-    refs: [...`${pr.title}\n${pr.body}`.matchAll(/\bgh-(\d+)\b/gi)]
-      .map((m) => Number(m[1]))
-      .filter((n) => n !== pr.number),
+    refs: pullRequestReferences(pr),
     files: pr.files.map((f) => ({ path: f.path, added: f.additions, deleted: f.deletions })),
     reviewers: [...weights].map(([login, part]) => ({ identity: { name: login, login }, ...part })),
   };

@@ -1,15 +1,34 @@
 import { z } from "zod";
 import type { Database, Executor } from "../../db/database";
-import type { GitHubIssue } from "../github.server";
 import { insertContributions, type NewContribution } from "../models/contribution.server";
 import { PeopleResolver } from "../models/person.server";
 import { upsertPullRequestFromWebhook, upsertReviewFromWebhook } from "../models/pull-request.server";
-import { findClaim, findIssueClaim, parseChecklist } from "../stewardship/checklist";
+import {
+  deleteGitHubLabelledTask,
+  getLabelledTaskClaim,
+  listUmbrellaClaims,
+  replaceGitHubStarterTasks,
+} from "../models/starter-task.server";
+import {
+  hasWebhookDelivery,
+  insertWebhookDelivery,
+  isDuplicateWebhookDelivery,
+} from "../models/webhook-delivery.server";
+import { parseChecklist } from "../stewardship/checklist";
 import { parseCommitMessage } from "../stewardship/commit-message";
 import type { CompiledConfig } from "../stewardship/config";
-import { reviewWeight, type ReviewState } from "../stewardship/reviews";
-import { replaceGitHubStarterTasks } from "../models/starter-task.server";
-import { checklistTask, labelledTask } from "./github-sync.server";
+import { isoSeconds } from "../stewardship/dates";
+import { pullRequestReferences } from "../stewardship/references";
+import { reviewWeight, toReviewState } from "../stewardship/reviews";
+import {
+  checklistTask,
+  findClaim,
+  findIssueClaim,
+  labelledTask,
+  type Claim,
+  type Comment,
+  type StarterIssue,
+} from "../stewardship/starter-tasks";
 
 export type WebhookOutcome = "applied" | "duplicate" | "ignored";
 
@@ -87,10 +106,6 @@ function parse<E extends EventName>(event: E, payload: unknown): z.infer<(typeof
   return result.data;
 }
 
-const reviewStates: ReviewState[] = ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"];
-
-const iso = (value: string) => new Date(value).toISOString().replace(/\.\d{3}Z$/, "Z");
-
 /**
  * Applies one webhook delivery to the same tables the sync writes, once: the delivery id is
  * recorded in the same transaction as the change, so a redelivery is a no-op. Events of another
@@ -108,22 +123,17 @@ export async function applyWebhook(
   if (!isHandled(event)) return "ignored";
   const data = parse(event, payload);
   if (data.repository.full_name.toLowerCase() !== config.config.project.repository.toLowerCase()) return "ignored";
-  const seen = await db.selectFrom("webhookDeliveries").select("id").where("id", "=", deliveryId).executeTakeFirst();
-  if (seen) return "duplicate";
+  if (await hasWebhookDelivery(db, { id: deliveryId })) return "duplicate";
   const people = await PeopleResolver.load(db, config);
   try {
     return await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto("webhookDeliveries")
-        .values({ id: deliveryId, event, receivedAt: iso(new Date().toISOString()) })
-        .execute();
+      await insertWebhookDelivery(trx, { id: deliveryId, event, receivedAt: isoSeconds(new Date()) });
       await apply(trx, config, people, event, payload);
       return "applied" as const;
     });
   } catch (error) {
     // A concurrent redelivery won the race to record this id: it was applied once, by the other.
-    if (error instanceof Error && /UNIQUE constraint failed: webhook_deliveries/.test(error.message))
-      return "duplicate";
+    if (isDuplicateWebhookDelivery(error)) return "duplicate";
     throw error;
   }
 }
@@ -135,22 +145,21 @@ async function apply(
   event: EventName,
   payload: unknown,
 ): Promise<void> {
-  const now = iso(new Date().toISOString());
+  const now = isoSeconds(new Date());
   switch (event) {
     case "pull_request": {
       const { pull_request: pr } = parse(event, payload);
-      const text = `${pr.title}\n${pr.body ?? ""}`;
       await upsertPullRequestFromWebhook(trx, {
         config,
         people,
         pr: {
           number: pr.number,
           title: pr.title,
-          createdAt: iso(pr.created_at),
-          mergedAt: pr.merged_at ? iso(pr.merged_at) : null,
+          createdAt: isoSeconds(pr.created_at),
+          mergedAt: pr.merged_at ? isoSeconds(pr.merged_at) : null,
           author: pr.user ? { name: pr.user.login, login: pr.user.login } : null,
           labels: pr.labels.map((l) => l.name),
-          refs: [...text.matchAll(/\bgh-(\d+)\b/gi)].map((m) => Number(m[1])).filter((n) => n !== pr.number),
+          refs: pullRequestReferences({ number: pr.number, title: pr.title, body: pr.body ?? null }),
         },
       });
       return;
@@ -158,8 +167,7 @@ async function apply(
     case "pull_request_review": {
       const { review, pull_request: pr } = parse(event, payload);
       if (!review.user) return;
-      const state = reviewStates.find((s) => s === review.state.toUpperCase()) ?? "PENDING";
-      const weight = reviewWeight(state, {
+      const weight = reviewWeight(toReviewState(review.state), {
         selfReview: review.user.login.toLowerCase() === pr.user?.login.toLowerCase(),
       });
       await upsertReviewFromWebhook(trx, {
@@ -168,7 +176,7 @@ async function apply(
         prNumber: pr.number,
         reviewer: { name: review.user.login, login: review.user.login },
         weight,
-        submittedAt: review.submitted_at ? iso(review.submitted_at) : null,
+        submittedAt: review.submitted_at ? isoSeconds(review.submitted_at) : null,
       });
       return;
     }
@@ -203,7 +211,7 @@ async function apply(
           sha: commit.id,
           prNumber: facts.prNumber,
           title: facts.title,
-          occurredAt: iso(commit.timestamp),
+          occurredAt: isoSeconds(commit.timestamp),
           refs: facts.refs,
           labels: [],
           files,
@@ -238,26 +246,20 @@ async function applyIssue(
   const labels = raw.labels.map((l) => l.name);
   const umbrella = config.config.umbrellaIssues.find((u) => u.number === raw.number && u.starterTrack);
   const resolve = (login: string) => people.resolve(trx, { name: login, login });
+  // A payload carries at most one new comment: claims already stored are kept unless this event ends them.
+  const comments: Comment[] = comment?.user
+    ? [{ author: comment.user.login, body: comment.body, createdAt: isoSeconds(comment.created_at) }]
+    : [];
   if (umbrella) {
-    // Keep the claims already known (a payload carries at most one new comment).
-    const stored = await trx
-      .selectFrom("starterTasks as t")
-      .leftJoin("people as p", "p.id", "t.claimedByPersonId")
-      .select(["t.key", "p.login", "t.claimEvidence", "t.claimedAt"])
-      .where("t.umbrellaNumber", "=", raw.number)
-      .execute();
-    const known = new Map(stored.map((row) => [row.key, row]));
-    const comments = comment?.user
-      ? [{ author: comment.user.login, body: comment.body, createdAt: iso(comment.created_at) }]
-      : [];
+    const known = await listUmbrellaClaims(trx, { umbrellaNumber: raw.number });
     const tasks = parseChecklist(raw.body ?? "").map((item) => {
       const previous = known.get(`${raw.number}#${item.index}`);
       const claim =
         findClaim({ item, comments, openPullRequests: [], now }) ??
         (!item.done && previous?.login
-          ? { login: previous.login, evidence: previous.claimEvidence ?? "claimed earlier", at: previous.claimedAt }
+          ? { login: previous.login, evidence: previous.evidence ?? "claimed earlier", at: previous.at }
           : null);
-      return checklistTask(raw.number, umbrella.stage, item, claim, labels, now);
+      return checklistTask({ umbrella: raw.number, stageId: umbrella.stage, item, claim, labels, now });
     });
     await replaceGitHubStarterTasks(trx, {
       tasks,
@@ -270,41 +272,26 @@ async function applyIssue(
   }
   if (!labels.some((l) => config.config.starterLabels.includes(l))) {
     // No longer a starter issue (unlabelled): drop its task if it had one.
-    await trx.deleteFrom("starterTasks").where("key", "=", String(raw.number)).where("source", "=", "github").execute();
+    await deleteGitHubLabelledTask(trx, { issueNumber: raw.number });
     return;
   }
-  const starterIssue: GitHubIssue = {
+  const starterIssue: StarterIssue = {
     number: raw.number,
     title: raw.title,
     body: raw.body ?? null,
-    state: raw.state === "closed" ? "closed" : "open",
-    author: null,
     assignees: raw.assignees.map((a) => a.login),
     labels,
-    updatedAt: raw.updated_at,
-    comments: 0,
-    isPullRequest: false,
   };
-  // The payload carries at most one new comment: keep a claim already made by comment or PR, but not an
-  // assignment that this event may have just taken back.
-  const stored = await trx
-    .selectFrom("starterTasks as t")
-    .leftJoin("people as p", "p.id", "t.claimedByPersonId")
-    .select(["p.login", "t.claimEvidence", "t.claimedAt"])
-    .where("t.key", "=", String(raw.number))
-    .where("t.source", "=", "github")
-    .executeTakeFirst();
-  const comments = comment?.user
-    ? [{ author: comment.user.login, body: comment.body, createdAt: iso(comment.created_at) }]
-    : [];
-  const previous =
-    stored?.login && stored.claimEvidence && !stored.claimEvidence.startsWith("assigned to ")
-      ? { login: stored.login, evidence: stored.claimEvidence, at: stored.claimedAt }
+  // Keep a claim already made by comment or PR, but not an assignment that this event may have just taken back.
+  const stored = await getLabelledTaskClaim(trx, { issueNumber: raw.number });
+  const previous: Claim | null =
+    stored?.login && stored.evidence && stored.kind !== "assignee"
+      ? { login: stored.login, evidence: stored.evidence, at: stored.at }
       : null;
   const claim = findIssueClaim({ issue: starterIssue, comments, openPullRequests: [], now }) ?? previous;
-  const task = starterIssue.state === "open" ? labelledTask(config, starterIssue, now, claim) : null;
+  const task = raw.state !== "closed" ? labelledTask(config, starterIssue, now, claim) : null;
   if (!task) {
-    await trx.deleteFrom("starterTasks").where("key", "=", String(raw.number)).where("source", "=", "github").execute();
+    await deleteGitHubLabelledTask(trx, { issueNumber: raw.number });
     return;
   }
   await replaceGitHubStarterTasks(trx, {

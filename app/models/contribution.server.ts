@@ -7,9 +7,6 @@ import { reclassifyContributions, storeStageVerdicts } from "./classification.se
 import { chunk, groupByContribution, toJsonArray } from "./columns.server";
 import { linkGitHubAccount, type PeopleResolver } from "./person.server";
 
-// Only for starter-task.server.ts, which still imports it from here; the column parsers live in columns.server.ts.
-export { parseStrings } from "./columns.server";
-
 export interface NewContribution {
   kind: ContributionKind;
   source: ContributionSource;

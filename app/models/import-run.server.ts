@@ -1,4 +1,5 @@
-import type { Database } from "../../db/database";
+import type { Database, Executor } from "../../db/database";
+import { isoSeconds } from "../stewardship/dates";
 
 export interface ImportRunView {
   source: string;
@@ -54,4 +55,18 @@ export async function finishImportRun(
   { status, added, message }: { status: "done" | "failed"; added: number; message: string | null },
 ): Promise<void> {
   await db.updateTable("importRuns").set({ status, added, message, finishedAt: now() }).where("id", "=", id).execute();
+}
+
+/**
+ * Records an import that ran to its end inside the transaction `trx` (the demo seed), so the run is
+ * stored only if its writes are.
+ */
+export async function insertFinishedImportRun(
+  trx: Executor,
+  { source, startedAt, added }: { source: string; startedAt: string; added: number },
+): Promise<void> {
+  await trx
+    .insertInto("importRuns")
+    .values({ source, startedAt, finishedAt: isoSeconds(new Date()), status: "done", added, message: null })
+    .execute();
 }

@@ -3,9 +3,6 @@ import type { Database, Executor } from "../../db/database";
 import { isBot, type CompiledConfig } from "../stewardship/config";
 import { displayName, identityKeys, identityLogin, type PersonIdentity } from "../stewardship/identity";
 
-// Only for starter-task.server.ts, which still imports it from here; Executor lives in db/database.ts.
-export type { Executor } from "../../db/database";
-
 const keyOf = (kind: string, value: string) => `${kind}:${value}`;
 
 /**
@@ -224,4 +221,13 @@ export async function mergePeople(trx: Executor, { keep, drop }: { keep: number;
     .where("claimedByPersonId", "=", drop)
     .execute();
   await trx.deleteFrom("people").where("id", "=", drop).execute(); // cascades the moved-from rows
+}
+
+/** How many people are stored. */
+export async function countPeople(db: Database): Promise<number> {
+  const row = await db
+    .selectFrom("people")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -1,10 +1,10 @@
 import { sql } from "kysely";
-import type { Executor } from "../../db/database";
+import type { Database, Executor } from "../../db/database";
 import type { FileChange } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
 import type { PersonIdentity } from "../stewardship/identity";
 import { reclassifyContributions } from "./classification.server";
-import { toJsonArray } from "./columns.server";
+import { chunk, toJsonArray } from "./columns.server";
 import { fileTotals, getAuthorId, replaceFiles, replacePeople } from "./contribution.server";
 import { linkGitHubAccount, type PeopleResolver } from "./person.server";
 
@@ -200,4 +200,26 @@ export async function upsertReviewFromWebhook(
     .execute();
   await reclassifyContributions(trx, config, [contribution.id]);
   return true;
+}
+
+/**
+ * GitHub's updatedAt of each of `numbers` whose details are stored (by a GitHub sync): a PR stored at
+ * the updatedAt GitHub reports now needs no fetching.
+ */
+export async function listStoredPullRequestUpdates(
+  db: Database,
+  { numbers }: { numbers: number[] },
+): Promise<Map<number, string>> {
+  const stored = new Map<number, string>();
+  for (const part of chunk(numbers, 1)) {
+    const rows = await db
+      .selectFrom("contributions")
+      .select(["prNumber", "prUpdatedAt"])
+      .where("prNumber", "in", part)
+      .where("prUpdatedAt", "is not", null)
+      .execute();
+    for (const row of rows)
+      if (row.prNumber !== null && row.prUpdatedAt !== null) stored.set(row.prNumber, row.prUpdatedAt);
+  }
+  return stored;
 }

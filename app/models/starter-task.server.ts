@@ -1,22 +1,28 @@
+import type { ExpressionBuilder } from "kysely";
 import type { Database } from "../../db/database";
-import { parseStrings } from "./contribution.server";
-import type { Executor } from "./person.server";
-import { CLAIM_DAYS, claimLapsed } from "../stewardship/checklist";
+import type { ClaimKind, ContributionSource, DB, StarterTasksTable } from "../../db/schema";
+import { parseStrings } from "./columns.server";
+import type { Executor } from "../../db/database";
+import type { taskStates } from "../stewardship/query-params";
+import { CLAIM_DAYS, claimCutoff, claimLapsed, type StarterTask } from "../stewardship/starter-tasks";
 
-export type TaskStateFilter = "all" | "open" | "free" | "claimed" | "done";
+export type TaskStateFilter = (typeof taskStates)[number];
 
-export interface StarterTaskView {
-  id: number;
-  key: string;
-  stageId: string | null;
-  issueNumber: number;
-  umbrellaNumber: number | null;
-  title: string;
-  state: "open" | "done";
-  claimedBy: { id: number; login: string | null; name: string } | null;
-  claimEvidence: string | null;
-  labels: string[];
-  updatedAt: string;
+/** A starter task as pages show it: claimed by a stored person, unless the claim has lapsed. */
+export type StarterTaskView = Omit<
+  StarterTask<{ id: number; login: string | null; name: string }>,
+  "claimKind" | "claimedAt"
+> & { id: number };
+
+/**
+ * Whether a task's claim stands on the day `cutoff` was computed for: someone holds it, and it is either
+ * undated (an assignment or an open PR) or made by comment since the cutoff.
+ */
+function claimStands(eb: ExpressionBuilder<DB & { t: StarterTasksTable }, "t">, cutoff: string) {
+  return eb.and([
+    eb("t.claimedByPersonId", "is not", null),
+    eb.or([eb("t.claimedAt", "is", null), eb("t.claimedAt", ">=", cutoff)]),
+  ]);
 }
 
 /**
@@ -31,7 +37,7 @@ export async function listStarterTasks(
     now = new Date().toISOString(),
   }: { stageId?: string; state?: TaskStateFilter; now?: string },
 ): Promise<StarterTaskView[]> {
-  const cutoff = new Date(Date.parse(now) - CLAIM_DAYS * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const cutoff = claimCutoff(now);
   let query = db
     .selectFrom("starterTasks as t")
     .leftJoin("people as p", "p.id", "t.claimedByPersonId")
@@ -55,14 +61,8 @@ export async function listStarterTasks(
   else if (stageId) query = query.where("t.stageId", "=", stageId);
   if (state === "done") query = query.where("t.state", "=", "done");
   if (state === "open" || state === "free" || state === "claimed") query = query.where("t.state", "=", "open");
-  if (state === "free") {
-    query = query.where((eb) => eb.or([eb("t.claimedByPersonId", "is", null), eb("t.claimedAt", "<", cutoff)]));
-  }
-  if (state === "claimed") {
-    query = query
-      .where("t.claimedByPersonId", "is not", null)
-      .where((eb) => eb.or([eb("t.claimedAt", "is", null), eb("t.claimedAt", ">=", cutoff)]));
-  }
+  if (state === "free") query = query.where((eb) => eb.not(claimStands(eb, cutoff)));
+  if (state === "claimed") query = query.where((eb) => claimStands(eb, cutoff));
   const rows = await query
     .orderBy((eb) => eb.case().when("t.state", "=", "open").then(0).else(1).end())
     .orderBy("t.issueNumber")
@@ -92,19 +92,61 @@ export async function listStarterTasks(
   });
 }
 
-export interface SyncedStarterTask {
-  key: string;
-  stageId: string | null;
-  issueNumber: number;
-  umbrellaNumber: number | null;
-  title: string;
-  state: "open" | "done";
-  claimedBy: string | null;
-  claimEvidence: string | null;
-  /** When a claim by comment was made (it lapses); null otherwise. */
-  claimedAt: string | null;
-  labels: string[];
-  updatedAt: string;
+/** How many of the tasks read from GitHub are free, claimed (a standing claim on `now`) and done. */
+export async function countGitHubStarterTasks(
+  db: Database,
+  { now }: { now: string },
+): Promise<{ open: number; claimed: number; done: number }> {
+  const cutoff = claimCutoff(now);
+  const row = await db
+    .selectFrom("starterTasks as t")
+    .where("t.source", "=", "github")
+    .select((eb) => [
+      eb.fn
+        .countAll<number>()
+        .filterWhere((f) => f.and([f("t.state", "=", "open"), f.not(claimStands(f, cutoff))]))
+        .as("open"),
+      eb.fn
+        .countAll<number>()
+        .filterWhere((f) => f.and([f("t.state", "=", "open"), claimStands(f, cutoff)]))
+        .as("claimed"),
+      eb.fn.countAll<number>().filterWhere("t.state", "=", "done").as("done"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { open: Number(row.open), claimed: Number(row.claimed), done: Number(row.done) };
+}
+
+/**
+ * Writes one task (`key` is unique across sources), its claimant already resolved to a stored person.
+ * Idempotent: writing the same task again changes nothing.
+ */
+export async function upsertStarterTask(
+  trx: Executor,
+  {
+    task,
+    claimedByPersonId,
+    source,
+  }: { task: StarterTask<unknown>; claimedByPersonId: number | null; source: ContributionSource },
+): Promise<void> {
+  const row = {
+    stageId: task.stageId,
+    issueNumber: task.issueNumber,
+    umbrellaNumber: task.umbrellaNumber,
+    title: task.title,
+    state: task.state,
+    claimedByPersonId,
+    claimKind: task.claimKind,
+    claimEvidence: task.claimEvidence,
+    claimedAt: task.claimedAt,
+    labels: JSON.stringify(task.labels),
+    source,
+    updatedAt: task.updatedAt,
+  };
+  await trx
+    .insertInto("starterTasks")
+    .values({ key: task.key, ...row })
+    .onConflict((oc) => oc.column("key").doUpdateSet(row))
+    .execute();
 }
 
 /**
@@ -121,7 +163,7 @@ export async function replaceGitHubStarterTasks(
     starterLabels,
     resolve,
   }: {
-    tasks: SyncedStarterTask[];
+    tasks: StarterTask[];
     refreshedUmbrellas: number[];
     refreshedLabels: string[];
     starterLabels: string[];
@@ -129,24 +171,8 @@ export async function replaceGitHubStarterTasks(
   },
 ): Promise<void> {
   for (const task of tasks) {
-    const row = {
-      stageId: task.stageId,
-      issueNumber: task.issueNumber,
-      umbrellaNumber: task.umbrellaNumber,
-      title: task.title,
-      state: task.state,
-      claimedByPersonId: task.claimedBy ? await resolve(task.claimedBy) : null,
-      claimEvidence: task.claimEvidence,
-      claimedAt: task.claimedAt,
-      labels: JSON.stringify(task.labels),
-      source: "github" as const,
-      updatedAt: task.updatedAt,
-    };
-    await trx
-      .insertInto("starterTasks")
-      .values({ key: task.key, ...row })
-      .onConflict((oc) => oc.column("key").doUpdateSet(row))
-      .execute();
+    const claimedByPersonId = task.claimedBy ? await resolve(task.claimedBy) : null;
+    await upsertStarterTask(trx, { task, claimedByPersonId, source: "github" });
   }
   const keep = new Set(tasks.map((t) => t.key));
   const stored = await trx
@@ -172,6 +198,11 @@ export async function replaceGitHubStarterTasks(
       .execute();
 }
 
+/** Removes the task of a whole labelled issue read from GitHub, if there is one. */
+export async function deleteGitHubLabelledTask(trx: Executor, { issueNumber }: { issueNumber: number }): Promise<void> {
+  await trx.deleteFrom("starterTasks").where("key", "=", String(issueNumber)).where("source", "=", "github").execute();
+}
+
 /** The issue numbers of the stored starter tasks that are whole labelled issues (not checklist items). */
 export async function listGitHubLabelledTaskNumbers(db: Executor): Promise<number[]> {
   const rows = await db
@@ -181,4 +212,42 @@ export async function listGitHubLabelledTaskNumbers(db: Executor): Promise<numbe
     .where("umbrellaNumber", "is", null)
     .execute();
   return rows.map((row) => row.issueNumber);
+}
+
+/** A claim as stored: the claimant's login, how and when it was made, and its evidence. */
+export interface StoredClaim {
+  login: string | null;
+  kind: ClaimKind | null;
+  evidence: string | null;
+  at: string | null;
+}
+
+/** The stored claims on the checklist items of an umbrella issue, by task key. */
+export async function listUmbrellaClaims(
+  db: Executor,
+  { umbrellaNumber }: { umbrellaNumber: number },
+): Promise<Map<string, StoredClaim>> {
+  const rows = await storedClaims(db).where("t.umbrellaNumber", "=", umbrellaNumber).execute();
+  return new Map(rows.map(({ key, ...claim }) => [key, claim]));
+}
+
+/** The stored claim on the task of a whole labelled issue read from GitHub, or null if it has no task. */
+export async function getLabelledTaskClaim(
+  db: Executor,
+  { issueNumber }: { issueNumber: number },
+): Promise<StoredClaim | null> {
+  const row = await storedClaims(db)
+    .where("t.key", "=", String(issueNumber))
+    .where("t.source", "=", "github")
+    .executeTakeFirst();
+  if (!row) return null;
+  const { key: _key, ...claim } = row;
+  return claim;
+}
+
+function storedClaims(db: Executor) {
+  return db
+    .selectFrom("starterTasks as t")
+    .leftJoin("people as p", "p.id", "t.claimedByPersonId")
+    .select(["t.key", "p.login", "t.claimKind as kind", "t.claimEvidence as evidence", "t.claimedAt as at"]);
 }

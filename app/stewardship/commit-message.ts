@@ -1,4 +1,5 @@
 import { parseCoAuthor, type PersonIdentity } from "./identity";
+import { issueReferences } from "./references";
 
 export interface CommitMessageFacts {
   title: string;
@@ -13,7 +14,6 @@ export interface CommitMessageFacts {
 // `[3.14] gh-134584: … (GH-135001) (#135070)`, where (GH-N) names the original PR, not an issue.
 const trailingPr = /\((?:#|GH-)(\d+)\)\s*$/i;
 const prMentions = /\((?:#|GH-)\d+\)/gi;
-const issueRef = /\bgh-(\d+)\b/gi;
 const coAuthorTrailer = /^co-authored-by:\s*(.+)$/gim;
 
 /** Reads what CPython's commit conventions encode in a commit message. */
@@ -27,8 +27,7 @@ export function parseCommitMessage(message: string): CommitMessageFacts {
 
   const refs: number[] = [];
   for (const text of [title, body]) {
-    for (const match of text.replace(prMentions, " ").matchAll(issueRef)) {
-      const n = Number(match[1]);
+    for (const n of issueReferences(text.replace(prMentions, " "))) {
       if (n !== prNumber && !refs.includes(n)) refs.push(n);
     }
   }

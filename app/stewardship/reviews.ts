@@ -1,5 +1,11 @@
 /** GitHub's review states, as the GraphQL API names them. */
-export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+export const reviewStates = ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"] as const;
+export type ReviewState = (typeof reviewStates)[number];
+
+/** A review state as webhook payloads spell it (`approved`, `changes_requested`); PENDING when unknown. */
+export function toReviewState(value: string): ReviewState {
+  return reviewStates.find((state) => state === value.toUpperCase()) ?? "PENDING";
+}
 
 /**
  * How much one review counts toward a stage's maintainer rule. Approving or requesting changes is

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { clearStoredData, seedDemo, seedDemoIfEmpty } from "../../app/demo/seed.server";
+import { seedDemo, seedDemoIfEmpty } from "../../app/demo/seed.server";
+import { deleteStoredData } from "../../app/models/database-contents.server";
 import { demoPeople } from "../../app/demo/generate";
 import { getBusFactorReport } from "../../app/models/bus-factor.server";
 import { getMeta } from "../../app/models/meta.server";
@@ -99,7 +100,7 @@ describe("the demo story", () => {
         ).n,
       );
     const before = await count();
-    await clearStoredData(test.db);
+    await deleteStoredData(test.db);
     expect(await count()).toBe(0);
     expect(await getMeta(test.db, "demo")).toBeNull();
     expect((await seedDemo(test.db, { config, anchorDate })).contributions).toBe(before);

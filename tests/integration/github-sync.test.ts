@@ -35,7 +35,7 @@ async function tasks() {
   const rows = await test.db
     .selectFrom("starterTasks as t")
     .leftJoin("people as p", "p.id", "t.claimedByPersonId")
-    .select(["t.key", "t.stageId", "t.state", "p.login", "t.claimEvidence", "t.claimedAt", "t.source"])
+    .select(["t.key", "t.stageId", "t.state", "p.login", "t.claimKind", "t.claimEvidence", "t.claimedAt", "t.source"])
     .orderBy("t.key")
     .execute();
   return Object.fromEntries(rows.map((r) => [r.key, r]));
@@ -72,6 +72,8 @@ describe("syncing starter tasks from GitHub", () => {
       ["backend", "nhaddad", "assigned to nhaddad"],
       ["backend", "lferreira", expect.stringMatching(/^open PR #\d+ references gh-\d+$/)],
     ]);
+    expect(labelled.map((t) => t.claimKind)).toEqual(["comment", null, "assignee", "pull-request"]);
+    expect([stored["134584#8"]?.claimKind, stored["134584#9"]?.claimKind]).toEqual(["comment", "pull-request"]);
     // The asyncio docs typo is an easy issue, but nothing ties it to the JIT.
     expect(Object.values(stored).some((t) => t.stageId === null)).toBe(false);
 

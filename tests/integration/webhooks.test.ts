@@ -274,6 +274,9 @@ describe("POST /webhooks/github", () => {
         p.comment.created_at = new Date().toISOString();
       },
     );
+    const kind = async () =>
+      (await (await getDb()).selectFrom("starterTasks").select("claimKind").executeTakeFirstOrThrow()).claimKind;
+    expect(await kind()).toBeNull();
     await deliver("issue_comment", claim);
     const claimed = {
       key: "140321",
@@ -282,6 +285,7 @@ describe("POST /webhooks/github", () => {
       claimEvidence: expect.stringMatching(/^claimed in a comment on /),
     };
     expect(await task()).toEqual([claimed]);
+    expect(await kind()).toBe("comment");
 
     const chatter = example(
       "issue_comment",
@@ -301,6 +305,7 @@ describe("POST /webhooks/github", () => {
     expect(await task()).toEqual([
       { key: "140321", stageId: "backend", login: "mentor", claimEvidence: "assigned to mentor" },
     ]);
+    expect(await kind()).toBe("assignee");
     const unassigned = structuredClone(opened);
     unassigned.action = "unassigned";
     await deliver("issues", unassigned);

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  claimLapsed,
-  findClaim,
-  findIssueClaim,
-  mentionedPaths,
-  parseChecklist,
-} from "../../app/stewardship/checklist";
+import { parseChecklist } from "../../app/stewardship/checklist";
+import { claimLapsed, findClaim, findIssueClaim, mentionedPaths } from "../../app/stewardship/starter-tasks";
 
 const umbrella = [
   "Part of the 3.15 refcount work. Pick one, comment, open a PR titled `gh-134584: …`.",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reviewerWeights, reviewWeight } from "../../app/stewardship/reviews";
+import { reviewerWeights, reviewWeight, toReviewState } from "../../app/stewardship/reviews";
 
 describe("reviewWeight", () => {
   it("counts approvals and change requests fully, comments half, and nothing for self-reviews or dismissals", () => {
@@ -27,5 +27,18 @@ describe("reviewerWeights", () => {
       mentor: { weight: 1, occurredAt: "2026-03-01T10:00:00Z" },
       "drive-by": { weight: 0.5, occurredAt: null },
     });
+  });
+});
+
+describe("toReviewState", () => {
+  it.each([
+    ["approved", "APPROVED"],
+    ["changes_requested", "CHANGES_REQUESTED"],
+    ["commented", "COMMENTED"],
+    ["dismissed", "DISMISSED"],
+    ["APPROVED", "APPROVED"],
+    ["something new", "PENDING"],
+  ] as const)("reads a webhook's %j as %s", (value, state) => {
+    expect(toReviewState(value)).toBe(state);
   });
 });
