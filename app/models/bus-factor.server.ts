@@ -9,7 +9,7 @@ import {
 } from "../stewardship/bus-factor";
 import type { Evidence } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
-import { qualifies, windowEndingOn, type Credit, type TimeWindow } from "../stewardship/metrics";
+import { qualifies, todayUtc, windowEndingOn, type Credit, type TimeWindow } from "../stewardship/metrics";
 import { chunk, parseEvidence } from "./columns.server";
 
 export interface BusFactorQuery {
@@ -239,4 +239,13 @@ export async function listActiveMaintainers(
   return new Map(
     [...contributors].map(([stageId, people]) => [stageId, people.filter((p) => qualifies(p.credit, min))]),
   );
+}
+
+/** Each stage's active maintainers today under the configured rule: the mentors a page suggests. */
+export async function listTodaysMaintainers(
+  db: Database,
+  config: CompiledConfig,
+): Promise<Map<string, StageContributor[]>> {
+  const { windowDays, minCredit } = config.maintainerRule;
+  return listActiveMaintainers(db, { asOf: todayUtc(), windowDays, min: minCredit });
 }

@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { listActiveMaintainers } from "../models/bus-factor.server";
+import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { listStarterTasks } from "../models/starter-task.server";
-import { todayUtc } from "../stewardship/metrics";
 import { apiListParams } from "../request-params.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -12,10 +11,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (params instanceof Response) return params;
   const { stage, state = "open" } = params;
   const db = await getDb();
-  const { windowDays, minCredit } = config.maintainerRule;
   const [tasks, maintainers] = await Promise.all([
     listStarterTasks(db, { stageId: stage, state }),
-    listActiveMaintainers(db, { asOf: todayUtc(), windowDays, min: minCredit }),
+    listTodaysMaintainers(db, config),
   ]);
   return Response.json({
     tasks: tasks.map((task) => ({

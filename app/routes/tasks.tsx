@@ -3,9 +3,8 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { TaskList } from "../components/task-list";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { listActiveMaintainers } from "../models/bus-factor.server";
+import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { listStarterTasks } from "../models/starter-task.server";
-import { todayUtc } from "../stewardship/metrics";
 import { requireListParams } from "../request-params.server";
 import { taskStates } from "../stewardship/query-params";
 
@@ -15,10 +14,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const { stage, state = "open" } = requireListParams(request, config.config);
   const db = await getDb();
-  const { windowDays, minCredit } = config.maintainerRule;
   const [tasks, maintainers] = await Promise.all([
     listStarterTasks(db, { stageId: stage, state }),
-    listActiveMaintainers(db, { asOf: todayUtc(), windowDays, min: minCredit }),
+    listTodaysMaintainers(db, config),
   ]);
   const groups = [...config.config.stages.map((s) => ({ id: s.id, name: s.name })), { id: null, name: "No stage yet" }]
     .map((group) => ({
