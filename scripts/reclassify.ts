@@ -1,4 +1,4 @@
-// `npm run reclassify`: relabels stored contributions made under another configuration version.
+// `npm run reclassify`: reclassifies stored contributions made under another configuration version.
 import { loadConfig } from "../app/config.server";
 import { prepareDatabase } from "../app/ingest/prepare.server";
 import { openConfiguredDatabase, runCli } from "./cli";
@@ -12,8 +12,8 @@ runCli(async () => {
       seedWhenEmpty: false,
       onProgress: (message) => process.stdout.write(`\r${message}`),
     });
-    if (report.relabelled) process.stdout.write("\n");
-    console.log(`${file}: ${report.relabelled} contributions relabelled with configuration ${config.version}`);
+    if (report.reclassified) process.stdout.write("\n");
+    console.log(`${file}: ${report.reclassified} contributions reclassified with configuration ${config.version}`);
   } finally {
     await db.destroy();
   }

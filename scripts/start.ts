@@ -1,4 +1,4 @@
-// `npm start`: build if needed, prepare the database (migrate, relabel, demo data when empty), serve.
+// `npm start`: build if needed, prepare the database (migrate, reclassify, demo data when empty), serve.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { loadConfig } from "../app/config.server";
@@ -12,7 +12,8 @@ runCli(async () => {
   const { db, file } = openConfiguredDatabase();
   try {
     const report = await prepareDatabase(db, { config, onProgress: (m) => process.stdout.write(`\r${m}`) });
-    if (report.relabelled) console.log(`\nRelabelled ${report.relabelled} contributions for the edited configuration.`);
+    if (report.reclassified)
+      console.log(`\nReclassified ${report.reclassified} contributions for the edited configuration.`);
     if (report.seededDemo) console.log(`The database ${file} was empty: seeded demo data.`);
   } finally {
     await db.destroy();

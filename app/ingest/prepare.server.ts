@@ -7,12 +7,12 @@ import { todayUtc } from "../stewardship/metrics";
 
 export interface PrepareReport {
   migrations: string[];
-  relabelled: number;
+  reclassified: number;
   seededDemo: boolean;
 }
 
 /**
- * Everything that must happen before Steward serves a database: migrations, relabelling whatever an
+ * Everything that must happen before Steward serves a database: migrations, reclassifying whatever an
  * older configuration labelled, and demo data when the database is empty. `npm start`, `npm run dev`
  * and the browser tests' server all go through here.
  */
@@ -32,10 +32,10 @@ export async function prepareDatabase(
 ): Promise<PrepareReport> {
   const migrations = await migrateToLatest(db);
   await refreshBotFlags(db, config);
-  const relabelled = await reclassifyStale(db, {
+  const reclassified = await reclassifyStale(db, {
     config,
     onProgress: (done, total) => onProgress?.(`Relabelling contributions: ${done}/${total}`),
   });
   const seededDemo = seedWhenEmpty ? await seedDemoIfEmpty(db, { config, anchorDate: demoAnchorDate }) : false;
-  return { migrations, relabelled, seededDemo };
+  return { migrations, reclassified, seededDemo };
 }

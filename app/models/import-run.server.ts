@@ -26,7 +26,7 @@ export async function listLatestRuns(db: Database): Promise<ImportRunView[]> {
     .execute();
 }
 
-const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+const now = () => isoSeconds(new Date());
 
 /**
  * Records the start of an import. A run of the same source still marked running was killed, so it

@@ -1,3 +1,4 @@
+import { DAY_MS, isoSeconds } from "./dates";
 /** Whether a stage has the maintainers it wants. */
 export type GoalStatus = "met" | "at-risk" | "unmet";
 
@@ -29,7 +30,6 @@ export interface TimeWindow {
   to: string;
 }
 
-const DAY_MS = 86_400_000;
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 export function isValidDate(date: string): boolean {
@@ -43,12 +43,8 @@ function dayStart(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
 
-function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 export function addDays(date: string, days: number): string {
-  return timestamp(dayStart(date) + days * DAY_MS).slice(0, 10);
+  return isoSeconds(dayStart(date) + days * DAY_MS).slice(0, 10);
 }
 
 /**
@@ -57,7 +53,7 @@ export function addDays(date: string, days: number): string {
  */
 export function windowEndingOn(asOf: string, windowDays: number): TimeWindow {
   const end = dayStart(asOf) + DAY_MS;
-  return { from: timestamp(end - windowDays * DAY_MS), to: timestamp(end) };
+  return { from: isoSeconds(end - windowDays * DAY_MS), to: isoSeconds(end) };
 }
 
 /** Today's date in UTC, the default `asOf`. */
@@ -79,8 +75,8 @@ export function trendPoints(asOf: string, months = 24): TrendPoint[] {
   const points: TrendPoint[] = [];
   for (let back = months - 1; back >= 0; back--) {
     const first = Date.UTC(year, month - 1 - back, 1);
-    const monthKey = timestamp(first).slice(0, 7);
-    const lastDay = timestamp(Date.UTC(year, month - back, 0)).slice(0, 10);
+    const monthKey = isoSeconds(first).slice(0, 7);
+    const lastDay = isoSeconds(Date.UTC(year, month - back, 0)).slice(0, 10);
     points.push({ month: monthKey, asOf: back === 0 ? asOf : lastDay });
   }
   return points;
@@ -203,7 +199,7 @@ export function lastQualifyingDay(credits: Credit[], windowDays: number, minCred
 
 /** The ISO date (`YYYY-MM-DD`) of a day number. */
 export function dayToDate(day: number): string {
-  return timestamp(day * DAY_MS).slice(0, 10);
+  return isoSeconds(day * DAY_MS).slice(0, 10);
 }
 
 /** A person's contributions and credit inside one window. */

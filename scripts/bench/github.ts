@@ -7,6 +7,7 @@ import { createGitHubClient } from "../../app/github.server";
 import { syncPullRequests, syncStarterTasks } from "../../app/ingest/github-sync.server";
 import { generateRepository } from "../../tests/support/github-simulator/data";
 import { startGitHubSimulator } from "../../tests/support/github-simulator/server";
+import { isoSeconds } from "../../app/stewardship/dates";
 
 /**
  * Requests a full sync and a quiet re-sync spend against the GitHub simulator holding a
@@ -14,7 +15,7 @@ import { startGitHubSimulator } from "../../tests/support/github-simulator/serve
  * Targets: at most 300 requests for the first sync, at most 5 when nothing changed.
  */
 export async function benchGitHubSync({ pullRequests }: { pullRequests: number }): Promise<Record<string, number>> {
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const now = isoSeconds(new Date());
   const simulator = await startGitHubSimulator({ repository: generateRepository({ now, pullRequests }) });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "steward-bench-github-"));
   const db = openDatabase(path.join(dir, "bench.sqlite"));

@@ -17,8 +17,8 @@ async function stageCounts(test: TestDatabase) {
   return Object.fromEntries(rows.map((r) => [r.stageId, Number(r.n)]));
 }
 
-describe("relabelling when the configuration changes", () => {
-  it("relabels every stored contribution made under another version, once", async () => {
+describe("reclassifying when the configuration changes", () => {
+  it("reclassifies every stored contribution made under another version, once", async () => {
     const config = defaultConfig();
     await store(test.db, config, knownHistory(todayUtc()));
     const before = await stageCounts(test);
