@@ -1,7 +1,7 @@
 import type { Database, Executor } from "../../db/database";
 import type { ContributionRole } from "../../db/schema";
 import { isBot, type CompiledConfig } from "../stewardship/config";
-import { displayName, loginFromEmail } from "../stewardship/identity";
+import { displayName, loginFromEmail, parseCoAuthor } from "../stewardship/identity";
 import { resolveIdentities, type IdentityRecord } from "../stewardship/identity-resolution";
 import { reclassifyContributions } from "./classification.server";
 import { chunk } from "./columns.server";
@@ -33,7 +33,13 @@ interface StoredIdentity {
   login: string | null;
 }
 
+// Before trailers were parsed well, a whole odd trailer (`Gregory P. Smith <greg@krypto.org> [Google, LLC]`,
+// `@sunmy2019`) was stored as a name identity, lower-cased.
+const legacyTrailer = (row: Pick<StoredIdentity, "kind" | "value">) => row.kind === "name" && /[<@]/.test(row.value);
+
 function toRecord(row: StoredIdentity): IdentityRecord {
+  const trailer = legacyTrailer(row) ? parseCoAuthor(row.value) : null;
+  if (trailer) return { id: row.id, name: trailer.name, email: trailer.email ?? null, login: trailer.login ?? null };
   return {
     id: row.id,
     name: row.name ?? (row.kind === "name" ? row.value : ""),
@@ -80,7 +86,11 @@ export async function resolveStoredIdentities(db: Database, config: CompiledConf
     const target = new Map<number, number>(); // identity id → person id
     const wanted = new Map<number, { name: string; login: string | null; isBot: boolean }>();
     let split = 0;
-    const usedLogins = new Set<string>();
+    // Logins are unique: one held by a person without identities (none should be) stays theirs.
+    const withIdentities = new Set(identities.map((row) => row.personId));
+    const usedLogins = new Set(
+      [...people.values()].flatMap((p) => (p.login !== null && !withIdentities.has(p.id) ? [p.login] : [])),
+    );
     for (const cluster of clusters) {
       const members = cluster.ids.flatMap((id) => byId.get(id) ?? []);
       const records = members.map(toRecord);
@@ -207,6 +217,7 @@ export async function listPersonAliases(
   const names = new Map<string, string>();
   const logins = new Set<string>();
   for (const row of rows) {
+    if (legacyTrailer(row)) continue; // its name is a placeholder; the person's other identities name them
     const name = (row.name ?? (row.kind === "name" ? row.value : "")).trim();
     if (name && !name.includes("@") && !names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
     const login = row.kind === "login" ? row.value : row.login;

@@ -137,6 +137,34 @@ describe("one person per human, in stored data", () => {
   });
 });
 
+describe("data stored before identities kept their sightings", () => {
+  it("a whole trailer stored as a name, on a part with no identity, joins the person its e-mail names", async () => {
+    await importGitHistory({ db: test.db, config, repoPath: repo.dir });
+    // What an older Steward stored for `Co-authored-by: Brandt Bucher <brandtbucher@gmail.com> [Microsoft]`.
+    const legacy = await test.db
+      .insertInto("people")
+      .values({ login: null, name: "unknown contributor", isBot: 0, avatarUrl: null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await test.db
+      .insertInto("identities")
+      .values({ personId: legacy.id, kind: "name", value: "brandt bucher <brandtbucher@gmail.com> [microsoft]" })
+      .execute();
+    const samsWork = await test.db
+      .selectFrom("contributionPeople")
+      .select("contributionId")
+      .where("personId", "=", await personNamed("Sam"))
+      .executeTakeFirstOrThrow();
+    await test.db
+      .insertInto("contributionPeople")
+      .values({ contributionId: samsWork.contributionId, personId: legacy.id, role: "co-author", weight: 1 })
+      .execute();
+
+    expect(await resolveStoredIdentities(test.db, config)).toMatchObject({ merged: 1, split: 0, contributions: 1 });
+    expect(await credits()).toEqual({ "Brandt Bucher": [5], "Ken Jin": [1], Sam: [1, 1] });
+  });
+});
+
 describe("the person page", () => {
   it("lists the names and logins a person joins and never an e-mail address", async () => {
     await importGitHistory({ db: test.db, config, repoPath: repo.dir });
