@@ -103,8 +103,15 @@ export async function resolveStoredIdentities(db: Database, config: CompiledConf
           (l): l is string => l !== null && logins.includes(l) && !usedLogins.has(l),
         ) ?? null;
       if (login) usedLogins.add(login);
-      const names = records.map((r) => displayName(r));
-      const name = current && names.includes(current.name) ? current.name : (names[0] ?? "unknown contributor");
+      // The name to show: the person's own if the cluster still has it, else the earliest real one (a
+      // legacy trailer's name is lower-cased, so it comes last).
+      const names = [...members.filter((m) => !legacyTrailer(m)), ...members.filter(legacyTrailer)]
+        .map((m) => displayName(toRecord(m)))
+        .filter((n) => n !== "unknown contributor");
+      const name =
+        current && (names.includes(current.name) || names.length === 0)
+          ? current.name
+          : (names[0] ?? "unknown contributor");
       // GitHub's word that an account is a bot stays with the person it was said of.
       const bot =
         isBot(config, login ?? name) ||
