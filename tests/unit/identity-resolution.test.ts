@@ -108,6 +108,14 @@ describe("resolveIdentities: the rules", () => {
       ],
     ],
     [
+      "accents and case do not make two people",
+      [
+        ["Éric Araujo", "merwok@netwok.org"],
+        ["ERIC ARAUJO", "eric.araujo@example.org"],
+      ],
+      [[1, 2]],
+    ],
+    [
       "the same distinctive local part at two domains when the compact names agree",
       [
         ["Irit Katriel", "iritkatriel@yahoo.com"],
