@@ -7,6 +7,7 @@ import * as webhookDeliveries from "./migrations/0003_webhook_deliveries";
 import * as reviewDates from "./migrations/0004_review_dates";
 import * as claimDates from "./migrations/0005_claim_dates";
 import * as claimKind from "./migrations/0006_claim_kind";
+import * as identitySightings from "./migrations/0007_identity_sightings";
 import type { DB } from "./schema";
 import { Sqlite3Dialect } from "./sqlite-dialect";
 
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   "0004_review_dates": reviewDates,
   "0005_claim_dates": claimDates,
   "0006_claim_kind": claimKind,
+  "0007_identity_sightings": identitySightings,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

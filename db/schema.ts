@@ -25,6 +25,10 @@ export interface IdentitiesTable {
   personId: number;
   kind: IdentityKind;
   value: string;
+  /** The name this identity was (first) seen with. */
+  name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The GitHub login seen with it: its own value for a login, a noreply address's, or GitHub's link of a commit author. */
+  login: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ContributionsTable {
@@ -63,6 +67,8 @@ export interface ContributionPeopleTable {
   weight: ColumnType<number, number | undefined, number>;
   /** When this person's part happened, if not at the contribution's time (a review's submission). */
   occurredAt: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The identity this part was credited under, so identity resolution can move it to another person. */
+  identityId: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** The classifier's verdict for one contribution under one configuration version, with its evidence. */

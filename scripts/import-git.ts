@@ -46,7 +46,7 @@ runCli(async () => {
     progress.stop();
     console.log(
       `Imported ${summary.branch} of ${summary.repository} into ${file}: ${summary.read} commits read, ${summary.added} added, ` +
-        `${summary.skipped} already stored, ${summary.people} new people, in ${summary.seconds.toFixed(1)} s` +
+        `${summary.skipped} already stored, ${summary.people} new people (${summary.merged} merged as another's identity), in ${summary.seconds.toFixed(1)} s` +
         `${summary.incremental ? " (incremental)" : ""}.`,
     );
   } catch (error) {

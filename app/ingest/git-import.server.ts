@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Database } from "../../db/database";
 import { insertContributions, type NewContribution } from "../models/contribution.server";
 import { finishImportRun, startImportRun } from "../models/import-run.server";
+import { resolveStoredIdentities } from "../models/identity.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { countPeople, PeopleResolver } from "../models/person.server";
 import { parseCommitMessage } from "../stewardship/commit-message";
@@ -23,6 +24,8 @@ export interface GitImportSummary {
   added: number;
   skipped: number;
   people: number;
+  /** People found to be another person's other identity, and merged into them. */
+  merged: number;
   seconds: number;
   incremental: boolean;
 }
@@ -186,6 +189,7 @@ export async function importGitHistory({
     await finishImportRun(db, runId, { status: "failed", added, message });
     throw error instanceof GitError ? new GitImportError(message) : error;
   }
+  const identities = await resolveStoredIdentities(db, config);
   await finishImportRun(db, runId, { status: "done", added, message: null });
   return {
     repository: repo,
@@ -194,6 +198,7 @@ export async function importGitHistory({
     added,
     skipped: read - added,
     people: (await countPeople(db)) - peopleBefore,
+    merged: identities.merged,
     seconds: (Date.now() - started) / 1000,
     incremental,
   };

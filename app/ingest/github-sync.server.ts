@@ -17,6 +17,7 @@ import {
   type GitHubPullRequestSummary,
   type RepoRef,
 } from "../github.server";
+import { resolveStoredIdentities } from "../models/identity.server";
 import { finishImportRun, startImportRun } from "../models/import-run.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
@@ -350,6 +351,8 @@ export async function syncPullRequests(
       report("pull requests", { done: counts.fetched, total: wanted.length });
     }
     await db.transaction().execute((trx) => setMeta(trx, cursorKey, now));
+    // GitHub's accounts link git's e-mails to logins: people that now share a login become one.
+    await resolveStoredIdentities(db, config);
     await finishImportRun(db, runId, {
       status: "done",
       added: counts.added + counts.merged + counts.updated,

@@ -1,6 +1,7 @@
 import { migrateToLatest, type Database } from "../../db/database";
 import { seedDemoIfEmpty } from "../demo/seed.server";
 import { reclassifyStale } from "../models/classification.server";
+import { identitiesStale, resolveStoredIdentities } from "../models/identity.server";
 import { refreshBotFlags } from "../models/person.server";
 import type { CompiledConfig } from "../stewardship/config";
 import { todayUtc } from "../stewardship/metrics";
@@ -8,6 +9,8 @@ import { todayUtc } from "../stewardship/metrics";
 export interface PrepareReport {
   migrations: string[];
   reclassified: number;
+  /** Set when edited identity rules or entries re-resolved who is one person. */
+  identities: { merged: number; split: number } | null;
   seededDemo: boolean;
 }
 
@@ -36,6 +39,12 @@ export async function prepareDatabase(
     config,
     onProgress: (done, total) => onProgress?.(`Relabelling contributions: ${done}/${total}`),
   });
+  let identities: PrepareReport["identities"] = null;
+  if (await identitiesStale(db, config)) {
+    onProgress?.("Resolving identities: the identity rules or entries changed");
+    const { merged, split } = await resolveStoredIdentities(db, config);
+    identities = { merged, split };
+  }
   const seededDemo = seedWhenEmpty ? await seedDemoIfEmpty(db, { config, anchorDate: demoAnchorDate }) : false;
-  return { migrations, reclassified, seededDemo };
+  return { migrations, reclassified, identities, seededDemo };
 }

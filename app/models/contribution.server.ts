@@ -144,7 +144,7 @@ export async function insertContributions(
   for (const [i, item] of fresh.entries()) {
     peopleRows.push(...(await resolvePeople(trx, people, ids[i] ?? 0, item.people)));
   }
-  for (const part of chunk(peopleRows, 4)) await trx.insertInto("contributionPeople").values(part).execute();
+  for (const part of chunk(peopleRows, 6)) await trx.insertInto("contributionPeople").values(part).execute();
 
   const peopleById = groupByContribution(peopleRows);
   const verdicts = fresh.map((item, i) => ({
@@ -163,6 +163,7 @@ interface PersonRow {
   role: ContributionRole;
   weight: number;
   occurredAt: string | null;
+  identityId: number;
 }
 
 /** Resolves a contribution's people to rows, one per (person, role), keeping the strongest weight. */
@@ -174,10 +175,11 @@ async function resolvePeople(
 ): Promise<PersonRow[]> {
   const rows = new Map<string, PersonRow>();
   for (const { identity, role, weight = 1, occurredAt = null } of entries) {
-    const personId = await people.resolve(trx, identity);
+    const { personId, identityId } = await people.resolveSighting(trx, identity);
     const key = `${personId}:${role}`;
     const existing = rows.get(key);
-    if (!existing || existing.weight < weight) rows.set(key, { contributionId, personId, role, weight, occurredAt });
+    if (!existing || existing.weight < weight)
+      rows.set(key, { contributionId, personId, role, weight, occurredAt, identityId });
   }
   return [...rows.values()];
 }
@@ -232,7 +234,7 @@ export async function replacePeople(
     .where("role", "in", roles)
     .execute();
   const rows = await resolvePeople(trx, people, contributionId, entries);
-  for (const part of chunk(rows, 4)) await trx.insertInto("contributionPeople").values(part).execute();
+  for (const part of chunk(rows, 6)) await trx.insertInto("contributionPeople").values(part).execute();
 }
 
 /**

@@ -5,33 +5,47 @@ import { displayName, identityKeys, identityLogin, type PersonIdentity } from ".
 
 const keyOf = (kind: string, value: string) => `${kind}:${value}`;
 
+interface KnownIdentity {
+  id: number;
+  personId: number;
+}
+
 /**
  * Maps identities to person ids, creating people on first sight. Loads the identity table once, so a
  * bulk import resolves tens of thousands of authors without a query each; one resolver serves one
- * import and must only be used inside the transactions of that import.
+ * import and must only be used inside the transactions of that import. It joins a sighting to a person
+ * only by an exact e-mail or login; the rules that join more (names, local parts, the configuration's
+ * entries) run over all stored identities afterwards, in `resolveStoredIdentities`.
  */
 export class PeopleResolver {
-  #ids = new Map<string, number>();
+  #known = new Map<string, KnownIdentity>();
 
   private constructor(private readonly config: CompiledConfig) {}
 
   static async load(db: Executor, config: CompiledConfig): Promise<PeopleResolver> {
     const resolver = new PeopleResolver(config);
-    const rows = await db.selectFrom("identities").select(["kind", "value", "personId"]).execute();
-    for (const row of rows) resolver.#ids.set(keyOf(row.kind, row.value), row.personId);
+    await resolver.reload(db);
     return resolver;
   }
 
   /** Resolves within `trx`; a person created here exists only if `trx` commits, so call `reload` after a rollback. */
   async resolve(trx: Executor, identity: PersonIdentity): Promise<number> {
+    return (await this.resolveSighting(trx, identity)).personId;
+  }
+
+  /**
+   * Like `resolve`, and also says which stored identity the sighting was credited under (its login,
+   * else its e-mail, else its name), for the contribution's row to keep.
+   */
+  async resolveSighting(trx: Executor, identity: PersonIdentity): Promise<{ personId: number; identityId: number }> {
     const keys = identityKeys(identity);
     let personId: number | undefined;
     for (const key of keys) {
-      personId = this.#ids.get(keyOf(key.kind, key.value));
+      personId = this.#known.get(keyOf(key.kind, key.value))?.personId;
       if (personId !== undefined) break;
     }
+    const login = identityLogin(identity);
     if (personId === undefined) {
-      const login = identityLogin(identity);
       const name = displayName(identity);
       const bot = isBot(this.config, login ?? name) ? 1 : 0;
       const existingLogin = login
@@ -49,29 +63,38 @@ export class PeopleResolver {
           ).id,
         );
     }
+    let identityId: number | undefined;
     for (const key of keys) {
       const id = keyOf(key.kind, key.value);
-      if (this.#ids.has(id)) continue;
-      await trx
-        .insertInto("identities")
-        .values({ personId, kind: key.kind, value: key.value })
-        .onConflict((oc) => oc.columns(["kind", "value"]).doNothing())
-        .execute();
-      this.#ids.set(id, personId);
+      let known = this.#known.get(id);
+      if (!known) {
+        const row = await trx
+          .insertInto("identities")
+          .values({ personId, kind: key.kind, value: key.value, name: identity.name.trim(), login })
+          .onConflict((oc) =>
+            oc.columns(["kind", "value"]).doUpdateSet({ login: sql`coalesce(identities.login, excluded.login)` }),
+          )
+          .returning(["id", "personId"])
+          .executeTakeFirstOrThrow();
+        known = { id: Number(row.id), personId: row.personId };
+        this.#known.set(id, known);
+      }
+      identityId ??= known.id;
     }
-    return personId;
+    if (identityId === undefined) throw new Error("an identity always has at least one key");
+    return { personId, identityId };
   }
 
   /** Points cached identities of a person merged away at the person they were merged into. */
   remap(dropped: number, kept: number): void {
-    for (const [key, id] of this.#ids) if (id === dropped) this.#ids.set(key, kept);
+    for (const known of this.#known.values()) if (known.personId === dropped) known.personId = kept;
   }
 
   /** Drops cached ids after a rolled-back transaction so they are not reused. */
   async reload(db: Executor): Promise<void> {
-    this.#ids.clear();
-    const rows = await db.selectFrom("identities").select(["kind", "value", "personId"]).execute();
-    for (const row of rows) this.#ids.set(keyOf(row.kind, row.value), row.personId);
+    this.#known.clear();
+    const rows = await db.selectFrom("identities").select(["id", "kind", "value", "personId"]).execute();
+    for (const row of rows) this.#known.set(keyOf(row.kind, row.value), { id: row.id, personId: row.personId });
   }
 }
 
@@ -177,8 +200,17 @@ export async function linkGitHubAccount(
     await mergePeople(trx, { keep, drop: personId });
     people.remap(personId, keep);
   } else if (!owner) {
-    await trx.insertInto("identities").values({ personId, kind: "login", value }).execute();
+    await trx.insertInto("identities").values({ personId, kind: "login", value, name: login, login: value }).execute();
   }
+  // GitHub's word that these addresses are this account's: kept on the identities, so that identity
+  // resolution, which regroups identities from what each was seen with, keeps them together.
+  await trx
+    .updateTable("identities")
+    .set({ login: value })
+    .where("personId", "=", keep)
+    .where("kind", "=", "email")
+    .where("login", "is", null)
+    .execute();
   await trx
     .updateTable("people")
     .set((eb) => ({ login: value, avatarUrl: avatarUrl ?? eb.ref("avatarUrl"), ...(isBot ? { isBot: 1 } : {}) }))
@@ -195,11 +227,11 @@ export async function mergePeople(trx: Executor, { keep, drop }: { keep: number;
   const strongerWeight = sql<number>`max(weight, excluded.weight)`;
   await trx
     .insertInto("contributionPeople")
-    .columns(["contributionId", "personId", "role", "weight", "occurredAt"])
+    .columns(["contributionId", "personId", "role", "weight", "occurredAt", "identityId"])
     .expression((eb) =>
       eb
         .selectFrom("contributionPeople")
-        .select(["contributionId", eb.val(keep).as("personId"), "role", "weight", "occurredAt"])
+        .select(["contributionId", eb.val(keep).as("personId"), "role", "weight", "occurredAt", "identityId"])
         .where("personId", "=", drop),
     )
     .onConflict((oc) => oc.columns(["contributionId", "personId", "role"]).doUpdateSet({ weight: strongerWeight }))

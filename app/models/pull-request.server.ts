@@ -183,10 +183,17 @@ export async function upsertReviewFromWebhook(
 ): Promise<boolean> {
   const contribution = await getPullRequestContribution(trx, prNumber);
   if (!contribution || weight <= 0) return false;
-  const personId = await people.resolve(trx, reviewer);
+  const { personId, identityId } = await people.resolveSighting(trx, reviewer);
   await trx
     .insertInto("contributionPeople")
-    .values({ contributionId: contribution.id, personId, role: "reviewer", weight, occurredAt: submittedAt })
+    .values({
+      contributionId: contribution.id,
+      personId,
+      role: "reviewer",
+      weight,
+      occurredAt: submittedAt,
+      identityId,
+    })
     .onConflict((oc) =>
       oc.columns(["contributionId", "personId", "role"]).doUpdateSet((eb) => ({
         weight: eb.fn("max", [eb.ref("contributionPeople.weight"), eb.val(weight)]),

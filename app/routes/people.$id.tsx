@@ -7,6 +7,7 @@ import { getDb } from "../db.server";
 import { notFound } from "../http.server";
 import { listActiveMaintainers } from "../models/bus-factor.server";
 import { listContributions } from "../models/contribution-list.server";
+import { listPersonAliases } from "../models/identity.server";
 import { listPersonStageMonths, requirePerson } from "../models/person.server";
 import { todayUtc, trendPoints } from "../stewardship/metrics";
 
@@ -22,10 +23,11 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const person = await requirePerson(db, id);
   const today = todayUtc();
   const { windowDays, minCredit } = config.maintainerRule;
-  const [months, maintainers, recent] = await Promise.all([
+  const [months, maintainers, recent, aliases] = await Promise.all([
     listPersonStageMonths(db, id),
     listActiveMaintainers(db, { asOf: today, windowDays, min: minCredit }),
     listContributions(db, { personId: id, limit: 20 }),
+    listPersonAliases(db, id),
   ]);
   const points = trendPoints(today, 24);
   const stages = config.config.stages
@@ -40,11 +42,11 @@ export async function loader({ params }: LoaderFunctionArgs) {
       })),
     }))
     .filter((stage) => stage.total > 0);
-  return { person, stages, recent, repository: config.config.project.repository };
+  return { person, aliases, stages, recent, repository: config.config.project.repository };
 }
 
 export default function PersonPage() {
-  const { person, stages, recent, repository } = useLoaderData<typeof loader>();
+  const { person, aliases, stages, recent, repository } = useLoaderData<typeof loader>();
   const maintained = stages.filter((s) => s.maintains);
   return (
     <main className="page">
@@ -62,6 +64,12 @@ export default function PersonPage() {
           {person.firstContributionAt ? `, the first on ${person.firstContributionAt.slice(0, 10)}` : ""}
           {person.lastContributionAt ? `, the latest on ${person.lastContributionAt.slice(0, 10)}` : ""}.
         </p>
+        {aliases.names.length + aliases.logins.length > 1 ? (
+          <p className="muted">
+            One person under the names and logins{" "}
+            {[...aliases.names, ...aliases.logins.map((login) => `@${login}`)].join(", ")}.
+          </p>
+        ) : null}
         <p>
           {maintained.length > 0
             ? `Active maintainer of: ${maintained.map((s) => s.name).join(", ")}.`

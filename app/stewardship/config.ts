@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import picomatch from "picomatch";
+import type { IdentityEntry } from "./identity-resolution";
 
 /**
  * Compiles a configuration glob with picomatch: `**` crosses folders, `*` and `?` stay within one, and
@@ -33,6 +34,34 @@ const pathRuleSchema = z.object({
   generated: z.boolean().default(false),
   ambiguous: z.boolean().default(false),
 });
+
+// A member of an identities entry: an e-mail address, a GitHub `@login`, or a name exactly as written.
+const identityMemberSchema = z
+  .string()
+  .trim()
+  .min(1, "must be an e-mail address, a GitHub @login or a name exactly as it appears in the history")
+  .refine((m) => m !== "@" && !/^@.*@/.test(m), "must be an e-mail address (a@b.org) or a login (@login), not both");
+
+const identityEntrySchema = z
+  .object({
+    merge: z.array(identityMemberSchema).min(2, "must list at least two identities to join").optional(),
+    keepApart: z.array(identityMemberSchema).min(2, "must list at least two identities to keep apart").optional(),
+    reason: z.string().optional(),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    if ((entry.merge === undefined) === (entry.keepApart === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          'must have either "merge" or "keepApart" (a list of e-mails, @logins or names), e.g. { "merge": ["brandtbucher@gmail.com", "@brandtbucher"] }',
+      });
+    }
+  })
+  .transform((entry): IdentityEntry => {
+    const reason = entry.reason === undefined ? {} : { reason: entry.reason };
+    return entry.keepApart ? { keepApart: entry.keepApart, ...reason } : { merge: entry.merge ?? [], ...reason };
+  });
 
 const configSchema = z
   .object({
@@ -75,6 +104,8 @@ const configSchema = z
       })
       .default({}),
     classification: z.object({ minStageShare: z.number().gt(0).max(1).default(0.25) }).default({}),
+    /** Corrections to identity resolution: they win over every rule. */
+    identities: z.array(identityEntrySchema).default([]),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -145,10 +176,24 @@ export function configVersion(config: StewardConfig): string {
   return createHash("sha256").update(JSON.stringify(relevant)).digest("hex").slice(0, 12);
 }
 
+// Bumped when the identity rules in identity-resolution.ts change, so stored people are resolved again.
+const IDENTITY_RULES_VERSION = 1;
+
+/**
+ * A short hash of what decides who is one person: the identity rules' version and the `identities`
+ * entries. Stored after each resolution, so an edited file re-resolves stored people.
+ */
+export function identityVersion(config: StewardConfig): string {
+  const relevant = { rules: IDENTITY_RULES_VERSION, identities: config.identities };
+  return createHash("sha256").update(JSON.stringify(relevant)).digest("hex").slice(0, 12);
+}
+
 /** The configuration with its globs compiled once, as the classifier and importers use it. */
 export interface CompiledConfig {
   config: StewardConfig;
   version: string;
+  /** See identityVersion. */
+  identityVersion: string;
   stageIds: string[];
   /** Who counts as a stage's active maintainer: at least `minCredit` of credit in the last `windowDays`. */
   maintainerRule: { windowDays: number; minCredit: number };
@@ -161,6 +206,7 @@ export function compileConfig(config: StewardConfig): CompiledConfig {
   return {
     config,
     version: configVersion(config),
+    identityVersion: identityVersion(config),
     stageIds: config.stages.map((s) => s.id),
     maintainerRule: { windowDays: config.maintainerRule.windowDays, minCredit: config.maintainerRule.minContributions },
     pathRules: config.paths.map((rule) => ({ ...rule, regex: globToRegExp(rule.glob) })),

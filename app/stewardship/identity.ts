@@ -43,18 +43,49 @@ export function displayName(identity: PersonIdentity): string {
   return identityLogin(identity) ?? "unknown contributor";
 }
 
+// A trailer's e-mail is `<address>` anywhere in the value (`Gregory P. Smith <greg@krypto.org> [Google, LLC]`),
+// else a bare address (`Christopher Chavez chrischavez@gmx.us`); failing both, an `@login` (`@sunmy2019`).
+const angledEmail = /<\s*([^<>\s]+@[^<>\s]+?)\s*>/;
+const angled = /<\s*([^<>]*?)\s*>/;
+const bareEmail = /[^\s<>()[\]"'`,;:]+@[^\s<>()[\]"'`,;:]+\.[^\s<>()[\]"'`,;:]+/;
+const atLogin = /(?:^|\s)@([a-z\d](?:[a-z\d-]{0,38}[a-z\d])?)(?=[\s,.;:)]|$)/i;
+
+/** What is left of a trailer value to show as a name: no markup, quotes or surrounding punctuation. */
+function readableName(text: string): string {
+  return text
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .replace(/^[\s"'`*_,;:(-]+|[\s"'`*_,;:)-]+$/g, "");
+}
+
 /**
- * Parses a `Co-authored-by: Name <email>` trailer value (the part after the colon).
- * Returns null for values that carry no usable identity.
+ * Parses a `Co-authored-by:` trailer value (the part after the colon), which people write in many
+ * shapes: `Name <email>` with notes after it, `Name email`, `@login`, markup in the name. Keeps the
+ * e-mail or login and a readable name. Returns null for values that carry no usable identity.
  */
 export function parseCoAuthor(value: string): PersonIdentity | null {
-  const match = /^\s*(.*?)\s*<([^>]*)>\s*$/.exec(value);
-  if (!match) {
-    const name = value.trim();
-    return name ? { name } : null;
+  const text = value.trim();
+  const withEmail = angledEmail.exec(text) ?? bareEmail.exec(text);
+  if (withEmail) {
+    const email = (withEmail[1] ?? withEmail[0]).trim();
+    const name =
+      readableName(text.slice(0, withEmail.index)) ||
+      readableName(text.slice(withEmail.index + withEmail[0].length).replace(/\[[^\]]*\]/g, " "));
+    return { name: name || email.split("@")[0] || "unknown", email };
   }
-  const name = match[1] ?? "";
-  const email = (match[2] ?? "").trim();
-  if (!name && !email) return null;
-  return { name: name || email.split("@")[0] || "unknown", email: email || null };
+  const other = angled.exec(text);
+  if (other) {
+    // `Name <not an address>`: the bracketed text is all there is to know them by.
+    const inside = (other[1] ?? "").trim();
+    const name = readableName(text.slice(0, other.index));
+    if (!name && !inside) return null;
+    return { name: name || inside || "unknown", email: inside || null };
+  }
+  const login = atLogin.exec(text);
+  if (login?.[1]) {
+    const name = readableName(text.replace(login[0], " "));
+    return { name: name || login[1], login: login[1].toLowerCase() };
+  }
+  const name = readableName(text);
+  return name ? { name } : null;
 }

@@ -1,0 +1,274 @@
+import { loginFromEmail } from "./identity";
+
+/**
+ * Which of a project's identities are one human, in the manner of GrimoireLab's SortingHat and the
+ * "gambit" rules of the mining-software-repositories literature. Pure: the caller loads the sightings
+ * and applies the clusters.
+ */
+
+/** One stored sighting: the name it was seen with and its e-mail or login (either may be missing). */
+export interface IdentityRecord {
+  id: number;
+  name: string;
+  email: string | null;
+  login: string | null;
+}
+
+/** An explicit configuration entry; members are e-mail addresses, `@login`s or exact names. */
+export type IdentityEntry = { merge: string[]; reason?: string } | { keepApart: string[]; reason?: string };
+
+export type IdentityRule = "configured merge" | "GitHub login" | "same e-mail" | "same full name" | "e-mail local part";
+
+/** One union that joined two records' clusters, and the rule that caused it. */
+export interface IdentityMerge {
+  from: number;
+  to: number;
+  rule: IdentityRule;
+  /** What matched: the login, the normalised name, the local part … never an e-mail address. */
+  detail: string;
+}
+
+export interface IdentityCluster {
+  /** Record ids, ascending. */
+  ids: number[];
+  merges: IdentityMerge[];
+}
+
+export interface IdentityResolution {
+  /** Every record in exactly one cluster; clusters ordered by their smallest id. */
+  clusters: IdentityCluster[];
+  /** Unions a rule or merge entry asked for that a keepApart entry refused. */
+  refused: Array<IdentityMerge & { keptApartBy: number }>;
+}
+
+// Local parts that many unrelated people use, so sharing one says nothing.
+const genericLocalParts = new Set([
+  "info",
+  "me",
+  "mail",
+  "email",
+  "contact",
+  "hello",
+  "hey",
+  "hi",
+  "admin",
+  "root",
+  "git",
+  "github",
+  "dev",
+  "developer",
+  "noreply",
+  "no-reply",
+  "user",
+  "test",
+  "python",
+  "office",
+  "support",
+  "webmaster",
+  "postmaster",
+  "code",
+  "hacker",
+  "private",
+  "public",
+  "nobody",
+  "unknown",
+  "personal",
+  "work",
+]);
+const MIN_LOCAL_PART = 5;
+
+// Names that tools and careless configurations write for anybody.
+const genericNames = new Set([
+  "unknown",
+  "unknown contributor",
+  "root",
+  "github",
+  "github action",
+  "github actions",
+  "github enterprise",
+  "nobody",
+  "anonymous",
+  "user",
+  "your name",
+  "no name",
+  "none",
+  "n a",
+  "administrator",
+  "admin",
+  "localhost",
+  "ubuntu",
+  "python dev",
+  "python developers",
+]);
+
+// Letters NFD leaves whole: Łukasz is written Lukasz as often as not.
+const undecomposed: Record<string, string> = { ł: "l", ø: "o", đ: "d", ß: "ss", æ: "ae", œ: "oe", ı: "i", þ: "th" };
+
+/**
+ * A full name reduced to what identifies it: accents stripped (NFD), lower case, bracketed notes
+ * (`[Google, LLC]`) and punctuation dropped, whitespace collapsed, "Last, First" turned into "First Last".
+ */
+export function normaliseName(name: string): string {
+  let text = name
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[łøđßæœıþ]/g, (letter) => undecomposed[letter] ?? letter)
+    .replace(/\[[^\]]*\]|\([^)]*\)/g, " ");
+  const parts = text.split(",");
+  if (parts.length === 2 && parts[0]?.trim() && parts[1]?.trim()) text = `${parts[1]} ${parts[0]}`;
+  return text
+    .replace(/['’]/g, "")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+/** The name's letters and digits only, so "Ken Jin" and "KenJin" agree. */
+function compactName(name: string): string {
+  return normaliseName(name).replace(/\s+/g, "");
+}
+
+/** A name that says nothing about who wrote it: a placeholder, a single word, or an e-mail address. */
+export function isGenericName(name: string): boolean {
+  return isPlaceholderName(name) || normaliseName(name).split(" ").length < 2;
+}
+
+/** A name written for anybody: a tool's placeholder, or an e-mail address standing in for a name. */
+function isPlaceholderName(name: string): boolean {
+  const normalised = normaliseName(name);
+  return name.includes("@") || normalised === "" || genericNames.has(normalised);
+}
+
+function effectiveLogin(record: IdentityRecord): string | null {
+  return record.login?.trim().toLowerCase() || (record.email ? loginFromEmail(record.email) : null);
+}
+
+function localPart(email: string | null): string | null {
+  if (!email || loginFromEmail(email)) return null;
+  const at = email.lastIndexOf("@");
+  if (at <= 0) return null;
+  const local = email.slice(0, at).trim().toLowerCase();
+  return local.length >= MIN_LOCAL_PART && !genericLocalParts.has(local) ? local : null;
+}
+
+/** Which records a configuration entry's member names: an e-mail address, `@login` or an exact name. */
+function matchesMember(record: IdentityRecord, member: string): boolean {
+  const value = member.trim();
+  if (value.startsWith("@")) return effectiveLogin(record) === value.slice(1).toLowerCase();
+  if (value.includes("@")) return record.email?.trim().toLowerCase() === value.toLowerCase();
+  return record.name.trim() === value;
+}
+
+/**
+ * Clusters identity records. Configured merges come first, then the rules from the strongest: the same
+ * GitHub login, the same e-mail, the same full name of two or more words, the same distinctive e-mail
+ * local part where the names agree. Every union checks the keepApart entries first and is refused if
+ * it would put members of two of an entry's groups into one cluster, so those entries beat every rule
+ * and every merge entry.
+ */
+export function resolveIdentities(records: IdentityRecord[], entries: IdentityEntry[] = []): IdentityResolution {
+  const index = new Map(records.map((r, i) => [r.id, i]));
+  const parent = records.map((_, i) => i);
+  // Per cluster root: for each keepApart entry it touches, which of that entry's members it holds.
+  const apart = records.map(() => new Map<number, number>());
+  const merges: IdentityMerge[] = [];
+  const refused: IdentityResolution["refused"] = [];
+
+  entries.forEach((entry, e) => {
+    if (!("keepApart" in entry)) return;
+    entry.keepApart.forEach((member, m) => {
+      records.forEach((record, i) => {
+        if (matchesMember(record, member) && !apart[i]?.has(e)) apart[i]?.set(e, m);
+      });
+    });
+  });
+
+  const find = (i: number): number => {
+    let root = i;
+    while (parent[root] !== root) root = parent[root] ?? root;
+    while (parent[i] !== root) {
+      const next = parent[i] ?? root;
+      parent[i] = root;
+      i = next;
+    }
+    return root;
+  };
+
+  const union = (a: number, b: number, rule: IdentityRule, detail: string) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) return;
+    const tagsA = apart[ra] ?? new Map<number, number>();
+    const tagsB = apart[rb] ?? new Map<number, number>();
+    const from = records[a]?.id ?? a;
+    const to = records[b]?.id ?? b;
+    for (const [entry, member] of tagsB) {
+      const other = tagsA.get(entry);
+      if (other !== undefined && other !== member) {
+        refused.push({ from, to, rule, detail, keptApartBy: entry });
+        return;
+      }
+    }
+    const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
+    parent[drop] = keep;
+    const keptTags = apart[keep] ?? new Map<number, number>();
+    for (const [entry, member] of apart[drop] ?? []) keptTags.set(entry, member);
+    merges.push({ from, to, rule, detail });
+  };
+
+  /** Unions all records sharing a key under `rule`. */
+  const unionByKey = (rule: IdentityRule, keyOf: (record: IdentityRecord) => string | null) => {
+    const first = new Map<string, number>();
+    records.forEach((record, i) => {
+      const key = keyOf(record);
+      if (key === null) return;
+      const j = first.get(key);
+      if (j === undefined) first.set(key, i);
+      else union(j, i, rule, key);
+    });
+  };
+
+  entries.forEach((entry) => {
+    if (!("merge" in entry)) return;
+    const members = records.flatMap((record, i) => (entry.merge.some((m) => matchesMember(record, m)) ? [i] : []));
+    const [head, ...rest] = members;
+    if (head === undefined) return;
+    for (const i of rest) union(head, i, "configured merge", entry.reason ?? "an identities entry");
+  });
+  unionByKey("GitHub login", effectiveLogin);
+  unionByKey("same e-mail", (r) => r.email?.trim().toLowerCase() || null);
+  unionByKey("same full name", (r) => (isGenericName(r.name) ? null : normaliseName(r.name)));
+
+  const byLocalPart = new Map<string, number[]>();
+  records.forEach((record, i) => {
+    const local = localPart(record.email);
+    if (local !== null && !isPlaceholderName(record.name))
+      byLocalPart.set(local, [...(byLocalPart.get(local) ?? []), i]);
+  });
+  for (const [local, members] of byLocalPart) {
+    for (const [k, i] of members.entries()) {
+      for (const j of members.slice(k + 1)) {
+        const a = records[i]?.name ?? "";
+        const b = records[j]?.name ?? "";
+        // "IritKatriel" may agree with "Irit Katriel", but two single words ("achhina") prove nothing.
+        const agree = normaliseName(a) === normaliseName(b) || compactName(a) === compactName(b);
+        if (agree && !(isGenericName(a) && isGenericName(b))) union(i, j, "e-mail local part", local);
+      }
+    }
+  }
+
+  const clusters = new Map<number, IdentityCluster>();
+  records.forEach((record, i) => {
+    const root = find(i);
+    const cluster = clusters.get(root) ?? { ids: [], merges: [] };
+    cluster.ids.push(record.id);
+    clusters.set(root, cluster);
+  });
+  for (const merge of merges) {
+    const root = find(index.get(merge.from) ?? 0);
+    clusters.get(root)?.merges.push(merge);
+  }
+  const sorted = [...clusters.values()].map((c) => ({ ...c, ids: [...c.ids].sort((a, b) => a - b) }));
+  sorted.sort((a, b) => (a.ids[0] ?? 0) - (b.ids[0] ?? 0));
+  return { clusters: sorted, refused };
+}
