@@ -8,6 +8,7 @@ import { countPeople, PeopleResolver } from "../models/person.server";
 import { parseCommitMessage } from "../stewardship/commit-message";
 import type { CompiledConfig } from "../stewardship/config";
 import { isValidDate } from "../stewardship/metrics";
+import { keepDemoApart } from "./demo-apart.server";
 import { git, GitError, mapContacts, readFirstParentLog, type RawCommit } from "./git-log.server";
 
 export interface GitImportProgress {
@@ -25,6 +26,8 @@ export interface GitImportSummary {
   people: number;
   seconds: number;
   incremental: boolean;
+  /** The database held the demo data set, deleted as `replaceDemo` asked. */
+  replacedDemo: boolean;
 }
 
 /** A problem with what was asked (path, branch, date) or with the repository; the message says what to fix. */
@@ -107,6 +110,7 @@ export async function importGitHistory({
   branch,
   since,
   batchSize = DEFAULT_BATCH,
+  replaceDemo = false,
   onProgress,
 }: {
   db: Database;
@@ -115,11 +119,14 @@ export async function importGitHistory({
   branch?: string;
   since?: string;
   batchSize?: number;
+  /** Delete the demo data set if the database holds it, rather than refuse (DemoDataError). */
+  replaceDemo?: boolean;
   onProgress?: (progress: GitImportProgress) => void;
 }): Promise<GitImportSummary> {
   const started = Date.now();
   const repo = path.resolve(repoPath);
   const target = resolveTarget(repo, branch, config.config.project.branch, since);
+  const replacedDemo = await keepDemoApart(db, { replaceDemo, action: "import" });
   const cursorKey = `git.cursor:${target.gitDir}#${target.branch}`;
   const cursor = await getMeta(db, cursorKey);
   const incremental =
@@ -196,5 +203,6 @@ export async function importGitHistory({
     people: (await countPeople(db)) - peopleBefore,
     seconds: (Date.now() - started) / 1000,
     incremental,
+    replacedDemo,
   };
 }
