@@ -54,6 +54,13 @@ runCli(async () => {
         `${summary.skipped} already stored, ${summary.people} new people, in ${summary.seconds.toFixed(1)} s` +
         `${summary.incremental ? " (incremental)" : ""}.`,
     );
+    if (summary.commitDates) {
+      const byStage = [...summary.stages.map((s) => `${s.stageId} ${s.commits}`), `no stage ${summary.noStage}`];
+      console.log(
+        `Commits read from ${summary.commitDates.from.slice(0, 10)} to ${summary.commitDates.to.slice(0, 10)}, ` +
+          `by stage: ${byStage.join(", ")}.`,
+      );
+    }
   } catch (error) {
     progress.stop();
     if (error instanceof DemoDataError) throw new UsageError(demoRefusal(file, "import"));

@@ -3,7 +3,7 @@ import type { ContributionRole } from "../../db/schema";
 import type { Evidence } from "../stewardship/classify";
 import { isGeneratedPath, type CompiledConfig } from "../stewardship/config";
 import type { TimeWindow } from "../stewardship/metrics";
-import { groupByContribution, parseEvidence } from "./columns.server";
+import { chunk, groupByContribution, parseEvidence } from "./columns.server";
 
 export interface ContributionFilter {
   /** A stage id, or "none" for contributions that earned no stage. */
@@ -158,4 +158,26 @@ export async function listBusiestStageFiles(
     if (rows.length < page) break;
   }
   return busiest;
+}
+
+/**
+ * How many of the commits with these shas each stage labelled, and how many no stage labelled (`null`):
+ * the import summary's per-stage counts. A commit with two stages counts for both.
+ */
+export async function countCommitsPerStage(
+  db: Database,
+  { shas }: { shas: string[] },
+): Promise<Map<string | null, number>> {
+  const counts = new Map<string | null, number>();
+  for (const part of chunk(shas, 1)) {
+    const rows = await db
+      .selectFrom("contributions as c")
+      .leftJoin("contributionStages as cs", "cs.contributionId", "c.id")
+      .where("c.sha", "in", part)
+      .groupBy("cs.stageId")
+      .select((eb) => ["cs.stageId", eb.fn.countAll<number>().as("contributions")])
+      .execute();
+    for (const row of rows) counts.set(row.stageId, (counts.get(row.stageId) ?? 0) + Number(row.contributions));
+  }
+  return counts;
 }
