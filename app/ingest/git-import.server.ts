@@ -90,7 +90,10 @@ function refuseShallowBoundary(repo: string, { range, since }: { range: string; 
   const shallow = git(repo, ["rev-parse", "--is-shallow-repository"], { allowFailure: true });
   if (!shallow.ok || shallow.stdout.trim() !== "true") return;
   const sinceArgs = since ? [`--since=${since}T00:00:00Z`] : [];
-  const roots = git(repo, ["rev-list", "--first-parent", "--max-parents=0", ...sinceArgs, range]);
+  // A walk git cannot make is reported by the count that follows, as for any damaged repository.
+  const roots = git(repo, ["rev-list", "--first-parent", "--max-parents=0", ...sinceArgs, range], {
+    allowFailure: true,
+  });
   const boundary = roots.stdout.split("\n").find(Boolean);
   if (!boundary) return;
   const [sha = boundary, seconds = "0"] = git(repo, ["show", "-s", "--format=%h %ct", boundary])
