@@ -2,12 +2,13 @@
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../app/config.server";
+import { DemoDataError, demoRefusal } from "../app/ingest/demo-apart.server";
 import { GitImportError, importGitHistory, type GitImportProgress } from "../app/ingest/git-import.server";
 import { prepareDatabase } from "../app/ingest/prepare.server";
 import { openConfiguredDatabase, runCli, UsageError } from "./cli";
 
 const usage =
-  "usage: npm run import:git -- <path to a git clone> [--branch main] [--since YYYY-MM-DD] [--batch-size 1000]";
+  "usage: npm run import:git -- <path to a git clone> [--branch main] [--since YYYY-MM-DD] [--batch-size 1000] [--replace-demo]";
 
 runCli(async () => {
   const { values, positionals } = parseArgs({
@@ -17,6 +18,8 @@ runCli(async () => {
       since: { type: "string" },
       // Commits per transaction; smaller batches lose less work when interrupted, larger ones are faster.
       "batch-size": { type: "string", default: "1000" },
+      // A database holding the demo data set is refused unless this deletes the demo first.
+      "replace-demo": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -41,16 +44,26 @@ runCli(async () => {
       branch: values.branch,
       since: values.since,
       batchSize,
+      replaceDemo: values["replace-demo"],
       onProgress: progress.update,
     });
     progress.stop();
+    if (summary.replacedDemo) console.log(`Deleted the demo data set from ${file}.`);
     console.log(
       `Imported ${summary.branch} of ${summary.repository} into ${file}: ${summary.read} commits read, ${summary.added} added, ` +
         `${summary.skipped} already stored, ${summary.people} new people (${summary.merged} merged as another's identity), in ${summary.seconds.toFixed(1)} s` +
         `${summary.incremental ? " (incremental)" : ""}.`,
     );
+    if (summary.commitDates) {
+      const byStage = [...summary.stages.map((s) => `${s.stageId} ${s.commits}`), `no stage ${summary.noStage}`];
+      console.log(
+        `Commits read from ${summary.commitDates.from.slice(0, 10)} to ${summary.commitDates.to.slice(0, 10)}, ` +
+          `by stage: ${byStage.join(", ")}.`,
+      );
+    }
   } catch (error) {
     progress.stop();
+    if (error instanceof DemoDataError) throw new UsageError(demoRefusal(file, "import"));
     throw error instanceof GitImportError ? new UsageError(error.message) : error;
   } finally {
     await db.destroy();

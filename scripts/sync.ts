@@ -4,17 +4,24 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../app/config.server";
 import { createGitHubClient, GitHubError } from "../app/github.server";
+import { DemoDataError, demoRefusal } from "../app/ingest/demo-apart.server";
 import { syncPullRequests, syncStarterTasks, type GitHubSyncProgress } from "../app/ingest/github-sync.server";
 import { isValidDate } from "../app/stewardship/metrics";
 import { prepareDatabase } from "../app/ingest/prepare.server";
 import { openConfiguredDatabase, runCli, UsageError } from "./cli";
 
-const usage = "usage: GITHUB_TOKEN=… [GITHUB_API_URL=…] npm run sync -- [owner/repo] [--since YYYY-MM-DD]";
+const usage =
+  "usage: GITHUB_TOKEN=… [GITHUB_API_URL=…] npm run sync -- [owner/repo] [--since YYYY-MM-DD] [--replace-demo]";
 
 runCli(async () => {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { since: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      since: { type: "string" },
+      // A database holding the demo data set is refused unless this deletes the demo first.
+      "replace-demo": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help) {
     console.log(usage);
@@ -45,10 +52,12 @@ runCli(async () => {
       github,
       repository,
       since: values.since ?? null,
+      replaceDemo: values["replace-demo"],
       onProgress: show,
     });
     const summary = await syncStarterTasks({ db, config, github, repository, onProgress: show });
     show.done();
+    if (prs.replacedDemo) console.log(`Deleted the demo data set from ${file}.`);
     console.log(
       `Pull requests of the stages: ${prs.discovered} found, ${prs.fetched} fetched (${prs.added} new, ${prs.merged} joined to git commits, ${prs.updated} updated).`,
     );
@@ -58,6 +67,7 @@ runCli(async () => {
         `rate limit left ${summary.rateLimitRemaining ?? "unknown"}, ${((Date.now() - started) / 1000).toFixed(1)} s.`,
     );
   } catch (error) {
+    if (error instanceof DemoDataError) throw new UsageError(demoRefusal(file, "sync"));
     throw error instanceof GitHubError ? new UsageError(error.message) : error;
   } finally {
     await db.destroy();

@@ -2,13 +2,15 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "../../db/database";
 import { insertContributions, type NewContribution } from "../models/contribution.server";
+import { countCommitsPerStage } from "../models/contribution-list.server";
 import { finishImportRun, startImportRun } from "../models/import-run.server";
 import { resolveStoredIdentities } from "../models/identity.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { countPeople, PeopleResolver } from "../models/person.server";
 import { parseCommitMessage } from "../stewardship/commit-message";
 import type { CompiledConfig } from "../stewardship/config";
-import { isValidDate } from "../stewardship/metrics";
+import { addDays, isValidDate } from "../stewardship/metrics";
+import { keepDemoApart } from "./demo-apart.server";
 import { git, GitError, mapContacts, readFirstParentLog, type RawCommit } from "./git-log.server";
 
 export interface GitImportProgress {
@@ -28,6 +30,13 @@ export interface GitImportSummary {
   merged: number;
   seconds: number;
   incremental: boolean;
+  /** The database held the demo data set, deleted as `replaceDemo` asked. */
+  replacedDemo: boolean;
+  /** The commits read, per configured stage that labelled them, and those no stage labelled. */
+  stages: Array<{ stageId: string; commits: number }>;
+  noStage: number;
+  /** The committer dates (ISO) of the oldest and newest commit read; null when none was. */
+  commitDates: { from: string; to: string } | null;
 }
 
 /** A problem with what was asked (path, branch, date) or with the repository; the message says what to fix. */
@@ -75,6 +84,32 @@ function resolveTarget(repoPath: string, branch: string | undefined, defaultBran
   return { gitDir: gitDir.stdout.trim(), branch: wanted, tip: tip.stdout.trim() };
 }
 
+/**
+ * A shallow clone's boundary commit has no parents here, so git shows it adding the whole tree and the
+ * import would credit its author with every file. It is refused unless this walk leaves the boundary out:
+ * an incremental run, or --since a date after it.
+ */
+function refuseShallowBoundary(repo: string, { range, since }: { range: string; since?: string }): void {
+  const shallow = git(repo, ["rev-parse", "--is-shallow-repository"], { allowFailure: true });
+  if (!shallow.ok || shallow.stdout.trim() !== "true") return;
+  const sinceArgs = since ? [`--since=${since}T00:00:00Z`] : [];
+  // A walk git cannot make is reported by the count that follows, as for any damaged repository.
+  const roots = git(repo, ["rev-list", "--first-parent", "--max-parents=0", ...sinceArgs, range], {
+    allowFailure: true,
+  });
+  const boundary = roots.stdout.split("\n").find(Boolean);
+  if (!boundary) return;
+  const [sha = boundary, seconds = "0"] = git(repo, ["show", "-s", "--format=%h %ct", boundary])
+    .stdout.trim()
+    .split(" ");
+  const day = new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
+  throw new GitImportError(
+    `${repo} is a shallow clone: its oldest commit would be credited with the whole tree. Fetch the full history ` +
+      `with \`git fetch --unshallow\`, or import with --since a date after the shallow boundary (${sha}, committed ` +
+      `${day}), e.g. --since ${addDays(day, 1)}.`,
+  );
+}
+
 function toContribution(commit: RawCommit, mailmap: ReturnType<typeof mapContacts>): NewContribution {
   const facts = parseCommitMessage(commit.message);
   return {
@@ -110,6 +145,7 @@ export async function importGitHistory({
   branch,
   since,
   batchSize = DEFAULT_BATCH,
+  replaceDemo = false,
   onProgress,
 }: {
   db: Database;
@@ -118,6 +154,8 @@ export async function importGitHistory({
   branch?: string;
   since?: string;
   batchSize?: number;
+  /** Delete the demo data set if the database holds it, rather than refuse (DemoDataError). */
+  replaceDemo?: boolean;
   onProgress?: (progress: GitImportProgress) => void;
 }): Promise<GitImportSummary> {
   const started = Date.now();
@@ -128,6 +166,7 @@ export async function importGitHistory({
   const incremental =
     cursor !== null && git(repo, ["merge-base", "--is-ancestor", cursor, target.tip], { allowFailure: true }).ok;
   const range = incremental ? `${cursor}..${target.tip}` : target.tip;
+  refuseShallowBoundary(repo, { range, since });
   const countArgs = ["rev-list", "--count", "--first-parent", ...(since ? [`--since=${since}T00:00:00Z`] : []), range];
   const count = git(repo, countArgs, { allowFailure: true });
   if (!count.ok) {
@@ -136,6 +175,7 @@ export async function importGitHistory({
     );
   }
   const total = Number(count.stdout.trim());
+  const replacedDemo = await keepDemoApart(db, { replaceDemo, action: "import" });
 
   const source = `git:${target.gitDir}#${target.branch}`;
   const runId = await startImportRun(db, source);
@@ -144,6 +184,8 @@ export async function importGitHistory({
   let read = 0;
   let added = 0;
   let batch: RawCommit[] = [];
+  const shas: string[] = [];
+  let commitDates: GitImportSummary["commitDates"] = null;
 
   const flush = async () => {
     if (batch.length === 0) return;
@@ -177,6 +219,8 @@ export async function importGitHistory({
     for await (const commit of readFirstParentLog(repo, { range, since })) {
       batch.push(commit);
       read += 1;
+      shas.push(commit.sha);
+      commitDates = spanning(commitDates, commit.committedAt);
       if (batch.length >= batchSize) await flush();
     }
     await flush();
@@ -201,5 +245,26 @@ export async function importGitHistory({
     merged: identities.merged,
     seconds: (Date.now() - started) / 1000,
     incremental,
+    replacedDemo,
+    ...(await countPerStage(db, config, shas)),
+    commitDates,
+  };
+}
+
+/** Widens a date range to hold `date` (ISO UTC timestamps, which compare as text). */
+function spanning(range: { from: string; to: string } | null, date: string): { from: string; to: string } {
+  if (!range) return { from: date, to: date };
+  return { from: date < range.from ? date : range.from, to: date > range.to ? date : range.to };
+}
+
+async function countPerStage(
+  db: Database,
+  config: CompiledConfig,
+  shas: string[],
+): Promise<Pick<GitImportSummary, "stages" | "noStage">> {
+  const counts = await countCommitsPerStage(db, { shas });
+  return {
+    stages: config.stageIds.map((stageId) => ({ stageId, commits: counts.get(stageId) ?? 0 })),
+    noStage: counts.get(null) ?? 0,
   };
 }

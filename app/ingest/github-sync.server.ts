@@ -42,6 +42,7 @@ import {
   type Comment,
   type StarterTask,
 } from "../stewardship/starter-tasks";
+import { keepDemoApart } from "./demo-apart.server";
 
 export interface GitHubSyncProgress {
   step: string;
@@ -59,6 +60,8 @@ export interface GitHubSyncOptions {
   repository?: string;
   /** The sync's time (ISO seconds): the cursor it leaves, and the day claims by comment are judged on. */
   now?: string;
+  /** Delete the demo data set if the database holds it, rather than refuse (DemoDataError). */
+  replaceDemo?: boolean;
   onProgress?: (progress: GitHubSyncProgress) => void;
 }
 
@@ -68,16 +71,20 @@ interface SyncCost {
   requests: number;
   rateLimitRemaining: number | null;
   seconds: number;
+  /** The database held the demo data set, deleted as `replaceDemo` asked. */
+  replacedDemo: boolean;
 }
 
 /**
  * The start both syncs share: the repository checked (a bad token or a wrong name stops here, before
- * anything is written), a progress reporter, and what the sync has cost so far.
+ * anything is written), the demo data set kept apart, a progress reporter, and what the sync has cost so far.
  */
 async function beginSync({
+  db,
   config,
   github,
   repository = config.config.project.repository,
+  replaceDemo,
   onProgress,
 }: GitHubSyncOptions): Promise<{
   ref: RepoRef;
@@ -91,6 +98,7 @@ async function beginSync({
     onProgress?.({ step, items, requests: github.requests(), rateLimitRemaining: github.rateLimit().remaining });
   report("checking the repository");
   await checkRepository(github, ref);
+  const replacedDemo = await keepDemoApart(db, { replaceDemo, action: "sync" });
   return {
     ref,
     source: `github:${ref.owner}/${ref.repo}`,
@@ -100,6 +108,7 @@ async function beginSync({
       requests: github.requests(),
       rateLimitRemaining: github.rateLimit().remaining,
       seconds: (Date.now() - started) / 1000,
+      replacedDemo,
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Database, Executor } from "../../db/database";
 import { insertContributions, type NewContribution } from "../models/contribution.server";
+import { holdsDemoData } from "../models/database-contents.server";
 import { PeopleResolver } from "../models/person.server";
 import { upsertPullRequestFromWebhook, upsertReviewFromWebhook } from "../models/pull-request.server";
 import {
@@ -29,6 +30,7 @@ import {
   type Comment,
   type StarterIssue,
 } from "../stewardship/starter-tasks";
+import { DemoDataError } from "./demo-apart.server";
 
 export type WebhookOutcome = "applied" | "duplicate" | "ignored";
 
@@ -109,7 +111,8 @@ function parse<E extends EventName>(event: E, payload: unknown): z.infer<(typeof
 /**
  * Applies one webhook delivery to the same tables the sync writes, once: the delivery id is
  * recorded in the same transaction as the change, so a redelivery is a no-op. Events of another
- * repository, or of kinds Steward does not use, are acknowledged and ignored.
+ * repository, or of kinds Steward does not use, are acknowledged and ignored. A database holding the
+ * demo data set takes none (DemoDataError).
  */
 export async function applyWebhook(
   db: Database,
@@ -123,6 +126,13 @@ export async function applyWebhook(
   if (!isHandled(event)) return "ignored";
   const data = parse(event, payload);
   if (data.repository.full_name.toLowerCase() !== config.config.project.repository.toLowerCase()) return "ignored";
+  if (await holdsDemoData(db)) {
+    // Not recorded as delivered: once Steward serves real data, GitHub's "Redeliver" applies it.
+    throw new DemoDataError(
+      "This Steward serves the demo data set, and demo and real data must never mix: the delivery was not applied. " +
+        "Point DATABASE_URL at the database your git import and sync write, then redeliver.",
+    );
+  }
   if (await hasWebhookDelivery(db, { id: deliveryId })) return "duplicate";
   const people = await PeopleResolver.load(db, config);
   try {

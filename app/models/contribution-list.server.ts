@@ -1,8 +1,9 @@
 import type { Database } from "../../db/database";
 import type { ContributionRole } from "../../db/schema";
 import type { Evidence } from "../stewardship/classify";
+import { isGeneratedPath, type CompiledConfig } from "../stewardship/config";
 import type { TimeWindow } from "../stewardship/metrics";
-import { groupByContribution, parseEvidence } from "./columns.server";
+import { chunk, groupByContribution, parseEvidence } from "./columns.server";
 
 export interface ContributionFilter {
   /** A stage id, or "none" for contributions that earned no stage. */
@@ -104,12 +105,29 @@ export interface StageFile {
   lines: number;
 }
 
-/** The files most often changed by a stage's contributions in the window. */
+export interface BusiestStageFiles {
+  /** Hand-written files, most often changed first. */
+  files: StageFile[];
+  /** Generated files that would have ranked among them: shown apart, since they follow their sources. */
+  generated: StageFile[];
+}
+
+/**
+ * The hand-written files most often changed by a stage's contributions in the window. Generated files
+ * (`isGeneratedPath`) are counted apart: `optimizer_cases.c.h` changes with every `optimizer_bytecodes.c`
+ * change and would otherwise top every list. The configuration's globs are not SQL, so ranked rows are
+ * read a page at a time until `limit` hand-written files are found; generated ones are few.
+ */
 export async function listBusiestStageFiles(
   db: Database,
-  { stageId, window, limit = 10 }: { stageId: string; window: TimeWindow; limit?: number },
-): Promise<StageFile[]> {
-  const rows = await db
+  {
+    config,
+    stageId,
+    window,
+    limit = 10,
+  }: { config: CompiledConfig; stageId: string; window: TimeWindow; limit?: number },
+): Promise<BusiestStageFiles> {
+  const ranked = db
     .selectFrom("contributionStages as cs")
     .innerJoin("contributions as c", "c.id", "cs.contributionId")
     .innerJoin("contributionFiles as f", "f.contributionId", "c.id")
@@ -126,7 +144,40 @@ export async function listBusiestStageFiles(
     ])
     .orderBy("contributions", "desc")
     .orderBy("lines", "desc")
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ path: r.path, contributions: Number(r.contributions), lines: Number(r.lines) }));
+    .orderBy("f.path");
+  const page = Math.max(20, limit * 2);
+  const busiest: BusiestStageFiles = { files: [], generated: [] };
+  for (let offset = 0; busiest.files.length < limit; offset += page) {
+    const rows = await ranked.limit(page).offset(offset).execute();
+    for (const row of rows) {
+      const file = { path: row.path, contributions: Number(row.contributions), lines: Number(row.lines) };
+      if (isGeneratedPath(config, file.path)) busiest.generated.push(file);
+      else busiest.files.push(file);
+      if (busiest.files.length === limit) break;
+    }
+    if (rows.length < page) break;
+  }
+  return busiest;
+}
+
+/**
+ * How many of the commits with these shas each stage labelled, and how many no stage labelled (`null`):
+ * the import summary's per-stage counts. A commit with two stages counts for both.
+ */
+export async function countCommitsPerStage(
+  db: Database,
+  { shas }: { shas: string[] },
+): Promise<Map<string | null, number>> {
+  const counts = new Map<string | null, number>();
+  for (const part of chunk(shas, 1)) {
+    const rows = await db
+      .selectFrom("contributions as c")
+      .leftJoin("contributionStages as cs", "cs.contributionId", "c.id")
+      .where("c.sha", "in", part)
+      .groupBy("cs.stageId")
+      .select((eb) => ["cs.stageId", eb.fn.countAll<number>().as("contributions")])
+      .execute();
+    for (const row of rows) counts.set(row.stageId, (counts.get(row.stageId) ?? 0) + Number(row.contributions));
+  }
+  return counts;
 }

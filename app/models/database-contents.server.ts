@@ -1,4 +1,4 @@
-import type { Database } from "../../db/database";
+import type { Database, Executor } from "../../db/database";
 
 /** Whether any contribution is stored: an empty database gets the demo, a full one is not overwritten. */
 export async function hasContributions(db: Database): Promise<boolean> {
@@ -25,4 +25,27 @@ export async function deleteStoredData(db: Database): Promise<void> {
       await trx.deleteFrom(table).execute();
     }
   });
+}
+
+/**
+ * Whether the demo data set is stored: its flag, or demo rows an interrupted seed left before writing
+ * the flag. Real data must never be written beside it.
+ */
+export async function holdsDemoData(db: Executor): Promise<boolean> {
+  const flag = await db.selectFrom("meta").select("value").where("key", "=", "demo").executeTakeFirst();
+  if (flag?.value === "true") return true;
+  const row = await db
+    .selectFrom("contributions")
+    .select("id")
+    .where("source", "=", "demo")
+    .limit(1)
+    .executeTakeFirst();
+  if (row) return true;
+  const task = await db
+    .selectFrom("starterTasks")
+    .select("id")
+    .where("source", "=", "demo")
+    .limit(1)
+    .executeTakeFirst();
+  return task !== undefined;
 }

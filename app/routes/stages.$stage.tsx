@@ -31,13 +31,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const report = await getBusFactorReport(db, { config, stageId: stageConfig.id, ...window });
   const stage = report.stages[0];
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
-  const [credited, busiestFiles, recent, tasks] = await Promise.all([
+  const [credited, busiest, recent, tasks] = await Promise.all([
     listCreditedContributions(db, {
       stageId: stage.id,
       personIds: stage.activeMaintainers.map((p) => p.id),
       window: report.window,
     }),
-    listBusiestStageFiles(db, { stageId: stage.id, window: report.window, limit: 10 }),
+    listBusiestStageFiles(db, { config, stageId: stage.id, window: report.window, limit: 10 }),
     listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
     listStarterTasks(db, { stageId: stage.id, state: "open" }),
   ]);
@@ -59,7 +59,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
     })),
     candidates: stage.otherContributors,
-    busiestFiles,
+    busiestFiles: busiest.files,
+    generatedFiles: busiest.generated,
     recent,
     tasks,
     mentors: stage.activeMaintainers.map(({ id, login, name }) => ({ id, login, name })),
@@ -68,7 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function StagePage() {
-  const { params, stage, maintainers, candidates, busiestFiles, recent, tasks, mentors, repository } =
+  const { params, stage, maintainers, candidates, busiestFiles, generatedFiles, recent, tasks, mentors, repository } =
     useLoaderData<typeof loader>();
   return (
     <main className="page">
@@ -140,6 +141,12 @@ export default function StagePage() {
         ) : (
           <BarList items={busiestFiles.map((f) => ({ label: f.path, value: f.contributions }))} />
         )}
+        {generatedFiles.length > 0 ? (
+          <p className="muted generated-files">
+            Generated files, left out since they change with their sources:{" "}
+            {generatedFiles.map((f) => `${f.path} (${f.contributions})`).join(", ")}.
+          </p>
+        ) : null}
       </section>
 
       <section aria-labelledby="tasks">

@@ -3,6 +3,7 @@ import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { verifyWebhookSignature } from "../github.server";
 import { jsonError } from "../http.server";
+import { DemoDataError } from "../ingest/demo-apart.server";
 import { applyWebhook, WebhookPayloadError } from "../ingest/webhook.server";
 
 export async function loader() {
@@ -12,7 +13,8 @@ export async function loader() {
 /**
  * GitHub webhook deliveries. The signature (X-Hub-Signature-256, HMAC of the raw body with
  * GITHUB_WEBHOOK_SECRET) is checked before the body is even parsed; nothing is written for a bad
- * signature (401) or a malformed body (400); a redelivery is acknowledged and not applied again.
+ * signature (401) or a malformed body (400); a redelivery is acknowledged and not applied again. A
+ * database holding the demo data set refuses deliveries (409), writing nothing.
  */
 export async function action({ request }: ActionFunctionArgs) {
   const secret = process.env.GITHUB_WEBHOOK_SECRET?.trim();
@@ -36,6 +38,8 @@ export async function action({ request }: ActionFunctionArgs) {
     return Response.json({ outcome, event, delivery: deliveryId }, { status: outcome === "applied" ? 201 : 200 });
   } catch (error) {
     if (error instanceof WebhookPayloadError) return jsonError(400, error.message);
+    // 409, not a quiet 2xx: GitHub's delivery log shows the failure and the message to whoever set it up.
+    if (error instanceof DemoDataError) return jsonError(409, error.message);
     throw error;
   }
 }

@@ -73,6 +73,11 @@ const configSchema = z
     stages: z.array(stageSchema).min(1, "must list at least one stage"),
     paths: z.array(pathRuleSchema).default([]),
     excludedPaths: z.array(z.object({ glob: globSchema, reason: z.string().default("") })).default([]),
+    /**
+     * Other files a tool writes (`make regen-all`) that no path rule marks `generated`: like those, they
+     * are never among a stage's busiest files. They do not change how contributions are labelled.
+     */
+    generatedPaths: z.array(globSchema).default([]),
     labels: z
       .array(
         z.object({
@@ -199,6 +204,7 @@ export interface CompiledConfig {
   maintainerRule: { windowDays: number; minCredit: number };
   pathRules: Array<StewardConfig["paths"][number] & { regex: RegExp }>;
   excluded: Array<StewardConfig["excludedPaths"][number] & { regex: RegExp }>;
+  generated: RegExp[];
   bots: RegExp[];
 }
 
@@ -211,6 +217,7 @@ export function compileConfig(config: StewardConfig): CompiledConfig {
     maintainerRule: { windowDays: config.maintainerRule.windowDays, minCredit: config.maintainerRule.minContributions },
     pathRules: config.paths.map((rule) => ({ ...rule, regex: globToRegExp(rule.glob) })),
     excluded: config.excludedPaths.map((rule) => ({ ...rule, regex: globToRegExp(rule.glob) })),
+    generated: config.generatedPaths.map(globToRegExp),
     bots: config.bots.map((pattern) => globToRegExp(pattern.toLowerCase())),
   };
 }
@@ -218,6 +225,15 @@ export function compileConfig(config: StewardConfig): CompiledConfig {
 export function isBot(compiled: CompiledConfig, loginOrName: string): boolean {
   const value = loginOrName.toLowerCase();
   return compiled.bots.some((regex) => regex.test(value));
+}
+
+/**
+ * Whether a tool writes this file rather than a person: its path rule says `generated`, or it is one of
+ * `generatedPaths`. Such files follow their sources around, so they say nothing about where work went.
+ */
+export function isGeneratedPath(compiled: CompiledConfig, path: string): boolean {
+  if (compiled.generated.some((regex) => regex.test(path))) return true;
+  return compiled.pathRules.find((rule) => rule.regex.test(path))?.generated ?? false;
 }
 
 /**

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, compileConfig, configVersion, globToRegExp, parseConfig } from "../../app/stewardship/config";
+import {
+  ConfigError,
+  compileConfig,
+  configVersion,
+  globToRegExp,
+  isGeneratedPath,
+  parseConfig,
+} from "../../app/stewardship/config";
 import { defaultConfig } from "../support/db";
 
 const minimal = { project: { repository: "acme/engine" }, stages: [{ id: "core", name: "Core" }] };
@@ -98,5 +105,29 @@ describe("globToRegExp", () => {
     expect(globToRegExp("Tools/jit/**").test("Tools/jit/odd\n/deeper.c")).toBe(true);
     expect(globToRegExp("Python/*.c").test("Python/odd\nname.c")).toBe(true);
     expect(globToRegExp("Python/*.c").test("Python/odd\n/name.c")).toBe(false);
+  });
+});
+
+describe("isGeneratedPath", () => {
+  const config = defaultConfig();
+  it.each([
+    ["Python/optimizer_cases.c.h", true], // a stage's path rule marks it generated
+    ["Python/executor_cases.c.h", true], // a shared path rule marks it generated
+    ["Python/generated_cases.c.h", true], // excluded from the stages, and listed in generatedPaths
+    ["Include/internal/pycore_opcode_metadata.h", true], // no path rule; generatedPaths
+    ["Objects/clinic/listobject.c.h", true],
+    ["Python/optimizer_bytecodes.c", false],
+    ["Python/bytecodes.c", false],
+    ["Lib/test/test_capi/test_opt.py", false],
+    ["Python/opcode_targets.h.orig", false],
+  ])("%s: %s", (path, generated) => {
+    expect(isGeneratedPath(config, path)).toBe(generated);
+  });
+
+  it("does not change the configuration's version, since labels do not depend on it", () => {
+    const base = parseConfig(JSON.stringify(minimal), "a.json");
+    const listed = parseConfig(JSON.stringify({ ...minimal, generatedPaths: ["src/gen/**"] }), "b.json");
+    expect(configVersion(listed)).toBe(configVersion(base));
+    expect(isGeneratedPath(compileConfig(listed), "src/gen/tables.c")).toBe(true);
   });
 });
