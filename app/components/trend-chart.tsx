@@ -102,7 +102,14 @@ export function TrendChart({ points, goal, title }: { points: TrendPoint[]; goal
         )}
         {points.map((p, i) =>
           i % labelEvery === 0 || i === points.length - 1 ? (
-            <text key={`label-${p.month}`} className="month" x={x(i)} y={HEIGHT - 4} textAnchor="middle">
+            <text
+              key={`label-${p.month}`}
+              className="month"
+              x={x(i)}
+              y={HEIGHT - 4}
+              // The first and last labels sit at the plot's edges: anchored inwards, they are not cut off.
+              textAnchor={i === 0 ? "start" : i === points.length - 1 ? "end" : "middle"}
+            >
               {monthLabel(p.month)}
             </text>
           ) : null,

@@ -92,8 +92,8 @@ export async function getCoverage(db: Database): Promise<(Coverage & { sources: 
   if (ranges.length === 0) {
     if (!days) return null;
     const demo = rows.some((row) => row.key === "demo" && row.value === "true");
-    const source = { source: "stored contributions", from: days.first, to: days.last, fromStart: demo };
-    return { ...source, sources: [source] };
+    const range = { from: days.first, to: days.last, fromStart: demo };
+    return { ...range, sources: [{ source: "stored contributions", ...range }] };
   }
   const sources = ranges.flatMap(({ source, from, to, fromStart }) => {
     const first = from ?? days?.first;
