@@ -115,17 +115,20 @@ export function TrendChart({ points, goal, title }: { points: TrendPoint[]; goal
           ) : null,
         )}
       </svg>
-      <table className="visually-hidden">
-        <caption>{title}</caption>
-        <tbody>
-          {points.map((p) => (
-            <tr key={p.month}>
-              <th scope="row">{p.month}</th>
-              <td>{p.value ?? "no data"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* In a wrapper: a table grows to its content whatever its width, and would widen a narrow page. */}
+      <div className="visually-hidden">
+        <table>
+          <caption>{title}</caption>
+          <tbody>
+            {points.map((p) => (
+              <tr key={p.month}>
+                <th scope="row">{p.month}</th>
+                <td>{p.value ?? "no data"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
