@@ -63,13 +63,16 @@ export function parseWindowParams(
   };
 }
 
-/** The window parameters a link carries on: those the reader set in `search`, none of the defaults. */
+/**
+ * The window parameters a link carries on: those the reader set in `search`, none of the defaults, and
+ * none that are invalid (the 400 page's links lead back to working pages).
+ */
 export function keptWindowParams(search: string | URLSearchParams): URLSearchParams {
   const from = typeof search === "string" ? new URLSearchParams(search) : search;
   const kept = new URLSearchParams();
   for (const key of windowKeys) {
     const value = from.get(key)?.trim();
-    if (value) kept.set(key, value);
+    if (value && windowSchema.shape[key].safeParse(value).success) kept.set(key, value);
   }
   return kept;
 }

@@ -159,6 +159,9 @@ describe("safety and errors", () => {
     expect(await page.locator(".error-message").textContent()).toContain(
       "asOf must be a calendar date written YYYY-MM-DD",
     );
+    // The header leads back to a working page, not to the bad date again.
+    const nav = page.getByRole("navigation", { name: "Main" });
+    expect(await nav.getByRole("link", { name: "Dashboard" }).getAttribute("href")).toBe("/");
     // The browser itself reports the 400 document; nothing else may go wrong.
     expect(problems.filter((p) => !p.includes("status of 400"))).toEqual([]);
     await page.close();

@@ -187,6 +187,7 @@ describe("keptWindowParams: what a link carries on", () => {
     ["all three", "?asOf=2023-12-31&window=90&min=3", "asOf=2023-12-31&window=90&min=3"],
     ["only what was set, without other filters", "?stage=backend&min=3&page=2", "min=3"],
     ["empty values are not kept", "?asOf=&window=90", "window=90"],
+    ["invalid values are not kept", "?asOf=2026-02-30&window=0&min=3", "min=3"],
   ])("%s", (_, search, expected) => {
     expect(keptWindowParams(search).toString()).toBe(expected);
   });
