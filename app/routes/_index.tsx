@@ -50,8 +50,8 @@ export default function Dashboard() {
       <header className="page-header">
         <h1>Bus factor of {repository}</h1>
         <p className="lede">
-          Active maintainers per stage as of {params.asOf}: at least {params.min} contributions to the stage in the last{" "}
-          {params.windowDays} days.
+          Active maintainers per stage as of <span className="nowrap">{params.asOf}</span>: at least {params.min}{" "}
+          contributions to the stage in the last {params.windowDays} days.
         </p>
         <CoverageNote coverage={coverage} />
         <WindowForm {...params} />
