@@ -37,15 +37,13 @@ export async function extendCoverage(
   const key = `${PREFIX}${source}`;
   const row = await trx.selectFrom("meta").select("value").where("key", "=", key).executeTakeFirst();
   const stored = row ? parseRange(row.value) : null;
-  let range: StoredRange = { from, to, fromStart };
-  if (stored) {
-    const earlier = stored.from === null || from === null || stored.from <= from;
-    range = {
-      from: from === null || stored.from === null ? stored.from : earlier ? stored.from : from,
-      to: stored.to > to ? stored.to : to,
-      fromStart: from === null || earlier ? stored.fromStart : fromStart,
-    };
-  }
+  // A null `from` (the earliest stored contribution) is never later than a date.
+  const keepStart = stored !== null && (from === null || stored.from === null || stored.from <= from);
+  const range: StoredRange = {
+    from: keepStart ? stored.from : from,
+    to: stored && stored.to > to ? stored.to : to,
+    fromStart: keepStart ? stored.fromStart : fromStart,
+  };
   const value = JSON.stringify(range);
   await trx
     .insertInto("meta")

@@ -222,4 +222,21 @@ describe("a database imported before coverage was recorded", () => {
       sources: [{ source: "stored contributions", from: "2023-03-01", to: "2024-02-03", fromStart: false }],
     });
   });
+
+  it("an incremental import into it reaches back to the stored contributions, not only to its own commits", async () => {
+    const db = await getDb();
+    const repo = TestRepo.create();
+    try {
+      repo.write("Python/jit.c", "one\n");
+      repo.commit("GH-113464: Third stencil (#113480)", { date: "2024-03-01T10:00:00Z", author: brandt });
+      await importGitHistory({ db, config, repoPath: repo.dir, branch: "main" });
+      await db.deleteFrom("meta").where("key", "like", "coverage:%").execute(); // as before coverage was recorded
+      repo.write("Python/jit.c", "two\n");
+      repo.commit("GH-113464: Fourth stencil (#113481)", { date: "2024-04-01T10:00:00Z", author: brandt });
+      expect((await importGitHistory({ db, config, repoPath: repo.dir, branch: "main" })).incremental).toBe(true);
+    } finally {
+      repo.remove();
+    }
+    expect(await getCoverage(db)).toMatchObject({ from: "2023-03-01", to: "2024-04-01", fromStart: false });
+  });
 });
