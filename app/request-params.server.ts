@@ -1,16 +1,20 @@
 import { badRequest, jsonError, notFound } from "./http.server";
 import type { StewardConfig } from "./stewardship/config";
+import type { Coverage } from "./stewardship/coverage";
 import {
   parseListParams,
   parseWindowParams,
   unknownStageMessage,
   type ContributionParams,
-  type WindowParams,
+  type WindowChoice,
 } from "./stewardship/query-params";
 
-/** A page's `?asOf&window&min`; bad input throws a 400 whose message says what to fix. */
-export function requireWindowParams(request: Request, config: StewardConfig): WindowParams {
-  const params = parseWindowParams(new URL(request.url).searchParams, config);
+/**
+ * A page's `?asOf&window&min`, the as-of day chosen against the data's coverage, with what to say about
+ * it; bad input throws a 400 whose message says what to fix.
+ */
+export function requireWindowParams(request: Request, config: StewardConfig, coverage: Coverage | null): WindowChoice {
+  const params = parseWindowParams(new URL(request.url).searchParams, config, { coverage });
   if (!params.ok) throw badRequest(params.message);
   return params.value;
 }

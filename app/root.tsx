@@ -11,6 +11,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ErrorPage } from "./components/error-page";
+import { useWindowLink } from "./components/window-form";
 import { getDb } from "./db.server";
 import { getMeta } from "./models/meta.server";
 import styles from "./styles/app.css";
@@ -26,6 +27,7 @@ export async function loader() {
 }
 
 function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
+  const windowLink = useWindowLink();
   return (
     <html lang="en">
       <head>
@@ -36,16 +38,16 @@ function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
       </head>
       <body>
         <header className="site-header">
-          <a href="/" className="brand">
+          <a href={windowLink("/")} className="brand">
             Steward
           </a>
           <nav aria-label="Main">
-            <NavLink to="/" end>
+            <NavLink to={windowLink("/")} end>
               Dashboard
             </NavLink>
-            <NavLink to="/tasks">Starter tasks</NavLink>
-            <NavLink to="/planning">Planning</NavLink>
-            <NavLink to="/contributions">Contributions</NavLink>
+            <NavLink to={windowLink("/tasks")}>Starter tasks</NavLink>
+            <NavLink to={windowLink("/planning")}>Planning</NavLink>
+            <NavLink to={windowLink("/contributions")}>Contributions</NavLink>
           </nav>
         </header>
         {demo ? (

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { useWindowLink } from "./window-form";
 
 export interface Bar {
   label: string;
@@ -11,14 +12,17 @@ export function personBar(person: { id: number; name: string }, value: number, l
   return { label, value, href: `/people/${person.id}` };
 }
 
-/** A ranked list drawn as horizontal bars, so a distribution can be seen at a glance. */
+/** A ranked list drawn as horizontal bars, so a distribution can be seen at a glance. Links keep the window settings. */
 export function BarList({ items, max }: { items: Bar[]; max?: number }) {
+  const windowLink = useWindowLink();
   const top = Math.max(max ?? 0, ...items.map((i) => i.value), 1);
   return (
     <ol className="bar-list">
       {items.map((item) => (
         <li key={`${item.href ?? ""} ${item.label}`}>
-          <span className="bar-label">{item.href ? <Link to={item.href}>{item.label}</Link> : item.label}</span>
+          <span className="bar-label">
+            {item.href ? <Link to={windowLink(item.href)}>{item.label}</Link> : item.label}
+          </span>
           <span className="bar-track" aria-hidden="true">
             <span className="bar-fill" style={{ width: `${(100 * item.value) / top}%` }} />
           </span>

@@ -1,4 +1,5 @@
-import { Form } from "@remix-run/react";
+import { Form, useLocation } from "@remix-run/react";
+import { keptWindowParams } from "../stewardship/query-params";
 
 /** The as-of date, window and threshold controls shared by the dashboard and stage pages; a plain GET form. */
 export function WindowForm({ asOf, windowDays, min }: { asOf: string; windowDays: number; min: number }) {
@@ -18,7 +19,24 @@ export function WindowForm({ asOf, windowDays, min }: { asOf: string; windowDays
   );
 }
 
-/** Query string that keeps the window settings when following a link. */
-export function windowQuery({ asOf, windowDays, min }: { asOf: string; windowDays: number; min: number }): string {
-  return `?${new URLSearchParams({ asOf, window: String(windowDays), min: String(min) }).toString()}`;
+/**
+ * `path` with the `asOf`, `window` and `min` the reader set on this page, so following a link keeps
+ * looking at the same moment under the same rule. Defaults are left out: a page left at "today" links
+ * to pages at "today".
+ */
+export function useWindowLink(): (path: string) => string {
+  const kept = keptWindowParams(useLocation().search).toString();
+  return (path) => (kept ? `${path}${path.includes("?") ? "&" : "?"}${kept}` : path);
+}
+
+/** Hidden inputs that carry the reader's window settings through a page's own filter form. */
+export function KeptWindowInputs() {
+  const kept = keptWindowParams(useLocation().search);
+  return (
+    <>
+      {[...kept].map(([key, value]) => (
+        <input key={key} type="hidden" name={key} value={value} />
+      ))}
+    </>
+  );
 }

@@ -1,6 +1,7 @@
 import type { Database } from "../../db/database";
 import { insertContributions } from "../models/contribution.server";
 import { hasContributions } from "../models/database-contents.server";
+import { extendCoverage } from "../models/coverage.server";
 import { insertFinishedImportRun } from "../models/import-run.server";
 import { setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
@@ -38,6 +39,8 @@ export async function seedDemo(
     await insertFinishedImportRun(trx, { source: "demo data", startedAt, added });
     await setMeta(trx, "demo", "true");
     await setMeta(trx, "demo.anchor", anchorDate);
+    // The demo is a whole (made-up) history: from its first contribution, which the model reads, to the anchor.
+    await extendCoverage(trx, { source: "demo", from: null, to: anchorDate, fromStart: true });
   });
   return { contributions: added, starterTasks: demo.starterTasks.length };
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Database } from "../../db/database";
 import { insertContributions, type NewContribution } from "../models/contribution.server";
 import { countCommitsPerStage } from "../models/contribution-list.server";
+import { extendCoverage } from "../models/coverage.server";
 import { finishImportRun, startImportRun } from "../models/import-run.server";
 import { resolveStoredIdentities } from "../models/identity.server";
 import { getMeta, setMeta } from "../models/meta.server";
@@ -133,6 +134,21 @@ function toContribution(commit: RawCommit, mailmap: ReturnType<typeof mapContact
 }
 
 /**
+ * The days a batch of commits covers. A first run reads from `--since`, or from the root commit (then
+ * nothing happened before it); a run continuing after the cursor claims no start of its own, so the
+ * first run's is kept.
+ */
+function batchCoverage(batch: RawCommit[], { since, incremental }: { since?: string; incremental: boolean }) {
+  const days = batch.map((c) => c.committedAt.slice(0, 10)).sort();
+  const first = days[0] ?? "";
+  return {
+    from: incremental ? null : (since ?? first),
+    to: days.at(-1) ?? first,
+    fromStart: !incremental && since === undefined,
+  };
+}
+
+/**
  * Imports a branch's first-parent history from a local clone. Commits are written oldest first in
  * batches; each batch and the cursor (the last sha written) commit in one transaction, so a killed
  * import leaves only whole batches behind and the next run continues after the cursor. Commits
@@ -205,6 +221,7 @@ export async function importGitHistory({
       added += await db.transaction().execute(async (trx) => {
         const n = await insertContributions(trx, { config, people, items });
         await setMeta(trx, cursorKey, last);
+        await extendCoverage(trx, { source, ...batchCoverage(batch, { since, incremental }) });
         return n;
       });
     } catch (error) {

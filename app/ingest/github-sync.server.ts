@@ -19,6 +19,7 @@ import {
 } from "../github.server";
 import { resolveStoredIdentities } from "../models/identity.server";
 import { finishImportRun, startImportRun } from "../models/import-run.server";
+import { extendCoverage } from "../models/coverage.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
 import { listStoredPullRequestUpdates, upsertPullRequest, type PullRequestFacts } from "../models/pull-request.server";
@@ -332,7 +333,8 @@ export async function syncPullRequests(
   const runId = await startImportRun(db, `${source} pull requests`);
   const counts = { added: 0, merged: 0, updated: 0, fetched: 0 };
   try {
-    const from = (await getMeta(db, cursorKey)) ?? (since ? `${since}T00:00:00Z` : null);
+    const cursor = await getMeta(db, cursorKey);
+    const from = cursor ?? (since ? `${since}T00:00:00Z` : null);
     report("finding the stages' pull requests");
     const found = await listPullRequestsTouching(github, ref, {
       paths: stageDiscoveryPaths(config.config),
@@ -359,7 +361,16 @@ export async function syncPullRequests(
       counts.fetched += batch.length;
       report("pull requests", { done: counts.fetched, total: wanted.length });
     }
-    await db.transaction().execute((trx) => setMeta(trx, cursorKey, now));
+    await db.transaction().execute(async (trx) => {
+      await setMeta(trx, cursorKey, now);
+      // From `--since` (or the whole history) to now; a sync continuing from its cursor keeps the first one's start.
+      await extendCoverage(trx, {
+        source,
+        from: cursor ? null : since,
+        to: now.slice(0, 10),
+        fromStart: !cursor && !since,
+      });
+    });
     // GitHub's accounts link git's e-mails to logins: people that now share a login become one.
     await resolveStoredIdentities(db, config);
     await finishImportRun(db, runId, {

@@ -241,11 +241,15 @@ export async function listActiveMaintainers(
   );
 }
 
-/** Each stage's active maintainers today under the configured rule: the mentors a page suggests. */
+/**
+ * Each stage's active maintainers under the configured rule as of today, or as of `asOf` (the newest
+ * data day when the data stops before today): the mentors a page suggests.
+ */
 export async function listTodaysMaintainers(
   db: Database,
   config: CompiledConfig,
+  { asOf = todayUtc() }: { asOf?: string } = {},
 ): Promise<Map<string, StageContributor[]>> {
   const { windowDays, minCredit } = config.maintainerRule;
-  return listActiveMaintainers(db, { asOf: todayUtc(), windowDays, min: minCredit });
+  return listActiveMaintainers(db, { asOf, windowDays, min: minCredit });
 }

@@ -3,27 +3,34 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
 import { TrendChart } from "../components/trend-chart";
-import { WindowForm, windowQuery } from "../components/window-form";
+import { CoverageNote } from "../components/coverage-note";
+import { useWindowLink, WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { getBusFactorReport } from "../models/bus-factor.server";
+import { getCoverage } from "../models/coverage.server";
 import { listLatestRuns } from "../models/import-run.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
+import { coverageView, windowKnown } from "../stewardship/coverage";
+import { todayUtc } from "../stewardship/metrics";
 
 export const meta: MetaFunction = () => [{ title: "Bus factor · Steward" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const params = requireWindowParams(request, config.config);
   const db = await getDb();
+  const coverage = await getCoverage(db);
+  const { params, notes } = requireWindowParams(request, config.config, coverage);
   const [report, runs] = await Promise.all([getBusFactorReport(db, { config, ...params }), listLatestRuns(db)]);
+  const known = windowKnown(params.windowDays, coverage, todayUtc());
   return {
     repository: config.config.project.repository,
     params,
+    coverage: coverageView(coverage, notes),
     runs,
     stages: report.stages.map((stage) => ({
-      ...stageSummary(stage),
+      ...stageSummary(stage, known),
       maintainers: stage.activeMaintainers.map(({ id, login, name, contributions }) => ({
         id,
         login,
@@ -36,16 +43,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { repository, params, runs, stages } = useLoaderData<typeof loader>();
-  const query = windowQuery(params);
+  const { repository, params, coverage, runs, stages } = useLoaderData<typeof loader>();
+  const windowLink = useWindowLink();
   return (
     <main className="page">
       <header className="page-header">
         <h1>Bus factor of {repository}</h1>
         <p className="lede">
-          Active maintainers per stage as of {params.asOf}: at least {params.min} contributions to the stage in the last{" "}
-          {params.windowDays} days.
+          Active maintainers per stage as of <span className="nowrap">{params.asOf}</span>: at least {params.min}{" "}
+          contributions to the stage in the last {params.windowDays} days.
         </p>
+        <CoverageNote coverage={coverage} />
         <WindowForm {...params} />
       </header>
       <section className="stage-grid" aria-label="Stages">
@@ -53,7 +61,7 @@ export default function Dashboard() {
           <article key={stage.id} className={`stage-card status-${stage.status}`} data-stage={stage.id}>
             <header>
               <h2>
-                <Link to={`/stages/${stage.id}${query}`}>{stage.name}</Link>
+                <Link to={windowLink(`/stages/${stage.id}`)}>{stage.name}</Link>
               </h2>
               <StatusBadge status={stage.status} />
             </header>
@@ -81,7 +89,7 @@ export default function Dashboard() {
               {stage.contributors} contributor{stage.contributors === 1 ? "" : "s"} in the window · absence factor{" "}
               {stage.contributorAbsenceFactor}
             </p>
-            <Link to={`/stages/${stage.id}${query}`} className="more">
+            <Link to={windowLink(`/stages/${stage.id}`)} className="more">
               Why these people, and who is next →
             </Link>
           </article>

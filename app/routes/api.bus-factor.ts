@@ -3,17 +3,23 @@ import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { jsonError } from "../http.server";
 import { getBusFactorReport } from "../models/bus-factor.server";
+import { getCoverage } from "../models/coverage.server";
+import { coverageRange } from "../stewardship/coverage";
 import { parseWindowParams } from "../stewardship/query-params";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const params = parseWindowParams(new URL(request.url).searchParams, config.config);
+  const db = await getDb();
+  const coverage = await getCoverage(db);
+  const params = parseWindowParams(new URL(request.url).searchParams, config.config, { coverage });
   if (!params.ok) return jsonError(400, params.message);
-  const report = await getBusFactorReport(await getDb(), { config, ...params.value });
+  const report = await getBusFactorReport(db, { config, ...params.value.params });
   return Response.json({
     asOf: report.asOf,
     windowDays: report.windowDays,
     min: report.min,
+    coverage: coverageRange(coverage),
+    notes: params.value.notes,
     stages: report.stages.map((stage) => ({
       id: stage.id,
       name: stage.name,

@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { listContributions } from "../models/contribution-list.server";
+import { getCoverage } from "../models/coverage.server";
 import { apiListParams, contributionFilters } from "../request-params.server";
+import { coverageRange } from "../stewardship/coverage";
 
 const PAGE_SIZE = 100;
 
@@ -11,12 +13,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = apiListParams(request, config.config);
   if (params instanceof Response) return params;
   const { page = 1 } = params;
-  const contributions = await listContributions(await getDb(), {
-    ...contributionFilters(params),
-    limit: PAGE_SIZE,
-    offset: (page - 1) * PAGE_SIZE,
-  });
+  const db = await getDb();
+  const [contributions, coverage] = await Promise.all([
+    listContributions(db, { ...contributionFilters(params), limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+    getCoverage(db),
+  ]);
   return Response.json({
+    coverage: coverageRange(coverage),
     contributions: contributions.map((c) => ({
       kind: c.kind,
       sha: c.sha,

@@ -2,8 +2,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
+import { getCoverage } from "../models/coverage.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { apiListParams } from "../request-params.server";
+import { coverageRange, effectiveAsOf } from "../stewardship/coverage";
+import { todayUtc } from "../stewardship/metrics";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
@@ -11,11 +14,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (params instanceof Response) return params;
   const { stage, state = "open" } = params;
   const db = await getDb();
+  const coverage = await getCoverage(db);
   const [tasks, maintainers] = await Promise.all([
     listStarterTasks(db, { stageId: stage, state }),
-    listTodaysMaintainers(db, config),
+    listTodaysMaintainers(db, config, { asOf: effectiveAsOf(undefined, todayUtc(), coverage).asOf }),
   ]);
   return Response.json({
+    coverage: coverageRange(coverage),
     tasks: tasks.map((task) => ({
       key: task.key,
       stage: task.stageId,

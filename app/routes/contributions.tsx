@@ -1,10 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ContributionList } from "../components/contribution-list";
+import { CoverageNote } from "../components/coverage-note";
+import { KeptWindowInputs } from "../components/window-form";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { listContributions } from "../models/contribution-list.server";
+import { getCoverage } from "../models/coverage.server";
 import { contributionFilters, requireListParams } from "../request-params.server";
+import { coverageView } from "../stewardship/coverage";
 
 const PAGE_SIZE = 50;
 
@@ -14,30 +18,37 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const params = requireListParams(request, config.config);
   const { stage, person, from, to, page = 1 } = params;
-  const contributions = await listContributions(await getDb(), {
-    ...contributionFilters(params),
-    limit: PAGE_SIZE + 1,
-    offset: (page - 1) * PAGE_SIZE,
-  });
-  const next = new URL(request.url).searchParams;
-  next.set("page", String(page + 1));
+  const db = await getDb();
+  const [contributions, coverage] = await Promise.all([
+    listContributions(db, { ...contributionFilters(params), limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
+    getCoverage(db),
+  ]);
+  const pageLink = (n: number) => {
+    const search = new URL(request.url).searchParams;
+    search.set("page", String(n));
+    return `?${search.toString()}`;
+  };
   return {
     filter: { stage: stage ?? "", person: person ? String(person) : "", from: from ?? "", to: to ?? "" },
+    coverage: coverageView(coverage),
     stages: config.config.stages.map((s) => ({ id: s.id, name: s.name })),
     contributions: contributions.slice(0, PAGE_SIZE),
     page,
-    nextPage: contributions.length > PAGE_SIZE ? `?${next.toString()}` : null,
+    previousPage: page > 1 ? pageLink(page - 1) : null,
+    nextPage: contributions.length > PAGE_SIZE ? pageLink(page + 1) : null,
     repository: config.config.project.repository,
   };
 }
 
 export default function ContributionsPage() {
-  const { filter, stages, contributions, page, nextPage, repository } = useLoaderData<typeof loader>();
+  const { filter, coverage, stages, contributions, page, previousPage, nextPage, repository } =
+    useLoaderData<typeof loader>();
   return (
     <main className="page">
       <header className="page-header">
         <h1>Contributions</h1>
         <p className="lede">Every imported contribution with the stage it was labelled with and the evidence for it.</p>
+        <CoverageNote coverage={coverage} />
         <Form method="get" className="filter-form" aria-label="Filter contributions">
           <label>
             Stage{" "}
@@ -58,12 +69,13 @@ export default function ContributionsPage() {
           <label>
             To <input type="date" name="to" defaultValue={filter.to} />
           </label>
+          <KeptWindowInputs />
           <button type="submit">Filter</button>
         </Form>
       </header>
       <ContributionList contributions={contributions} repository={repository} />
       <nav className="pager" aria-label="Pages">
-        {page > 1 ? <Link to={`?page=${page - 1}`}>← Newer</Link> : null} <span className="muted">Page {page}</span>{" "}
+        {previousPage ? <Link to={previousPage}>← Newer</Link> : null} <span className="muted">Page {page}</span>{" "}
         {nextPage ? <Link to={nextPage}>Older →</Link> : null}
       </nav>
     </main>

@@ -1,58 +1,80 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { RecentContributions } from "../components/contribution-list";
+import { CoverageNote } from "../components/coverage-note";
 import { TrendChart } from "../components/trend-chart";
+import { useWindowLink, WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { notFound } from "../http.server";
 import { listActiveMaintainers } from "../models/bus-factor.server";
 import { listContributions } from "../models/contribution-list.server";
 import { listPersonAliases } from "../models/identity.server";
+import { getCoverage } from "../models/coverage.server";
 import { listPersonStageMonths, requirePerson } from "../models/person.server";
-import { todayUtc, trendPoints } from "../stewardship/metrics";
+import { requireWindowParams } from "../request-params.server";
+import { coverageView, knownValue } from "../stewardship/coverage";
+import { addDays, todayUtc, trendPoints } from "../stewardship/metrics";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.person.name} · Steward` : "Person · Steward" },
 ];
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = Number(params.id);
   if (!Number.isSafeInteger(id) || id < 1) throw notFound(`"${params.id}" is not a person id.`);
   const config = getConfig();
   const db = await getDb();
   const person = await requirePerson(db, id);
+  const coverage = await getCoverage(db);
+  const window = requireWindowParams(request, config.config, coverage);
+  const { asOf } = window.params;
   const today = todayUtc();
-  const { windowDays, minCredit } = config.maintainerRule;
   const [months, maintainers, recent, aliases] = await Promise.all([
     listPersonStageMonths(db, id),
-    listActiveMaintainers(db, { asOf: today, windowDays, min: minCredit }),
-    listContributions(db, { personId: id, limit: 20 }),
+    listActiveMaintainers(db, window.params),
+    listContributions(db, { personId: id, to: `${addDays(asOf, 1)}T00:00:00Z`, limit: 20 }),
     listPersonAliases(db, id),
   ]);
-  const points = trendPoints(today, 24);
+  const points = trendPoints(asOf, 24);
   const stages = config.config.stages
     .map((stage) => ({
       id: stage.id,
       name: stage.name,
       maintains: (maintainers.get(stage.id) ?? []).some((p) => p.id === id),
       total: months.filter((m) => m.stageId === stage.id).reduce((sum, m) => sum + m.contributions, 0),
+      // A month's count is known when the data covers the whole month up to the point (see isKnownPeriod).
       monthly: points.map((p) => ({
         month: p.month,
-        value: months.find((m) => m.stageId === stage.id && m.month === p.month)?.contributions ?? 0,
+        value: knownValue(
+          months.find((m) => m.stageId === stage.id && m.month === p.month)?.contributions ?? 0,
+          { first: `${p.month}-01`, last: p.asOf },
+          coverage,
+          today,
+        ),
       })),
     }))
     .filter((stage) => stage.total > 0);
-  return { person, aliases, stages, recent, repository: config.config.project.repository };
+  return {
+    person,
+    aliases,
+    params: window.params,
+    coverage: coverageView(coverage, window.notes),
+    stages,
+    recent,
+    repository: config.config.project.repository,
+  };
 }
 
 export default function PersonPage() {
-  const { person, aliases, stages, recent, repository } = useLoaderData<typeof loader>();
+  const { person, aliases, params, coverage, stages, recent, repository } = useLoaderData<typeof loader>();
   const maintained = stages.filter((s) => s.maintains);
+  const windowLink = useWindowLink();
   return (
     <main className="page">
       <header className="page-header">
         <p className="breadcrumb">
-          <Link to="/">Dashboard</Link> / People
+          <Link to={windowLink("/")}>Dashboard</Link> / People
         </p>
         <h1>
           {person.name}
@@ -72,24 +94,29 @@ export default function PersonPage() {
         ) : null}
         <p>
           {maintained.length > 0
-            ? `Active maintainer of: ${maintained.map((s) => s.name).join(", ")}.`
-            : "Not an active maintainer of any stage today."}
+            ? `Active maintainer of: ${maintained.map((s) => s.name).join(", ")}, as of ${params.asOf}.`
+            : `Not an active maintainer of any stage as of ${params.asOf}.`}
         </p>
+        <CoverageNote coverage={coverage} />
         <p>
-          <Link to={`/contributions?person=${person.id}`}>All of {person.name}&apos;s contributions →</Link>
+          <Link to={windowLink(`/contributions?person=${person.id}`)}>All of {person.name}&apos;s contributions →</Link>
         </p>
+        <WindowForm {...params} />
       </header>
       {stages.length === 0 ? <p className="muted">No stage work yet.</p> : null}
       {stages.map((stage) => (
         <section key={stage.id} aria-label={`${stage.name} work`}>
           <h2>
-            <Link to={`/stages/${stage.id}`}>{stage.name}</Link>{" "}
+            <Link to={windowLink(`/stages/${stage.id}`)}>{stage.name}</Link>{" "}
             <span className="muted">
               {stage.total} credited contribution{stage.total === 1 ? "" : "s"}
               {stage.maintains ? " · active maintainer" : ""}
             </span>
           </h2>
-          <TrendChart points={stage.monthly} title={`${person.name}: ${stage.name} contributions per month`} />
+          <TrendChart
+            points={stage.monthly}
+            title={`${person.name}: ${stage.name} contributions per month, 24 months to ${params.asOf}`}
+          />
         </section>
       ))}
       <RecentContributions contributions={recent} repository={repository} />

@@ -3,10 +3,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BarList, personBar } from "../components/bar-list";
 import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
-import { WindowForm, windowQuery } from "../components/window-form";
+import { CoverageNote } from "../components/coverage-note";
+import { useWindowLink, WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { getBusFactorReport } from "../models/bus-factor.server";
+import { getCoverage } from "../models/coverage.server";
+import { coverageView } from "../stewardship/coverage";
 import { dayNumber } from "../stewardship/metrics";
 import { planStages, sharedMaintainers } from "../stewardship/planning";
 import { requireWindowParams } from "../request-params.server";
@@ -15,8 +18,10 @@ export const meta: MetaFunction = () => [{ title: "Maintainer planning · Stewar
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const params = requireWindowParams(request, config.config);
-  const report = await getBusFactorReport(await getDb(), { config, ...params });
+  const db = await getDb();
+  const coverage = await getCoverage(db);
+  const { params, notes } = requireWindowParams(request, config.config, coverage);
+  const report = await getBusFactorReport(db, { config, ...params });
   const plans = planStages(
     report.stages.map((stage) => ({
       id: stage.id,
@@ -35,6 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   return {
     params,
+    coverage: coverageView(coverage, notes),
     stageNames: Object.fromEntries(config.config.stages.map((s) => [s.id, s.name])),
     plans: plans.map((plan) => ({
       ...plan,
@@ -50,8 +56,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function PlanningPage() {
-  const { params, stageNames, plans, shared } = useLoaderData<typeof loader>();
-  const query = windowQuery(params);
+  const { params, coverage, stageNames, plans, shared } = useLoaderData<typeof loader>();
+  const windowLink = useWindowLink();
   const names = (ids: string[]) => ids.map((id) => stageNames[id] ?? id).join(", ");
   return (
     <main className="page">
@@ -61,6 +67,7 @@ export default function PlanningPage() {
           Who could become each stage&apos;s next maintainer, and what happens if someone steps away, as of{" "}
           {params.asOf} under the rule of at least {params.min} contributions in {params.windowDays} days.
         </p>
+        <CoverageNote coverage={coverage} />
         <WindowForm {...params} />
       </header>
 
@@ -89,7 +96,7 @@ export default function PlanningPage() {
       {plans.map((plan) => (
         <section key={plan.id} aria-labelledby={`plan-${plan.id}`} className="plan" data-stage={plan.id}>
           <h2 id={`plan-${plan.id}`}>
-            <Link to={`/stages/${plan.id}${query}`}>{plan.name}</Link> <StatusBadge status={plan.status} />
+            <Link to={windowLink(`/stages/${plan.id}`)}>{plan.name}</Link> <StatusBadge status={plan.status} />
           </h2>
           <p className="plan-summary">{plan.summary}</p>
 

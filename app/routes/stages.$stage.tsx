@@ -6,15 +6,19 @@ import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
 import { TaskList } from "../components/task-list";
 import { TrendChart } from "../components/trend-chart";
-import { WindowForm } from "../components/window-form";
+import { CoverageNote } from "../components/coverage-note";
+import { useWindowLink, WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { notFound } from "../http.server";
 import { getBusFactorReport, listCreditedContributions } from "../models/bus-factor.server";
+import { getCoverage } from "../models/coverage.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
+import { coverageView, windowKnown } from "../stewardship/coverage";
+import { todayUtc } from "../stewardship/metrics";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.stage.name} · Steward` : "Stage · Steward" },
@@ -26,8 +30,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!stageConfig) {
     throw notFound(`There is no stage "${params.stage}". Configured stages: ${config.stageIds.join(", ")}.`);
   }
-  const window = requireWindowParams(request, config.config);
   const db = await getDb();
+  const coverage = await getCoverage(db);
+  const { params: window, notes } = requireWindowParams(request, config.config, coverage);
   const report = await getBusFactorReport(db, { config, stageId: stageConfig.id, ...window });
   const stage = report.stages[0];
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
@@ -43,7 +48,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ]);
   return {
     params: window,
-    stage: stageSummary(stage),
+    coverage: coverageView(coverage, notes),
+    stage: stageSummary(stage, windowKnown(window.windowDays, coverage, todayUtc())),
     maintainers: stage.activeMaintainers.map((person) => ({
       ...person,
       credited: (credited.get(person.id) ?? []).map((c) => ({
@@ -69,13 +75,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function StagePage() {
-  const { params, stage, maintainers, candidates, busiestFiles, generatedFiles, recent, tasks, mentors, repository } =
-    useLoaderData<typeof loader>();
+  const {
+    params,
+    coverage,
+    stage,
+    maintainers,
+    candidates,
+    busiestFiles,
+    generatedFiles,
+    recent,
+    tasks,
+    mentors,
+    repository,
+  } = useLoaderData<typeof loader>();
+  const windowLink = useWindowLink();
   return (
     <main className="page">
       <header className="page-header">
         <p className="breadcrumb">
-          <Link to="/">Dashboard</Link> / {stage.name}
+          <Link to={windowLink("/")}>Dashboard</Link> / {stage.name}
         </p>
         <h1>
           {stage.name} <StatusBadge status={stage.status} />
@@ -85,6 +103,7 @@ export default function StagePage() {
           {stage.statusText} (as of {params.asOf}, {params.windowDays}-day window, at least {params.min} contributions).
           Absence factor: {stage.contributorAbsenceFactor}.
         </p>
+        <CoverageNote coverage={coverage} />
         <WindowForm {...params} />
       </header>
 

@@ -1,11 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
+import { CoverageNote } from "../components/coverage-note";
 import { TaskList } from "../components/task-list";
+import { KeptWindowInputs } from "../components/window-form";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
+import { getCoverage } from "../models/coverage.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { requireListParams } from "../request-params.server";
+import { coverageView, effectiveAsOf } from "../stewardship/coverage";
+import { todayUtc } from "../stewardship/metrics";
 import { taskStates } from "../stewardship/query-params";
 
 export const meta: MetaFunction = () => [{ title: "Starter tasks · Steward" }];
@@ -14,9 +19,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const { stage, state = "open" } = requireListParams(request, config.config);
   const db = await getDb();
+  const coverage = await getCoverage(db);
+  const { asOf, reason } = effectiveAsOf(undefined, todayUtc(), coverage);
   const [tasks, maintainers] = await Promise.all([
     listStarterTasks(db, { stageId: stage, state }),
-    listTodaysMaintainers(db, config),
+    listTodaysMaintainers(db, config, { asOf }),
   ]);
   const groups = [...config.config.stages.map((s) => ({ id: s.id, name: s.name })), { id: null, name: "No stage yet" }]
     .map((group) => ({
@@ -27,6 +34,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     .filter((group) => group.tasks.length > 0);
   return {
     filter: { stage: stage ?? "", state },
+    coverage: coverageView(
+      coverage,
+      reason === "newest-data" ? [`Mentors are the maintainers as of ${asOf}, the newest data.`] : [],
+    ),
     stages: config.config.stages.map((s) => ({ id: s.id, name: s.name })),
     groups,
     total: tasks.length,
@@ -35,7 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function TasksPage() {
-  const { filter, stages, groups, total, repository } = useLoaderData<typeof loader>();
+  const { filter, coverage, stages, groups, total, repository } = useLoaderData<typeof loader>();
   return (
     <main className="page">
       <header className="page-header">
@@ -44,6 +55,7 @@ export default function TasksPage() {
           Small, well-described tasks for new contributors: checklist items of umbrella issues and issues labelled as
           easy. Free ones list the stage&apos;s active maintainers as mentors.
         </p>
+        <CoverageNote coverage={coverage} />
         <Form method="get" className="filter-form" aria-label="Filter tasks">
           <label>
             Stage{" "}
@@ -67,6 +79,7 @@ export default function TasksPage() {
               ))}
             </select>
           </label>
+          <KeptWindowInputs />
           <button type="submit">Filter</button>
         </Form>
       </header>

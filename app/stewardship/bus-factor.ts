@@ -138,8 +138,11 @@ export function composeStageReport(
   };
 }
 
-/** What the dashboard's card and the stage page both show of a stage's report. */
-export function stageSummary(stage: StageReport) {
+/**
+ * What the dashboard's card and the stage page both show of a stage's report; trend points whose window
+ * the data does not cover (`known`, see `isKnownPeriod`) are null, "no data".
+ */
+export function stageSummary(stage: StageReport, known: (pointAsOf: string) => boolean) {
   return {
     id: stage.id,
     name: stage.name,
@@ -148,6 +151,6 @@ export function stageSummary(stage: StageReport) {
     status: stage.status,
     statusText: stage.statusText,
     contributorAbsenceFactor: stage.contributorAbsenceFactor,
-    trend: stage.trend.map(({ month, value }) => ({ month, value })),
+    trend: stage.trend.map(({ month, asOf, value }) => ({ month, value: known(asOf) ? value : null })),
   };
 }

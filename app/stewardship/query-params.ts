@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { StewardConfig } from "./config";
+import { describeAsOf, effectiveAsOf, type Coverage } from "./coverage";
 import { isValidDate, todayUtc } from "./metrics";
 
 export interface WindowParams {
@@ -23,6 +24,8 @@ const windowSchema = z.object({
   min: positiveInt("min", 1000).optional(),
 });
 
+const windowKeys = ["asOf", "window", "min"] as const;
+
 function firstMessage(error: z.ZodError): string {
   return error.issues.map((issue) => issue.message).join("; ");
 }
@@ -31,25 +34,47 @@ function emptyToUndefined(params: URLSearchParams, keys: string[]): Record<strin
   return Object.fromEntries(keys.map((key) => [key, params.get(key)?.trim() || undefined]));
 }
 
+/** The window a page measures in, and what to say about its as-of day against the data's coverage. */
+export interface WindowChoice {
+  params: WindowParams;
+  notes: string[];
+}
+
 /**
- * `?asOf=YYYY-MM-DD&window=DAYS&min=N`, each optional: defaults are today and the configured
- * maintainer rule. A bad value yields a message naming the parameter and the expected form.
+ * `?asOf=YYYY-MM-DD&window=DAYS&min=N`, each optional: defaults are today (the newest data day when today
+ * is past the data, see `effectiveAsOf`) and the configured maintainer rule. A bad value yields a message
+ * naming the parameter and the expected form.
  */
 export function parseWindowParams(
   params: URLSearchParams,
   config: StewardConfig,
-  today = todayUtc(),
-): ParseResult<WindowParams> {
-  const parsed = windowSchema.safeParse(emptyToUndefined(params, ["asOf", "window", "min"]));
+  { today = todayUtc(), coverage = null }: { today?: string; coverage?: Coverage | null } = {},
+): ParseResult<WindowChoice> {
+  const parsed = windowSchema.safeParse(emptyToUndefined(params, [...windowKeys]));
   if (!parsed.success) return { ok: false, message: firstMessage(parsed.error) };
+  const { asOf, reason } = effectiveAsOf(parsed.data.asOf, today, coverage);
+  const windowDays = parsed.data.window ?? config.maintainerRule.windowDays;
   return {
     ok: true,
     value: {
-      asOf: parsed.data.asOf ?? today,
-      windowDays: parsed.data.window ?? config.maintainerRule.windowDays,
-      min: parsed.data.min ?? config.maintainerRule.minContributions,
+      params: { asOf, windowDays, min: parsed.data.min ?? config.maintainerRule.minContributions },
+      notes: describeAsOf({ asOf, reason, today, windowDays, coverage }),
     },
   };
+}
+
+/**
+ * The window parameters a link carries on: those the reader set in `search`, none of the defaults, and
+ * none that are invalid (the 400 page's links lead back to working pages).
+ */
+export function keptWindowParams(search: string | URLSearchParams): URLSearchParams {
+  const from = typeof search === "string" ? new URLSearchParams(search) : search;
+  const kept = new URLSearchParams();
+  for (const key of windowKeys) {
+    const value = from.get(key)?.trim();
+    if (value && windowSchema.shape[key].safeParse(value).success) kept.set(key, value);
+  }
+  return kept;
 }
 
 export const taskStates = ["all", "open", "free", "claimed", "done"] as const;

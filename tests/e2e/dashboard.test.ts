@@ -38,6 +38,12 @@ describe("a maintainer looking at the bus factor", () => {
 
     // A drawn trend per stage, with the goal line.
     expect(await page.locator("figure.trend-chart svg .goal").count()).toBe(3);
+    // The demo ends today: its range is stated, with no "old data" note and no month without data.
+    expect(await page.locator(".coverage-range").textContent()).toMatch(
+      new RegExp(`^Data from \\d{4}-\\d{2}-\\d{2} to ${new Date().toISOString().slice(0, 10)}\\.$`),
+    );
+    expect(await page.locator(".coverage-note").count()).toBe(0);
+    expect(await page.locator("figure.trend-chart .no-data").count()).toBe(0);
     expect(await page.locator(".page-footer").textContent()).toContain("Last import: demo data");
     expect(problems).toEqual([]);
     await page.close();
@@ -46,7 +52,7 @@ describe("a maintainer looking at the bus factor", () => {
   it("drills into a stage and sees why each maintainer counts", async () => {
     const { page, problems } = await open("/");
     await page.locator('article[data-stage="middle-end"] h2 a').click();
-    await page.waitForURL(/\/stages\/middle-end\?/);
+    await page.waitForURL(/\/stages\/middle-end$/);
     await expect.poll(() => page.locator("h1").textContent()).toContain("Middle-end");
     const maintainers = page.locator("article.maintainer");
     expect(await maintainers.count()).toBe(4);
@@ -74,6 +80,18 @@ describe("a maintainer looking at the bus factor", () => {
     await page.getByRole("button", { name: "Show" }).click();
     await page.waitForURL(new RegExp(`asOf=${twoYearsAgo}`));
     await expect.poll(() => page.locator('article[data-stage="middle-end"] .count strong').textContent()).toBe("1");
+
+    // The day and the rule stay on every link: to the stage, on to a person, and in the header.
+    const kept = `asOf=${twoYearsAgo}&window=180&min=2`;
+    await page.locator('article[data-stage="middle-end"] h2 a').click();
+    await page.waitForURL(new RegExp(`/stages/middle-end\\?${kept}$`));
+    await page.locator("article.maintainer h3 a").first().click();
+    await page.waitForURL(new RegExp(`/people/\\d+\\?${kept}$`));
+    await expect.poll(() => page.locator(".page-header").textContent()).toContain(`as of ${twoYearsAgo}`);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    for (const name of ["Dashboard", "Starter tasks", "Planning", "Contributions"]) {
+      expect(await nav.getByRole("link", { name }).getAttribute("href")).toMatch(new RegExp(`\\?${kept}$`));
+    }
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -141,6 +159,9 @@ describe("safety and errors", () => {
     expect(await page.locator(".error-message").textContent()).toContain(
       "asOf must be a calendar date written YYYY-MM-DD",
     );
+    // The header leads back to a working page, not to the bad date again.
+    const nav = page.getByRole("navigation", { name: "Main" });
+    expect(await nav.getByRole("link", { name: "Dashboard" }).getAttribute("href")).toBe("/");
     // The browser itself reports the 400 document; nothing else may go wrong.
     expect(problems.filter((p) => !p.includes("status of 400"))).toEqual([]);
     await page.close();

@@ -4,7 +4,9 @@ import { deleteStoredData } from "../../app/models/database-contents.server";
 import { demoPeople } from "../../app/demo/generate";
 import { getBusFactorReport } from "../../app/models/bus-factor.server";
 import { getMeta } from "../../app/models/meta.server";
-import { addDays } from "../../app/stewardship/metrics";
+import { getCoverage } from "../../app/models/coverage.server";
+import { effectiveAsOf, windowKnown } from "../../app/stewardship/coverage";
+import { addDays, trendPoints } from "../../app/stewardship/metrics";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
 
 const anchorDate = "2026-11-25";
@@ -86,6 +88,16 @@ describe("the demo story", () => {
       .executeTakeFirstOrThrow();
     expect(claimed).toMatchObject({ login: demoPeople.sam.login, state: "open" });
     expect(await getMeta(test.db, "demo")).toBe("true");
+  });
+
+  it("covers a whole history up to its anchor, so two days later it is current and every month is known", async () => {
+    const coverage = await getCoverage(test.db);
+    expect(coverage).toMatchObject({ to: anchorDate, fromStart: true, sources: [{ source: "demo" }] });
+    expect(coverage?.from).toMatch(/^2024-1\d-\d\d$/);
+    const today = addDays(anchorDate, 2);
+    expect(effectiveAsOf(undefined, today, coverage)).toEqual({ asOf: today, reason: "today" });
+    const known = windowKnown(180, coverage, today);
+    expect(trendPoints(today, 24).every((point) => known(point.asOf))).toBe(true);
   });
 
   it("seeds only an empty database, and --force style clearing starts over", async () => {

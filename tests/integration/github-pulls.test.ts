@@ -5,6 +5,7 @@ import { createGitHubClient } from "../../app/github.server";
 import { importGitHistory } from "../../app/ingest/git-import.server";
 import { syncPullRequests } from "../../app/ingest/github-sync.server";
 import { listCreditedContributions } from "../../app/models/bus-factor.server";
+import { getCoverage } from "../../app/models/coverage.server";
 import { listLatestRuns } from "../../app/models/import-run.server";
 import { createTestDatabase, defaultConfig, setUpTestDatabase } from "../support/db";
 import { TestRepo } from "../support/git-repo";
@@ -170,6 +171,14 @@ describe("syncing the stages' pull requests", () => {
     pr.pr.reviews.push({ author: "praman", state: "APPROVED", submittedAt: "2026-11-25T13:20:00Z" });
     const changed = await sync(test.db, "2026-11-25T14:00:00Z");
     expect(changed).toMatchObject({ discovered: 1, fetched: 1, updated: 1 });
+  });
+
+  it("records what it covers: from --since to the day it ran, the start kept by later syncs", async () => {
+    await syncPullRequests({ db: test.db, config, github: client(), now, since: "2026-01-01" });
+    await sync(test.db, "2026-11-26T09:00:00Z");
+    expect((await getCoverage(test.db))?.sources).toEqual([
+      { source: "github:python/cpython", from: "2026-01-01", to: "2026-11-26", fromStart: false },
+    ]);
   });
 
   it("makes a PR and its squash commit one contribution, whichever arrives first", async () => {
