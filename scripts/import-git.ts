@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../app/config.server";
-import { DemoDataError, demoRefusal } from "../app/ingest/demo-apart.server";
+import { DemoDataError, demoRefusal, refuseDemoDatabase } from "../app/ingest/demo-apart.server";
 import { GitImportError, importGitHistory, type GitImportProgress } from "../app/ingest/git-import.server";
 import { prepareDatabase } from "../app/ingest/prepare.server";
 import { openConfiguredDatabase, runCli, UsageError } from "./cli";
@@ -36,6 +36,7 @@ runCli(async () => {
   const { db, file } = openConfiguredDatabase();
   const progress = progressReporter();
   try {
+    await refuseDemoDatabase(db, { replaceDemo: values["replace-demo"], action: "import" });
     await prepareDatabase(db, { config, seedWhenEmpty: false });
     const summary = await importGitHistory({
       db,

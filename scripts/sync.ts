@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../app/config.server";
 import { createGitHubClient, GitHubError } from "../app/github.server";
-import { DemoDataError, demoRefusal } from "../app/ingest/demo-apart.server";
+import { DemoDataError, demoRefusal, refuseDemoDatabase } from "../app/ingest/demo-apart.server";
 import { syncPullRequests, syncStarterTasks, type GitHubSyncProgress } from "../app/ingest/github-sync.server";
 import { isValidDate } from "../app/stewardship/metrics";
 import { prepareDatabase } from "../app/ingest/prepare.server";
@@ -43,6 +43,7 @@ runCli(async () => {
   });
   const { db, file } = openConfiguredDatabase();
   try {
+    await refuseDemoDatabase(db, { replaceDemo: values["replace-demo"], action: "sync" });
     await prepareDatabase(db, { config, seedWhenEmpty: false });
     const started = Date.now();
     const show = progressLine();

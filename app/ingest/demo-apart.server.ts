@@ -1,4 +1,4 @@
-import type { Database } from "../../db/database";
+import { migrateToLatest, type Database } from "../../db/database";
 import { deleteStoredData, holdsDemoData } from "../models/database-contents.server";
 
 /** Writing real data into a database that holds the demo data set; the message says how to go on. */
@@ -28,4 +28,17 @@ export async function keepDemoApart(
   if (!replaceDemo) throw new DemoDataError(demoRefusal("This database", action));
   await deleteStoredData(db);
   return true;
+}
+
+/**
+ * The CLIs' first step: a database holding the demo is refused before anything else writes to it (the
+ * reclassifying and identity passes that prepare a database store their own markers), unless
+ * `replaceDemo` will delete the demo once the import's or sync's own checks pass.
+ */
+export async function refuseDemoDatabase(
+  db: Database,
+  { replaceDemo, action }: { replaceDemo: boolean; action: "import" | "sync" },
+): Promise<void> {
+  await migrateToLatest(db);
+  if (!replaceDemo && (await holdsDemoData(db))) throw new DemoDataError(demoRefusal("This database", action));
 }
