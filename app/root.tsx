@@ -13,6 +13,7 @@ import type { ReactNode } from "react";
 import { ErrorPage } from "./components/error-page";
 import { getDb } from "./db.server";
 import { getMeta } from "./models/meta.server";
+import { useNonce } from "./nonce";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -26,6 +27,7 @@ export async function loader() {
 }
 
 function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -55,8 +57,8 @@ function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
           </p>
         ) : null}
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

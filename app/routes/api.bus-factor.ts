@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { jsonError } from "../http.server";
+import { jsonError, jsonResponse, readOnlyApiAction } from "../http.server";
 import { getBusFactorReport } from "../models/bus-factor.server";
 import { parseWindowParams } from "../stewardship/query-params";
 
@@ -10,7 +10,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = parseWindowParams(new URL(request.url).searchParams, config.config);
   if (!params.ok) return jsonError(400, params.message);
   const report = await getBusFactorReport(await getDb(), { config, ...params.value });
-  return Response.json({
+  return jsonResponse({
     asOf: report.asOf,
     windowDays: report.windowDays,
     min: report.min,
@@ -30,3 +30,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
   });
 }
+
+export const action = readOnlyApiAction;

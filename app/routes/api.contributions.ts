@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
+import { jsonResponse, readOnlyApiAction } from "../http.server";
 import { listContributions } from "../models/contribution-list.server";
 import { apiListParams, contributionFilters } from "../request-params.server";
 
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     limit: PAGE_SIZE,
     offset: (page - 1) * PAGE_SIZE,
   });
-  return Response.json({
+  return jsonResponse({
     contributions: contributions.map((c) => ({
       kind: c.kind,
       sha: c.sha,
@@ -29,3 +30,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
   });
 }
+
+export const action = readOnlyApiAction;

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
+import { jsonResponse, readOnlyApiAction } from "../http.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { apiListParams } from "../request-params.server";
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listStarterTasks(db, { stageId: stage, state }),
     listTodaysMaintainers(db, config),
   ]);
-  return Response.json({
+  return jsonResponse({
     tasks: tasks.map((task) => ({
       key: task.key,
       stage: task.stageId,
@@ -31,3 +32,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
   });
 }
+
+export const action = readOnlyApiAction;
