@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { AndMore } from "../components/and-more";
 import { BarList, personBar } from "../components/bar-list";
 import { RecentContributions } from "../components/contribution-list";
 import { PersonLink } from "../components/person-link";
@@ -15,6 +16,8 @@ import { listBusiestStageFiles, listContributions } from "../models/contribution
 import { listStarterTasks } from "../models/starter-task.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
+import { capList, pageCaps } from "../stewardship/capped-list";
+import { addDays } from "../stewardship/metrics";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.stage.name} · Steward` : "Stage · Steward" },
@@ -31,45 +34,73 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const report = await getBusFactorReport(db, { config, stageId: stageConfig.id, ...window });
   const stage = report.stages[0];
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
+  const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
   const [credited, busiestFiles, recent, tasks] = await Promise.all([
     listCreditedContributions(db, {
       stageId: stage.id,
-      personIds: stage.activeMaintainers.map((p) => p.id),
+      personIds: maintainers.items.map((p) => p.id),
       window: report.window,
+      limit: pageCaps.credited,
     }),
     listBusiestStageFiles(db, { stageId: stage.id, window: report.window, limit: 10 }),
     listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
     listStarterTasks(db, { stageId: stage.id, state: "open" }),
   ]);
+  // The whole window's contributions of the stage, as /contributions filters them (whole days).
+  const windowFilter = `stage=${stage.id}&from=${addDays(window.asOf, 1 - window.windowDays)}&to=${window.asOf}`;
   return {
     params: window,
     stage: stageSummary(stage),
-    maintainers: stage.activeMaintainers.map((person) => ({
-      ...person,
-      credited: (credited.get(person.id) ?? []).map((c) => ({
-        id: c.contributionId,
-        kind: c.kind,
-        sha: c.sha,
-        pr: c.prNumber,
-        title: c.title,
-        occurredAt: c.occurredAt,
-        weight: c.weight,
-        reviewed: c.roles.includes("reviewer") && !c.roles.includes("author") && !c.roles.includes("co-author"),
-        evidence: c.evidence.map((e) => e.detail),
-      })),
-    })),
-    candidates: stage.otherContributors,
+    windowFilter,
+    maintainers: maintainers.items.map((person) => {
+      const list = credited.get(person.id) ?? [];
+      return {
+        ...person,
+        moreCredited: Math.max(0, person.contributions - list.length),
+        credited: list.map((c) => {
+          const evidence = capList(
+            c.evidence.map((e) => e.detail),
+            pageCaps.evidence,
+          );
+          return {
+            id: c.contributionId,
+            kind: c.kind,
+            sha: c.sha,
+            pr: c.prNumber,
+            title: c.title,
+            occurredAt: c.occurredAt,
+            weight: c.weight,
+            reviewed: c.roles.includes("reviewer") && !c.roles.includes("author") && !c.roles.includes("co-author"),
+            evidence: evidence.items,
+            moreEvidence: evidence.more,
+          };
+        }),
+      };
+    }),
+    moreMaintainers: maintainers.more,
+    candidates: capList(stage.otherContributors, pageCaps.contributors),
     busiestFiles,
     recent,
-    tasks,
-    mentors: stage.activeMaintainers.map(({ id, login, name }) => ({ id, login, name })),
+    tasks: capList(tasks, pageCaps.tasks),
+    mentors: stage.activeMaintainers.slice(0, pageCaps.mentors).map(({ id, login, name }) => ({ id, login, name })),
     repository: config.config.project.repository,
   };
 }
 
 export default function StagePage() {
-  const { params, stage, maintainers, candidates, busiestFiles, recent, tasks, mentors, repository } =
-    useLoaderData<typeof loader>();
+  const {
+    params,
+    stage,
+    windowFilter,
+    maintainers,
+    moreMaintainers,
+    candidates,
+    busiestFiles,
+    recent,
+    tasks,
+    mentors,
+    repository,
+  } = useLoaderData<typeof loader>();
   return (
     <main className="page">
       <header className="page-header">
@@ -112,25 +143,47 @@ export default function StagePage() {
                   </span>{" "}
                   {c.title}
                   {c.weight < 1 ? <span className="muted"> (counts {c.weight})</span> : null}
-                  {c.evidence.length > 0 ? <span className="evidence"> — {c.evidence.join("; ")}</span> : null}
+                  {c.evidence.length > 0 ? (
+                    <span className="evidence">
+                      {" "}
+                      — {c.evidence.join("; ")}
+                      {c.moreEvidence > 0 ? "; " : null}
+                      <AndMore count={c.moreEvidence} noun="rules" />
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>
+            {person.moreCredited > 0 ? (
+              <p className="more-credited">
+                <AndMore
+                  count={person.moreCredited}
+                  to={`/contributions?${windowFilter}&person=${person.id}`}
+                  noun="contributions in the window"
+                />
+              </p>
+            ) : null}
           </article>
         ))}
+        {moreMaintainers > 0 ? (
+          <p className="more-maintainers">
+            <AndMore count={moreMaintainers} to={`/contributions?${windowFilter}`} noun="maintainers" />
+          </p>
+        ) : null}
       </section>
 
       <section aria-labelledby="candidates">
         <h2 id="candidates">Other contributors in the window</h2>
         <p className="muted">Ranked by credit; each needs {params.min} to count as a maintainer.</p>
-        {candidates.length === 0 ? (
+        {candidates.items.length === 0 ? (
           <p className="muted">None.</p>
         ) : (
           <BarList
-            items={candidates.map((p) => personBar(p, p.credit))}
-            max={Math.max(params.min, ...candidates.map((p) => p.credit))}
+            items={candidates.items.map((p) => personBar(p, p.credit))}
+            max={Math.max(params.min, ...candidates.items.map((p) => p.credit))}
           />
         )}
+        <AndMore count={candidates.more} to={`/contributions?${windowFilter}`} noun="contributors" />
       </section>
 
       <section aria-labelledby="files">
@@ -144,7 +197,8 @@ export default function StagePage() {
 
       <section aria-labelledby="tasks">
         <h2 id="tasks">Starter tasks</h2>
-        <TaskList tasks={tasks} mentors={mentors} repository={repository} />
+        <TaskList tasks={tasks.items} mentors={mentors} repository={repository} />
+        <AndMore count={tasks.more} to={`/tasks?stage=${stage.id}`} noun="open tasks" />
       </section>
 
       <RecentContributions contributions={recent} repository={repository} />
