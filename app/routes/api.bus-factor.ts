@@ -3,6 +3,7 @@ import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { jsonError, jsonResponse, readOnlyApiAction } from "../http.server";
 import { getBusFactorReport } from "../models/bus-factor.server";
+import { apiMaintainerCap } from "../stewardship/capped-list";
 import { parseWindowParams } from "../stewardship/query-params";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -20,12 +21,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
       goal: stage.goal,
       status: stage.status,
       statusText: stage.statusText,
-      activeMaintainers: stage.activeMaintainers.map(({ id, login, name, contributions }) => ({
-        id,
-        login,
-        name,
-        contributions,
-      })),
+      activeMaintainerCount: stage.activeMaintainers.length,
+      activeMaintainers: stage.activeMaintainers
+        .slice(0, apiMaintainerCap)
+        .map(({ id, login, name, contributions }) => ({
+          id,
+          login,
+          name,
+          contributions,
+        })),
       contributorAbsenceFactor: stage.contributorAbsenceFactor,
     })),
   });

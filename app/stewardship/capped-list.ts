@@ -30,3 +30,6 @@ export const pageCaps = {
   /** Open starter tasks listed on a stage page. */
   tasks: 50,
 } as const;
+
+/** How many active maintainers per stage the JSON API lists (most credit first); it counts them all. */
+export const apiMaintainerCap = 100;

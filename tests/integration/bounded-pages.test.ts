@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../app/db.server";
 import { loader as dashboardLoader } from "../../app/routes/_index";
+import { loader as busFactorApi } from "../../app/routes/api.bus-factor";
+import { loader as planningLoader } from "../../app/routes/planning";
 import { loader as stageLoader } from "../../app/routes/stages.$stage";
-import { pageCaps } from "../../app/stewardship/capped-list";
+import { apiMaintainerCap, pageCaps } from "../../app/stewardship/capped-list";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { commit, stageFiles, store } from "../support/factories";
@@ -12,6 +14,7 @@ const asOf = todayUtc();
 const busy = 30; // maintainers of the middle-end, more than a page names
 const perMaintainer = 12; // credited contributions each, more than a page lists
 const occasional = 30; // one-off contributors, more than a page ranks
+const crowd = apiMaintainerCap + 5; // one-off frontend contributors, more than the API lists at min=1
 
 const args = (path: string, params: Record<string, string> = {}) => ({
   request: new Request(`http://steward.test${path}`),
@@ -38,6 +41,14 @@ beforeAll(async () => {
         title: `Tidy the uop optimizer, ${i}`,
         author: person("contributor", i),
         files: stageFiles["middle-end"],
+      }),
+    ),
+    ...Array.from({ length: crowd }, (_, i) =>
+      commit({
+        day: addDays(asOf, -20),
+        title: `Record one more trace kind, ${i}`,
+        author: person("newcomer", i),
+        files: stageFiles.frontend,
       }),
     ),
   ]);
@@ -70,6 +81,25 @@ describe("pages show capped lists with the rest a link away", () => {
     const middle = data.stages.find((s) => s.id === "middle-end");
     expect(middle?.maintainerCount).toBe(busy);
     expect(middle?.maintainers).toHaveLength(pageCaps.cardMaintainers);
+  });
+
+  it("planning: the maintainers soonest to lapse, and how many more", async () => {
+    const data = await planningLoader(args("/planning?window=730&min=2"));
+    const middle = data.plans.find((p) => p.id === "middle-end");
+    expect(middle?.maintainers).toHaveLength(pageCaps.maintainers);
+    expect(middle?.moreMaintainers).toBe(busy - pageCaps.maintainers);
+  });
+
+  it("API: active maintainers listed up to the cap, all of them counted", async () => {
+    const response = await busFactorApi(args("/api/bus-factor?window=730&min=1"));
+    const body = (await response.json()) as {
+      stages: Array<{ id: string; activeMaintainerCount: number; activeMaintainers: unknown[] }>;
+    };
+    const count = (id: string) => body.stages.find((s) => s.id === id);
+    expect(count("middle-end")?.activeMaintainerCount).toBe(busy + occasional);
+    expect(count("middle-end")?.activeMaintainers).toHaveLength(busy + occasional);
+    expect(count("frontend")?.activeMaintainerCount).toBe(crowd);
+    expect(count("frontend")?.activeMaintainers).toHaveLength(apiMaintainerCap);
   });
 
   it("refuses a window over the maximum with a 400 that names it", async () => {

@@ -69,7 +69,7 @@ describe("page loaders", () => {
     expect(plan("frontend")?.candidates.map((c) => [c.person.name, c.needs])).toEqual([["Frank Poole", 1]]);
     // Middle-end: Bob has one contribution in the window; the bot is nobody's candidate.
     expect(plan("middle-end")?.candidates.map((c) => c.person.name)).toEqual(["Bob Builder"]);
-    expect(data.shared).toEqual([]);
+    expect(data.shared).toEqual({ items: [], more: 0 });
     expect(await rejection(planningLoader(args("/planning?min=0")))).toMatchObject({ status: 400 });
   });
 
