@@ -149,6 +149,8 @@ describe("POST /webhooks/github", () => {
     const response = await action({ request: big.request, params: {}, context: {} });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ error: expect.stringContaining("at most 25 MB") });
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(big.pulled()).toBeLessThanOrEqual(1024 * 1024);
     expect(await rows()).toEqual({ contributions: [], tasks: [], deliveries: [] });
   });
