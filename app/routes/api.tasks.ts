@@ -5,15 +5,18 @@ import { jsonResponse, readOnlyApiAction } from "../http.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { apiListParams } from "../request-params.server";
+import { pageCaps } from "../stewardship/capped-list";
+
+const PAGE_SIZE = 100;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const params = apiListParams(request, config.config);
   if (params instanceof Response) return params;
-  const { stage, state = "open" } = params;
+  const { stage, state = "open", page = 1 } = params;
   const db = await getDb();
   const [tasks, maintainers] = await Promise.all([
-    listStarterTasks(db, { stageId: stage, state }),
+    listStarterTasks(db, { stageId: stage, state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
     listTodaysMaintainers(db, config),
   ]);
   return jsonResponse({
@@ -28,7 +31,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       claimedBy: task.claimedBy,
       claimEvidence: task.claimEvidence,
       labels: task.labels,
-      suggestedMentors: (maintainers.get(task.stageId ?? "") ?? []).map(({ id, login, name }) => ({ id, login, name })),
+      suggestedMentors: (maintainers.get(task.stageId ?? "") ?? [])
+        .slice(0, pageCaps.mentors)
+        .map(({ id, login, name }) => ({ id, login, name })),
     })),
   });
 }

@@ -13,7 +13,7 @@ import { getDb } from "../db.server";
 import { notFound } from "../http.server";
 import { getBusFactorReport, listCreditedContributions } from "../models/bus-factor.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
-import { listStarterTasks } from "../models/starter-task.server";
+import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
 import { capList, pageCaps } from "../stewardship/capped-list";
@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const stage = report.stages[0];
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
-  const [credited, busiestFiles, recent, tasks] = await Promise.all([
+  const [credited, busiestFiles, recent, tasks, taskCount] = await Promise.all([
     listCreditedContributions(db, {
       stageId: stage.id,
       personIds: maintainers.items.map((p) => p.id),
@@ -44,7 +44,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }),
     listBusiestStageFiles(db, { stageId: stage.id, window: report.window, limit: 10 }),
     listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
-    listStarterTasks(db, { stageId: stage.id, state: "open" }),
+    listStarterTasks(db, { stageId: stage.id, state: "open", limit: pageCaps.tasks }),
+    countStarterTasks(db, { stageId: stage.id, state: "open" }),
   ]);
   // The whole window's contributions of the stage, as /contributions filters them (whole days).
   const windowFilter = `stage=${stage.id}&from=${addDays(window.asOf, 1 - window.windowDays)}&to=${window.asOf}`;
@@ -81,7 +82,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     candidates: capList(stage.otherContributors, pageCaps.contributors),
     busiestFiles,
     recent,
-    tasks: capList(tasks, pageCaps.tasks),
+    tasks: capList(tasks, pageCaps.tasks, taskCount),
     mentors: stage.activeMaintainers.slice(0, pageCaps.mentors).map(({ id, login, name }) => ({ id, login, name })),
     repository: config.config.project.repository,
   };

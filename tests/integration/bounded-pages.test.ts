@@ -2,12 +2,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../app/db.server";
 import { loader as dashboardLoader } from "../../app/routes/_index";
 import { loader as busFactorApi } from "../../app/routes/api.bus-factor";
+import { loader as tasksApi } from "../../app/routes/api.tasks";
 import { loader as planningLoader } from "../../app/routes/planning";
+import { loader as tasksLoader } from "../../app/routes/tasks";
 import { loader as stageLoader } from "../../app/routes/stages.$stage";
 import { apiMaintainerCap, pageCaps } from "../../app/stewardship/capped-list";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
-import { commit, stageFiles, store } from "../support/factories";
+import { commit, stageFiles, starterTask, store } from "../support/factories";
 
 setUpTestDatabase({ asAppDatabase: true });
 const asOf = todayUtc();
@@ -15,6 +17,7 @@ const busy = 30; // maintainers of the middle-end, more than a page names
 const perMaintainer = 12; // credited contributions each, more than a page lists
 const occasional = 30; // one-off contributors, more than a page ranks
 const crowd = apiMaintainerCap + 5; // one-off frontend contributors, more than the API lists at min=1
+const tasks = 260; // open middle-end starter tasks, more than a page or an API page lists
 
 const args = (path: string, params: Record<string, string> = {}) => ({
   request: new Request(`http://steward.test${path}`),
@@ -52,6 +55,12 @@ beforeAll(async () => {
       }),
     ),
   ]);
+  await (
+    await getDb()
+  )
+    .insertInto("starterTasks")
+    .values(Array.from({ length: tasks }, (_, i) => starterTask({ key: `134584#${i + 1}`, title: `_OP_${i}` })))
+    .execute();
 });
 
 describe("pages show capped lists with the rest a link away", () => {
@@ -100,6 +109,28 @@ describe("pages show capped lists with the rest a link away", () => {
     expect(count("middle-end")?.activeMaintainers).toHaveLength(busy + occasional);
     expect(count("frontend")?.activeMaintainerCount).toBe(crowd);
     expect(count("frontend")?.activeMaintainers).toHaveLength(apiMaintainerCap);
+  });
+
+  it("tasks: pages of starter tasks with the total, and a few mentors each", async () => {
+    const first = await tasksLoader(args("/tasks?stage=middle-end"));
+    expect(first.total).toBe(tasks);
+    expect(first.groups.flatMap((g) => g.tasks)).toHaveLength(200);
+    expect(first.next).toEqual({ page: 2, more: tasks - 200 });
+    expect(first.groups[0]?.mentors.length).toBeLessThanOrEqual(pageCaps.mentors);
+    const second = await tasksLoader(args("/tasks?stage=middle-end&page=2"));
+    expect(second.groups.flatMap((g) => g.tasks)).toHaveLength(tasks - 200);
+    expect(second.next.more).toBe(0);
+
+    const stage = await stageLoader(args("/stages/middle-end", { stage: "middle-end" }));
+    expect(stage.tasks.items).toHaveLength(pageCaps.tasks);
+    expect(stage.tasks.more).toBe(tasks - pageCaps.tasks);
+
+    const api = async (path: string) =>
+      ((await (await tasksApi(args(path))).json()) as { tasks: Array<{ suggestedMentors: unknown[] }> }).tasks;
+    const page1 = await api("/api/tasks?stage=middle-end");
+    expect(page1).toHaveLength(100);
+    expect(page1[0]?.suggestedMentors).toHaveLength(pageCaps.mentors);
+    expect(await api("/api/tasks?stage=middle-end&page=3")).toHaveLength(tasks - 200);
   });
 
   it("refuses a window over the maximum with a 400 that names it", async () => {
