@@ -9,7 +9,9 @@ import { setSecurityHeaders } from "./http.server";
 import { NonceContext } from "./nonce";
 
 // Remix v2's default entry.server for Node, plus a CSP nonce per response and the security headers.
-const ABORT_DELAY = 5_000;
+
+/** With Single Fetch, how long the server waits for streamed data before rejecting it (replaces abortDelay). */
+export const streamTimeout = 5_000;
 
 export default function handleRequest(
   request: Request,
@@ -24,7 +26,7 @@ export default function handleRequest(
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
       </NonceContext.Provider>,
       {
         nonce,
@@ -51,7 +53,8 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    // Past the stream timeout React is told to stop, once the rejected data has had time to flush.
+    setTimeout(abort, streamTimeout + 1_000);
   });
 }
 
