@@ -1,4 +1,4 @@
-import { Webhooks } from "@octokit/webhooks";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import Bottleneck from "bottleneck";
 import { Octokit, RequestError } from "octokit";
 import type { ReviewState } from "./stewardship/reviews";
@@ -140,20 +140,41 @@ function explainGitHubError(error: unknown, repository: string): GitHubError {
 }
 
 /**
- * Whether `signature` (the X-Hub-Signature-256 header) is the HMAC of the raw `body` under `secret`,
- * compared in constant time. A missing or malformed signature is simply not valid.
+ * The X-Hub-Signature-256 check of one delivery, fed the body's bytes as they arrive so a body is
+ * never held, let alone parsed, before it is known to come from GitHub. `matches` compares the
+ * HMAC-SHA256 under `secret` with the header in constant time; a missing or malformed header is
+ * simply not valid.
  */
-export async function verifyWebhookSignature({
+export function webhookSignatureCheck(secret: string): {
+  update: (bytes: Uint8Array) => void;
+  matches: (signature: string | null) => boolean;
+} {
+  const hmac = createHmac("sha256", secret);
+  return {
+    update: (bytes) => {
+      hmac.update(bytes);
+    },
+    matches: (signature) => {
+      const expected = Buffer.from(`sha256=${hmac.digest("hex")}`);
+      const given = Buffer.from(signature ?? "");
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    },
+  };
+}
+
+/** Whether `signature` is the X-Hub-Signature-256 of a whole `body` under `secret` (constant time). */
+export function verifyWebhookSignature({
   secret,
   body,
   signature,
 }: {
   secret: string;
-  body: string;
+  body: string | Uint8Array;
   signature: string | null;
-}): Promise<boolean> {
-  if (!signature) return false;
-  return new Webhooks({ secret }).verify(body, signature).catch(() => false);
+}): boolean {
+  const check = webhookSignatureCheck(secret);
+  check.update(typeof body === "string" ? Buffer.from(body) : body);
+  return check.matches(signature);
 }
 
 export interface RepoRef {

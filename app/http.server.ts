@@ -1,3 +1,64 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+
+/**
+ * The Content-Security-Policy of a page: the app's own scripts from /build/ and the inline hydration
+ * scripts that carry this response's `nonce`, its own stylesheet, the inline `style` attributes the
+ * bar charts are drawn with, its own images (the favicon) and fetches (Remix's data requests), and
+ * nothing framed, embedded or posted elsewhere.
+ */
+export function pageContentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+/** JSON and data answers are never rendered as documents: they may load nothing. */
+const dataContentSecurityPolicy = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/**
+ * Sets the headers every answer carries: a CSP (the page's, given its nonce, or the load-nothing one
+ * of data), no framing (X-Frame-Options for browsers that predate frame-ancestors), no MIME sniffing,
+ * and no full URL sent to other sites.
+ */
+export function setSecurityHeaders(headers: Headers, { nonce }: { nonce?: string } = {}): Headers {
+  headers.set("Content-Security-Policy", nonce ? pageContentSecurityPolicy(nonce) : dataContentSecurityPolicy);
+  headers.set("X-Frame-Options", "DENY");
+  headers.set("X-Content-Type-Options", "nosniff");
+  headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  return headers;
+}
+
+/** A JSON answer of the API or the webhook endpoint, with the security headers. */
+export function jsonResponse(data: unknown, init: { status?: number; headers?: HeadersInit } = {}): Response {
+  const response = Response.json(data, init);
+  setSecurityHeaders(response.headers);
+  return response;
+}
+
+/** The JSON API's error shape: `{ "error": "…" }` with a 4xx status. */
+export function jsonError(status: number, message: string, headers?: HeadersInit): Response {
+  return jsonResponse({ error: message }, { status, headers });
+}
+
+/**
+ * The `action` of a read-only API route: POST, PUT, PATCH and DELETE answer a JSON 405 naming the
+ * methods that work, instead of Remix's own "no action" error.
+ */
+export async function readOnlyApiAction({ request }: ActionFunctionArgs): Promise<Response> {
+  return jsonError(405, `${request.method} is not allowed here; this API answers GET (and HEAD).`, {
+    allow: "GET, HEAD",
+  });
+}
+
 /** A 400 for a page: the error boundary shows the message, which says what to fix. */
 export function badRequest(message: string): Response {
   return new Response(message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
@@ -5,9 +66,4 @@ export function badRequest(message: string): Response {
 
 export function notFound(message: string): Response {
   return new Response(message, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-}
-
-/** The JSON API's error shape: `{ "error": "…" }` with a 4xx status. */
-export function jsonError(status: number, message: string): Response {
-  return Response.json({ error: message }, { status });
 }

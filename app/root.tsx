@@ -14,6 +14,7 @@ import { ErrorPage } from "./components/error-page";
 import { useWindowLink } from "./components/window-form";
 import { getDb } from "./db.server";
 import { getMeta } from "./models/meta.server";
+import { useNonce } from "./nonce";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -28,6 +29,7 @@ export async function loader() {
 
 function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
   const windowLink = useWindowLink();
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -57,8 +59,8 @@ function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
           </p>
         ) : null}
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

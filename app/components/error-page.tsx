@@ -5,13 +5,27 @@ const headings: Record<number, string> = {
   401: "Please sign in",
   403: "Not allowed",
   404: "Not found",
+  405: "Not something this page does",
   503: "Steward is not ready",
 };
+
+// What Remix itself answers (no such page, a POST to a page without a form) comes with a developer's
+// message naming internal route ids: say it in words instead.
+const plainWords: Record<number, string> = {
+  404: "There is no page at this address.",
+  405: "This page can be read, not sent to: it takes no form posts or other changes.",
+};
+
+function messageOf(status: number, data: unknown, statusText: string): string {
+  const fromRemix = status === 405 || typeof data !== "string" || data.startsWith("Error: ");
+  if (fromRemix) return plainWords[status] ?? statusText;
+  return data;
+}
 
 /** One error page for every route: what happened, in words, and the server's message saying what to fix. */
 export function ErrorPage({ error }: { error: unknown }) {
   if (isRouteErrorResponse(error)) {
-    const message = typeof error.data === "string" ? error.data : error.statusText;
+    const message = messageOf(error.status, error.data, error.statusText);
     return (
       <main className="page error-page">
         <h1>

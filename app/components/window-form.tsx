@@ -1,4 +1,5 @@
 import { Form, useLocation } from "@remix-run/react";
+import { MAX_WINDOW_DAYS } from "../stewardship/metrics";
 import { keptWindowParams } from "../stewardship/query-params";
 
 /** The as-of date, window and threshold controls shared by the dashboard and stage pages; a plain GET form. */
@@ -9,7 +10,7 @@ export function WindowForm({ asOf, windowDays, min }: { asOf: string; windowDays
         As of <input type="date" name="asOf" defaultValue={asOf} />
       </label>
       <label>
-        Window (days) <input type="number" name="window" min={1} max={3650} defaultValue={windowDays} />
+        Window (days) <input type="number" name="window" min={1} max={MAX_WINDOW_DAYS} defaultValue={windowDays} />
       </label>
       <label>
         At least <input type="number" name="min" min={1} max={1000} defaultValue={min} /> contributions

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Database, Executor } from "../../db/database";
+import { webhookSignatureCheck } from "../github.server";
 import { insertContributions, type NewContribution } from "../models/contribution.server";
 import { holdsDemoData } from "../models/database-contents.server";
 import { PeopleResolver } from "../models/person.server";
@@ -39,17 +40,75 @@ export class WebhookPayloadError extends Error {
   override name = "WebhookPayloadError";
 }
 
-const user = z.object({ login: z.string(), type: z.string().optional() });
+/** GitHub caps a delivery's payload at 25 MB: a larger body is not GitHub's and is not read. */
+export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+
+export type WebhookBody = { ok: true; text: string } | { ok: false; status: 400 | 401 | 413; message: string };
+
+export const webhookTooLarge = `A GitHub delivery is at most ${MAX_WEBHOOK_BYTES / 1024 / 1024} MB; this body is larger.`;
+
+/**
+ * Reads a delivery's body as a stream, at most `maxBytes` of it (a chunked body declares no length),
+ * hashing the bytes as they arrive; the text is returned only once the signature matches. Reading stops
+ * and the stream is cancelled as soon as the cap is passed.
+ */
+export async function readSignedWebhookBody(
+  body: ReadableStream<Uint8Array> | null,
+  { secret, signature, maxBytes = MAX_WEBHOOK_BYTES }: { secret: string; signature: string; maxBytes?: number },
+): Promise<WebhookBody> {
+  const check = webhookSignatureCheck(secret);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (body) {
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        return { ok: false, status: 413, message: webhookTooLarge };
+      }
+      check.update(value);
+      chunks.push(value);
+    }
+  }
+  if (!check.matches(signature)) {
+    return {
+      ok: false,
+      status: 401,
+      message: "The X-Hub-Signature-256 signature does not match this body and GITHUB_WEBHOOK_SECRET.",
+    };
+  }
+  try {
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)) };
+  } catch {
+    return { ok: false, status: 400, message: "The body is not UTF-8 text." };
+  }
+}
+
+// GitHub's own rules: logins are letters, digits and single inner hyphens, at most 39 characters
+// (older accounts may keep a double or trailing hyphen); apps act as `name[bot]`.
+const login = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?$/, "must be a GitHub login");
+const number = z.number().int().positive().safe();
+const isoDate = z
+  .string()
+  .datetime({ offset: true, message: "must be an ISO 8601 date and time" })
+  .refine((value) => !Number.isNaN(Date.parse(value)), "must be a real date");
+const commitId = z.string().regex(/^[0-9a-f]{40}$/i, "must be a 40-character hexadecimal commit id");
+
+const user = z.object({ login, type: z.string().optional() });
 const label = z.object({ name: z.string() });
 const repository = z.object({ full_name: z.string(), default_branch: z.string().optional() });
 const issue = z.object({
-  number: z.number().int(),
+  number,
   title: z.string(),
   body: z.string().nullable().optional(),
   state: z.string(),
   labels: z.array(label).default([]),
   assignees: z.array(user).default([]),
-  updated_at: z.string(),
+  updated_at: isoDate,
+  closed_at: isoDate.nullable().optional(),
   pull_request: z.unknown().optional(),
 });
 
@@ -57,35 +116,41 @@ const schemas = {
   pull_request: z.object({
     repository,
     pull_request: z.object({
-      number: z.number().int(),
+      number,
       title: z.string(),
       body: z.string().nullable().optional(),
       user: user.nullable(),
       labels: z.array(label).default([]),
-      created_at: z.string(),
-      merged_at: z.string().nullable().optional(),
+      created_at: isoDate,
+      updated_at: isoDate.optional(),
+      closed_at: isoDate.nullable().optional(),
+      merged_at: isoDate.nullable().optional(),
     }),
   }),
   pull_request_review: z.object({
     repository,
-    review: z.object({ user: user.nullable(), state: z.string(), submitted_at: z.string().nullable().optional() }),
-    pull_request: z.object({ number: z.number().int(), user: user.nullable() }),
+    review: z.object({ user: user.nullable(), state: z.string(), submitted_at: isoDate.nullable().optional() }),
+    pull_request: z.object({ number, user: user.nullable() }),
   }),
   issues: z.object({ repository, action: z.string(), issue }),
   issue_comment: z.object({
     repository,
     issue,
-    comment: z.object({ user: user.nullable(), body: z.string(), created_at: z.string() }),
+    comment: z.object({ user: user.nullable(), body: z.string(), created_at: isoDate, updated_at: isoDate.optional() }),
   }),
   push: z.object({
     repository,
     ref: z.string(),
     commits: z.array(
       z.object({
-        id: z.string(),
+        id: commitId,
         message: z.string(),
-        timestamp: z.string(),
-        author: z.object({ name: z.string(), email: z.string().optional(), username: z.string().optional() }),
+        timestamp: isoDate,
+        author: z.object({
+          name: z.string(),
+          email: z.string().nullable().optional(),
+          username: login.optional(),
+        }),
         added: z.array(z.string()).default([]),
         modified: z.array(z.string()).default([]),
         removed: z.array(z.string()).default([]),

@@ -169,21 +169,40 @@ export interface CreditedContribution {
   evidence: Evidence[];
 }
 
-/** The contributions that make each of `personIds` count for a stage in the window: the "why". */
+/**
+ * The contributions that make each of `personIds` count for a stage in the window (the "why"): each
+ * person's `limit` latest, so a page stays small however long the window or busy the person; the
+ * person's total is the `contributions` of their report row.
+ */
 export async function listCreditedContributions(
   db: Database,
-  { stageId, personIds, window }: { stageId: string; personIds: number[]; window: TimeWindow },
+  { stageId, personIds, window, limit }: { stageId: string; personIds: number[]; window: TimeWindow; limit: number },
 ): Promise<Map<number, CreditedContribution[]>> {
   const byPerson = new Map<number, CreditedContribution[]>();
   if (personIds.length === 0) return byPerson;
-  const rows = await db
+  const latest = db
     .selectFrom("stageActivity as a")
-    .innerJoin("contributions as c", "c.id", "a.contributionId")
-    .leftJoin("classifications as cl", "cl.contributionId", "c.id")
     .where("a.stageId", "=", stageId)
     .where("a.personId", "in", personIds)
     .where("a.occurredAt", ">=", window.from)
     .where("a.occurredAt", "<", window.to)
+    .select((eb) => [
+      "a.contributionId",
+      "a.personId",
+      "a.weight",
+      "a.occurredAt",
+      eb.fn
+        .agg<number>("row_number")
+        .over((over) =>
+          over.partitionBy("a.personId").orderBy("a.occurredAt", "desc").orderBy("a.contributionId", "desc"),
+        )
+        .as("rank"),
+    ]);
+  const rows = await db
+    .selectFrom(latest.as("a"))
+    .innerJoin("contributions as c", "c.id", "a.contributionId")
+    .leftJoin("classifications as cl", "cl.contributionId", "c.id")
+    .where("a.rank", "<=", limit)
     .select([
       "a.contributionId",
       "a.personId",
@@ -196,6 +215,7 @@ export async function listCreditedContributions(
       "cl.evidence",
     ])
     .orderBy("a.occurredAt", "desc")
+    .orderBy("a.contributionId", "desc")
     .execute();
   const roles = new Map<string, string[]>();
   const contributionIds = [...new Set(rows.map((r) => r.contributionId))];

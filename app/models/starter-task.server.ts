@@ -25,21 +25,40 @@ function claimStands(eb: ExpressionBuilder<DB & { t: StarterTasksTable }, "t">, 
   ]);
 }
 
+type TaskFilter = { stageId?: string; state?: TaskStateFilter; now?: string };
+
+/** The starter tasks of a stage ("none" for unplaced ones) in a state, as a query to select from. */
+function filteredTasks(db: Database, { stageId, state = "all", now = new Date().toISOString() }: TaskFilter) {
+  const cutoff = claimCutoff(now);
+  let query = db.selectFrom("starterTasks as t");
+  if (stageId === "none") query = query.where("t.stageId", "is", null);
+  else if (stageId) query = query.where("t.stageId", "=", stageId);
+  if (state === "done") query = query.where("t.state", "=", "done");
+  if (state === "open" || state === "free" || state === "claimed") query = query.where("t.state", "=", "open");
+  if (state === "free") query = query.where((eb) => eb.not(claimStands(eb, cutoff)));
+  if (state === "claimed") query = query.where((eb) => claimStands(eb, cutoff));
+  return query;
+}
+
+/** How many starter tasks `listStarterTasks` would list with the same filters and no limit. */
+export async function countStarterTasks(db: Database, filter: TaskFilter): Promise<number> {
+  const row = await filteredTasks(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 /**
- * Starter tasks, open ones first, filtered by stage ("none" for unplaced ones) and state. A claim by
- * comment older than CLAIM_DAYS on `now` has lapsed: the task shows as free, and says whose claim lapsed.
+ * Starter tasks, open ones first, filtered by stage ("none" for unplaced ones) and state, `limit` of
+ * them from `offset`. A claim by comment older than CLAIM_DAYS on `now` has lapsed: the task shows as
+ * free, and says whose claim lapsed.
  */
 export async function listStarterTasks(
   db: Database,
-  {
-    stageId,
-    state = "all",
-    now = new Date().toISOString(),
-  }: { stageId?: string; state?: TaskStateFilter; now?: string },
+  { limit, offset = 0, ...filter }: TaskFilter & { limit?: number; offset?: number },
 ): Promise<StarterTaskView[]> {
-  const cutoff = claimCutoff(now);
-  let query = db
-    .selectFrom("starterTasks as t")
+  const now = filter.now ?? new Date().toISOString();
+  let query = filteredTasks(db, { ...filter, now })
     .leftJoin("people as p", "p.id", "t.claimedByPersonId")
     .select([
       "t.id",
@@ -57,12 +76,7 @@ export async function listStarterTasks(
       "p.login as claimantLogin",
       "p.name as claimantName",
     ]);
-  if (stageId === "none") query = query.where("t.stageId", "is", null);
-  else if (stageId) query = query.where("t.stageId", "=", stageId);
-  if (state === "done") query = query.where("t.state", "=", "done");
-  if (state === "open" || state === "free" || state === "claimed") query = query.where("t.state", "=", "open");
-  if (state === "free") query = query.where((eb) => eb.not(claimStands(eb, cutoff)));
-  if (state === "claimed") query = query.where((eb) => claimStands(eb, cutoff));
+  if (limit !== undefined) query = query.limit(limit).offset(offset);
   const rows = await query
     .orderBy((eb) => eb.case().when("t.state", "=", "open").then(0).else(1).end())
     .orderBy("t.issueNumber")

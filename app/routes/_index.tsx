@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { AndMore } from "../components/and-more";
 import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
 import { TrendChart } from "../components/trend-chart";
@@ -14,6 +15,7 @@ import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
 import { coverageView, windowKnown } from "../stewardship/coverage";
 import { todayUtc } from "../stewardship/metrics";
+import { capList, pageCaps } from "../stewardship/capped-list";
 
 export const meta: MetaFunction = () => [{ title: "Bus factor · Steward" }];
 
@@ -31,12 +33,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     runs,
     stages: report.stages.map((stage) => ({
       ...stageSummary(stage, known),
-      maintainers: stage.activeMaintainers.map(({ id, login, name, contributions }) => ({
-        id,
-        login,
-        name,
-        contributions,
-      })),
+      maintainerCount: stage.activeMaintainers.length,
+      maintainers: capList(stage.activeMaintainers, pageCaps.cardMaintainers).items.map(
+        ({ id, login, name, contributions }) => ({ id, login, name, contributions }),
+      ),
       contributors: stage.activeMaintainers.length + stage.otherContributors.length,
     })),
   };
@@ -65,8 +65,8 @@ export default function Dashboard() {
               </h2>
               <StatusBadge status={stage.status} />
             </header>
-            <p className="count" aria-label={`${stage.maintainers.length} of ${stage.goal} maintainers`}>
-              <strong>{stage.maintainers.length}</strong> / {stage.goal}
+            <p className="count" aria-label={`${stage.maintainerCount} of ${stage.goal} maintainers`}>
+              <strong>{stage.maintainerCount}</strong> / {stage.goal}
             </p>
             <p className="status-text">{stage.statusText}</p>
             {stage.maintainers.length > 0 ? (
@@ -76,6 +76,14 @@ export default function Dashboard() {
                     <PersonLink person={person} /> <span className="muted">({person.contributions} in window)</span>
                   </li>
                 ))}
+                {stage.maintainerCount > stage.maintainers.length ? (
+                  <li>
+                    <AndMore
+                      count={stage.maintainerCount - stage.maintainers.length}
+                      to={windowLink(`/stages/${stage.id}`)}
+                    />
+                  </li>
+                ) : null}
               </ul>
             ) : (
               <p className="muted">Nobody qualifies in this window.</p>

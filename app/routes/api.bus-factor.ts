@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { jsonError } from "../http.server";
+import { jsonError, jsonResponse, readOnlyApiAction } from "../http.server";
 import { getBusFactorReport } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
 import { coverageRange } from "../stewardship/coverage";
+import { apiMaintainerCap } from "../stewardship/capped-list";
 import { parseWindowParams } from "../stewardship/query-params";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -14,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = parseWindowParams(new URL(request.url).searchParams, config.config, { coverage });
   if (!params.ok) return jsonError(400, params.message);
   const report = await getBusFactorReport(db, { config, ...params.value.params });
-  return Response.json({
+  return jsonResponse({
     asOf: report.asOf,
     windowDays: report.windowDays,
     min: report.min,
@@ -26,13 +27,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
       goal: stage.goal,
       status: stage.status,
       statusText: stage.statusText,
-      activeMaintainers: stage.activeMaintainers.map(({ id, login, name, contributions }) => ({
-        id,
-        login,
-        name,
-        contributions,
-      })),
+      activeMaintainerCount: stage.activeMaintainers.length,
+      activeMaintainers: stage.activeMaintainers
+        .slice(0, apiMaintainerCap)
+        .map(({ id, login, name, contributions }) => ({
+          id,
+          login,
+          name,
+          contributions,
+        })),
       contributorAbsenceFactor: stage.contributorAbsenceFactor,
     })),
   });
 }
+
+export const action = readOnlyApiAction;

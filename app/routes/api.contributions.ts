@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
+import { jsonResponse, readOnlyApiAction } from "../http.server";
 import { listContributions } from "../models/contribution-list.server";
 import { getCoverage } from "../models/coverage.server";
 import { apiListParams, contributionFilters } from "../request-params.server";
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listContributions(db, { ...contributionFilters(params), limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
     getCoverage(db),
   ]);
-  return Response.json({
+  return jsonResponse({
     coverage: coverageRange(coverage),
     contributions: contributions.map((c) => ({
       kind: c.kind,
@@ -32,3 +33,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
   });
 }
+
+export const action = readOnlyApiAction;

@@ -1,25 +1,29 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
+import { jsonResponse, readOnlyApiAction } from "../http.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { apiListParams } from "../request-params.server";
 import { coverageRange, effectiveAsOf } from "../stewardship/coverage";
 import { todayUtc } from "../stewardship/metrics";
+import { pageCaps } from "../stewardship/capped-list";
+
+const PAGE_SIZE = 100;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const params = apiListParams(request, config.config);
   if (params instanceof Response) return params;
-  const { stage, state = "open" } = params;
+  const { stage, state = "open", page = 1 } = params;
   const db = await getDb();
   const coverage = await getCoverage(db);
   const [tasks, maintainers] = await Promise.all([
-    listStarterTasks(db, { stageId: stage, state }),
+    listStarterTasks(db, { stageId: stage, state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
     listTodaysMaintainers(db, config, { asOf: effectiveAsOf(undefined, todayUtc(), coverage).asOf }),
   ]);
-  return Response.json({
+  return jsonResponse({
     coverage: coverageRange(coverage),
     tasks: tasks.map((task) => ({
       key: task.key,
@@ -32,7 +36,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       claimedBy: task.claimedBy,
       claimEvidence: task.claimEvidence,
       labels: task.labels,
-      suggestedMentors: (maintainers.get(task.stageId ?? "") ?? []).map(({ id, login, name }) => ({ id, login, name })),
+      suggestedMentors: (maintainers.get(task.stageId ?? "") ?? [])
+        .slice(0, pageCaps.mentors)
+        .map(({ id, login, name }) => ({ id, login, name })),
     })),
   });
 }
+
+export const action = readOnlyApiAction;

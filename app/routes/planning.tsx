@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { AndMore } from "../components/and-more";
 import { BarList, personBar } from "../components/bar-list";
 import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
@@ -10,6 +11,7 @@ import { getDb } from "../db.server";
 import { getBusFactorReport } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
 import { coverageView } from "../stewardship/coverage";
+import { capList, pageCaps } from "../stewardship/capped-list";
 import { dayNumber } from "../stewardship/metrics";
 import { planStages, sharedMaintainers } from "../stewardship/planning";
 import { requireWindowParams } from "../request-params.server";
@@ -42,16 +44,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
     params,
     coverage: coverageView(coverage, notes),
     stageNames: Object.fromEntries(config.config.stages.map((s) => [s.id, s.name])),
-    plans: plans.map((plan) => ({
-      ...plan,
-      maintainers: plan.maintainers.map((m) => ({
-        ...m,
-        person: person(m.person),
-        daysLeft: dayNumber(m.countsUntil) - dayNumber(params.asOf) + 1,
-      })),
-      candidates: plan.candidates.map((c) => ({ ...c, person: person(c.person) })),
-    })),
-    shared: sharedMaintainers(plans).map((s) => ({ ...s, person: person(s.person) })),
+    plans: plans.map((plan) => {
+      // The soonest to lapse first: the ones a plan is about; the rest are on the stage page.
+      const maintainers = capList(plan.maintainers, pageCaps.maintainers);
+      return {
+        ...plan,
+        maintainers: maintainers.items.map((m) => ({
+          ...m,
+          person: person(m.person),
+          daysLeft: dayNumber(m.countsUntil) - dayNumber(params.asOf) + 1,
+        })),
+        moreMaintainers: maintainers.more,
+        candidates: plan.candidates.map((c) => ({ ...c, person: person(c.person) })),
+      };
+    }),
+    shared: capList(
+      sharedMaintainers(plans).map((s) => ({ ...s, person: person(s.person) })),
+      pageCaps.maintainers,
+    ),
   };
 }
 
@@ -73,13 +83,13 @@ export default function PlanningPage() {
 
       <section aria-labelledby="shared">
         <h2 id="shared">People who hold up more than one stage</h2>
-        {shared.length === 0 ? (
+        {shared.items.length === 0 ? (
           <p className="muted">
             Nobody maintains more than one stage: one person stepping away touches one stage at most.
           </p>
         ) : (
           <ul className="plan-list">
-            {shared.map((s) => (
+            {shared.items.map((s) => (
               <li key={s.person.id} data-person={s.person.id}>
                 <PersonLink person={s.person} /> maintains {names(s.stages)}
                 {s.wouldWeaken.length > 0 ? (
@@ -91,6 +101,7 @@ export default function PlanningPage() {
             ))}
           </ul>
         )}
+        <AndMore count={shared.more} noun="people" />
       </section>
 
       {plans.map((plan) => (
@@ -119,6 +130,7 @@ export default function PlanningPage() {
                   </li>
                 ))}
               </ul>
+              <AndMore count={plan.moreMaintainers} to={windowLink(`/stages/${plan.id}`)} noun="maintainers" />
             </>
           )}
 

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { AndMore } from "../components/and-more";
 import { BarList, personBar } from "../components/bar-list";
 import { RecentContributions } from "../components/contribution-list";
 import { PersonLink } from "../components/person-link";
@@ -14,11 +15,12 @@ import { notFound } from "../http.server";
 import { getBusFactorReport, listCreditedContributions } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
-import { listStarterTasks } from "../models/starter-task.server";
+import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
 import { coverageView, windowKnown } from "../stewardship/coverage";
-import { todayUtc } from "../stewardship/metrics";
+import { addDays, todayUtc } from "../stewardship/metrics";
+import { capList, pageCaps } from "../stewardship/capped-list";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.stage.name} · Steward` : "Stage · Steward" },
@@ -36,40 +38,58 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const report = await getBusFactorReport(db, { config, stageId: stageConfig.id, ...window });
   const stage = report.stages[0];
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
-  const [credited, busiest, recent, tasks] = await Promise.all([
+  const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
+  const [credited, busiest, recent, tasks, taskCount] = await Promise.all([
     listCreditedContributions(db, {
       stageId: stage.id,
-      personIds: stage.activeMaintainers.map((p) => p.id),
+      personIds: maintainers.items.map((p) => p.id),
       window: report.window,
+      limit: pageCaps.credited,
     }),
     listBusiestStageFiles(db, { config, stageId: stage.id, window: report.window, limit: 10 }),
     listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
-    listStarterTasks(db, { stageId: stage.id, state: "open" }),
+    listStarterTasks(db, { stageId: stage.id, state: "open", limit: pageCaps.tasks }),
+    countStarterTasks(db, { stageId: stage.id, state: "open" }),
   ]);
+  // The whole window's contributions of the stage, as /contributions filters them (whole days).
+  const windowFilter = `stage=${stage.id}&from=${addDays(window.asOf, 1 - window.windowDays)}&to=${window.asOf}`;
   return {
     params: window,
     coverage: coverageView(coverage, notes),
     stage: stageSummary(stage, windowKnown(window.windowDays, coverage, todayUtc())),
-    maintainers: stage.activeMaintainers.map((person) => ({
-      ...person,
-      credited: (credited.get(person.id) ?? []).map((c) => ({
-        id: c.contributionId,
-        kind: c.kind,
-        sha: c.sha,
-        pr: c.prNumber,
-        title: c.title,
-        occurredAt: c.occurredAt,
-        weight: c.weight,
-        reviewed: c.roles.includes("reviewer") && !c.roles.includes("author") && !c.roles.includes("co-author"),
-        evidence: c.evidence.map((e) => e.detail),
-      })),
-    })),
-    candidates: stage.otherContributors,
+    windowFilter,
+    maintainers: maintainers.items.map((person) => {
+      const list = credited.get(person.id) ?? [];
+      return {
+        ...person,
+        moreCredited: Math.max(0, person.contributions - list.length),
+        credited: list.map((c) => {
+          const evidence = capList(
+            c.evidence.map((e) => e.detail),
+            pageCaps.evidence,
+          );
+          return {
+            id: c.contributionId,
+            kind: c.kind,
+            sha: c.sha,
+            pr: c.prNumber,
+            title: c.title,
+            occurredAt: c.occurredAt,
+            weight: c.weight,
+            reviewed: c.roles.includes("reviewer") && !c.roles.includes("author") && !c.roles.includes("co-author"),
+            evidence: evidence.items,
+            moreEvidence: evidence.more,
+          };
+        }),
+      };
+    }),
+    moreMaintainers: maintainers.more,
+    candidates: capList(stage.otherContributors, pageCaps.contributors),
     busiestFiles: busiest.files,
     generatedFiles: busiest.generated,
     recent,
-    tasks,
-    mentors: stage.activeMaintainers.map(({ id, login, name }) => ({ id, login, name })),
+    tasks: capList(tasks, pageCaps.tasks, taskCount),
+    mentors: stage.activeMaintainers.slice(0, pageCaps.mentors).map(({ id, login, name }) => ({ id, login, name })),
     repository: config.config.project.repository,
   };
 }
@@ -79,7 +99,9 @@ export default function StagePage() {
     params,
     coverage,
     stage,
+    windowFilter,
     maintainers,
+    moreMaintainers,
     candidates,
     busiestFiles,
     generatedFiles,
@@ -132,25 +154,47 @@ export default function StagePage() {
                   </span>{" "}
                   {c.title}
                   {c.weight < 1 ? <span className="muted"> (counts {c.weight})</span> : null}
-                  {c.evidence.length > 0 ? <span className="evidence"> — {c.evidence.join("; ")}</span> : null}
+                  {c.evidence.length > 0 ? (
+                    <span className="evidence">
+                      {" "}
+                      — {c.evidence.join("; ")}
+                      {c.moreEvidence > 0 ? "; " : null}
+                      <AndMore count={c.moreEvidence} noun="rules" />
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>
+            {person.moreCredited > 0 ? (
+              <p className="more-credited">
+                <AndMore
+                  count={person.moreCredited}
+                  to={`/contributions?${windowFilter}&person=${person.id}`}
+                  noun="contributions in the window"
+                />
+              </p>
+            ) : null}
           </article>
         ))}
+        {moreMaintainers > 0 ? (
+          <p className="more-maintainers">
+            <AndMore count={moreMaintainers} to={`/contributions?${windowFilter}`} noun="maintainers" />
+          </p>
+        ) : null}
       </section>
 
       <section aria-labelledby="candidates">
         <h2 id="candidates">Other contributors in the window</h2>
         <p className="muted">Ranked by credit; each needs {params.min} to count as a maintainer.</p>
-        {candidates.length === 0 ? (
+        {candidates.items.length === 0 ? (
           <p className="muted">None.</p>
         ) : (
           <BarList
-            items={candidates.map((p) => personBar(p, p.credit))}
-            max={Math.max(params.min, ...candidates.map((p) => p.credit))}
+            items={candidates.items.map((p) => personBar(p, p.credit))}
+            max={Math.max(params.min, ...candidates.items.map((p) => p.credit))}
           />
         )}
+        <AndMore count={candidates.more} to={`/contributions?${windowFilter}`} noun="contributors" />
       </section>
 
       <section aria-labelledby="files">
@@ -170,7 +214,8 @@ export default function StagePage() {
 
       <section aria-labelledby="tasks">
         <h2 id="tasks">Starter tasks</h2>
-        <TaskList tasks={tasks} mentors={mentors} repository={repository} />
+        <TaskList tasks={tasks.items} mentors={mentors} repository={repository} />
+        <AndMore count={tasks.more} to={`/tasks?stage=${stage.id}`} noun="open tasks" />
       </section>
 
       <RecentContributions contributions={recent} repository={repository} />

@@ -1,34 +1,41 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { CoverageNote } from "../components/coverage-note";
+import { AndMore } from "../components/and-more";
 import { TaskList } from "../components/task-list";
 import { KeptWindowInputs } from "../components/window-form";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
-import { listStarterTasks } from "../models/starter-task.server";
+import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
 import { requireListParams } from "../request-params.server";
+import { pageCaps } from "../stewardship/capped-list";
 import { coverageView, effectiveAsOf } from "../stewardship/coverage";
 import { todayUtc } from "../stewardship/metrics";
 import { taskStates } from "../stewardship/query-params";
 
 export const meta: MetaFunction = () => [{ title: "Starter tasks · Steward" }];
 
+const PAGE_SIZE = 200;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const { stage, state = "open" } = requireListParams(request, config.config);
+  const { stage, state = "open", page = 1 } = requireListParams(request, config.config);
   const db = await getDb();
   const coverage = await getCoverage(db);
   const { asOf, reason } = effectiveAsOf(undefined, todayUtc(), coverage);
-  const [tasks, maintainers] = await Promise.all([
-    listStarterTasks(db, { stageId: stage, state }),
+  const [tasks, total, maintainers] = await Promise.all([
+    listStarterTasks(db, { stageId: stage, state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+    countStarterTasks(db, { stageId: stage, state }),
     listTodaysMaintainers(db, config, { asOf }),
   ]);
   const groups = [...config.config.stages.map((s) => ({ id: s.id, name: s.name })), { id: null, name: "No stage yet" }]
     .map((group) => ({
       ...group,
-      mentors: (maintainers.get(group.id ?? "") ?? []).map(({ id, login, name }) => ({ id, login, name })),
+      mentors: (maintainers.get(group.id ?? "") ?? [])
+        .slice(0, pageCaps.mentors)
+        .map(({ id, login, name }) => ({ id, login, name })),
       tasks: tasks.filter((t) => t.stageId === group.id),
     }))
     .filter((group) => group.tasks.length > 0);
@@ -40,13 +47,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ),
     stages: config.config.stages.map((s) => ({ id: s.id, name: s.name })),
     groups,
-    total: tasks.length,
+    total,
+    // The tasks after this page's, if any: the next page's link says how many.
+    next: { page: page + 1, more: Math.max(0, total - (page - 1) * PAGE_SIZE - tasks.length) },
     repository: config.config.project.repository,
   };
 }
 
 export default function TasksPage() {
-  const { filter, coverage, stages, groups, total, repository } = useLoaderData<typeof loader>();
+  const { filter, coverage, stages, groups, total, next, repository } = useLoaderData<typeof loader>();
   return (
     <main className="page">
       <header className="page-header">
@@ -92,6 +101,11 @@ export default function TasksPage() {
           <TaskList tasks={group.tasks} mentors={group.mentors} repository={repository} />
         </section>
       ))}
+      <AndMore
+        count={next.more}
+        to={`?${new URLSearchParams({ ...(filter.stage ? { stage: filter.stage } : {}), state: filter.state, page: String(next.page) }).toString()}`}
+        noun="tasks on the next page"
+      />
     </main>
   );
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import picomatch from "picomatch";
 import type { IdentityEntry } from "./identity-resolution";
+import { MAX_WINDOW_DAYS } from "./metrics";
 
 /**
  * Compiles a configuration glob with picomatch: `**` crosses folders, `*` and `?` stay within one, and
@@ -102,7 +103,7 @@ const configSchema = z
     starterLabels: z.array(z.string().min(1)).default(["easy", "good first issue"]),
     maintainerRule: z
       .object({
-        windowDays: z.number().int().min(1).max(3650).default(180),
+        windowDays: z.number().int().min(1).max(MAX_WINDOW_DAYS).default(180),
         // The credit needed in the window: a contribution counts 1, a review its weight. The key keeps
         // its first name so existing files work; the code calls it minCredit.
         minContributions: z.number().int().min(1).default(2),

@@ -1,4 +1,10 @@
 import { DAY_MS, isoSeconds } from "./dates";
+
+/**
+ * The longest window a page, the API or the configuration counts over: two years covers every question
+ * about who keeps a stage alive, and bounds the work (and the page) one request can ask for.
+ */
+export const MAX_WINDOW_DAYS = 730;
 /** Whether a stage has the maintainers it wants. */
 export type GoalStatus = "met" | "at-risk" | "unmet";
 

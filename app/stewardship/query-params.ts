@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { StewardConfig } from "./config";
 import { describeAsOf, effectiveAsOf, type Coverage } from "./coverage";
-import { isValidDate, todayUtc } from "./metrics";
+import { isValidDate, MAX_WINDOW_DAYS, todayUtc } from "./metrics";
 
 export interface WindowParams {
   asOf: string;
@@ -11,16 +11,16 @@ export interface WindowParams {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
-const positiveInt = (name: string, max: number) =>
+const positiveInt = (name: string, max: number, unit = "") =>
   z
     .string()
     .regex(/^\d+$/, `${name} must be a whole number`)
     .transform(Number)
-    .pipe(z.number().int().min(1, `${name} must be at least 1`).max(max, `${name} must be at most ${max}`));
+    .pipe(z.number().int().min(1, `${name} must be at least 1`).max(max, `${name} must be at most ${max}${unit}`));
 
 const windowSchema = z.object({
   asOf: z.string().refine(isValidDate, "asOf must be a calendar date written YYYY-MM-DD, e.g. 2026-03-17").optional(),
-  window: positiveInt("window", 3650).optional(),
+  window: positiveInt("window", MAX_WINDOW_DAYS, " days").optional(),
   min: positiveInt("min", 1000).optional(),
 });
 

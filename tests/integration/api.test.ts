@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { loader as busFactorApi } from "../../app/routes/api.bus-factor";
-import { loader as contributionsApi } from "../../app/routes/api.contributions";
-import { loader as tasksApi } from "../../app/routes/api.tasks";
+import { action as unknownApiAction, loader as unknownApi } from "../../app/routes/api.$";
+import { action as busFactorAction, loader as busFactorApi } from "../../app/routes/api.bus-factor";
+import { action as contributionsAction, loader as contributionsApi } from "../../app/routes/api.contributions";
+import { action as tasksAction, loader as tasksApi } from "../../app/routes/api.tasks";
 import { getDb } from "../../app/db.server";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
@@ -242,6 +243,71 @@ describe("GET /api/tasks", () => {
       expect(claimed.tasks.map((t) => t.key)).toEqual(["134584#2", "134584#5"]);
     } finally {
       await db.deleteFrom("starterTasks").where("key", "in", ["134584#4", "134584#5"]).execute();
+    }
+  });
+});
+
+/** The headers every answer of Steward carries (see app/http.server.ts). */
+function expectSecurityHeaders(response: Response) {
+  expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+  expect(response.headers.get("x-frame-options")).toBe("DENY");
+  expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+}
+
+describe("API errors and headers", () => {
+  it("answers JSON with the security headers, errors included", async () => {
+    const request = (path: string) => ({ request: new Request(`http://steward.test${path}`), params: {}, context: {} });
+    for (const response of [
+      await busFactorApi(request("/api/bus-factor")),
+      await busFactorApi(request("/api/bus-factor?window=x")),
+      await contributionsApi(request("/api/contributions?page=2")),
+      await tasksApi(request("/api/tasks?stage=nope")),
+    ]) {
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expectSecurityHeaders(response);
+    }
+  });
+
+  it("answers a window over the maximum with a 400 that names it", async () => {
+    expect(await get(busFactorApi, "/api/bus-factor?window=731")).toMatchObject({
+      status: 400,
+      body: { error: "window must be at most 730 days" },
+    });
+    expect((await get(busFactorApi, "/api/bus-factor?window=730")).status).toBe(200);
+  });
+
+  it("answers any method but GET with a JSON 405 and an Allow header", async () => {
+    for (const action of [busFactorAction, contributionsAction, tasksAction]) {
+      for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+        const response = await action({
+          request: new Request("http://steward.test/api/x", { method, body: "{}" }),
+          params: {},
+          context: {},
+        });
+        expect(response.status).toBe(405);
+        expect(response.headers.get("allow")).toBe("GET, HEAD");
+        expect(await response.json()).toEqual({
+          error: `${method} is not allowed here; this API answers GET (and HEAD).`,
+        });
+        expectSecurityHeaders(response);
+      }
+    }
+  });
+
+  it("answers an unknown /api/ path with a JSON 404, whatever the method", async () => {
+    const args = (method: string) => ({
+      request: new Request("http://steward.test/api/bus-factors/x", { method }),
+      params: { "*": "bus-factors/x" },
+      context: {},
+    });
+    for (const response of [await unknownApi(args("GET")), await unknownApiAction(args("POST"))]) {
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({
+        error: expect.stringContaining("There is no API endpoint /api/bus-factors/x."),
+      });
+      expectSecurityHeaders(response);
     }
   });
 });

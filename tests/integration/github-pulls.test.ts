@@ -154,6 +154,7 @@ describe("syncing the stages' pull requests", () => {
       stageId: stage.stageId,
       personIds: [reviewer.id],
       window: { from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" },
+      limit: 1000,
     });
     const entry = credited.get(reviewer.id)?.find((c) => c.prNumber === sample.number);
     expect(entry?.roles).toEqual(["reviewer"]);

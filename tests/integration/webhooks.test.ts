@@ -60,6 +60,37 @@ async function deliver(
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/**
+ * A request whose body is `size` bytes pulled 1 MB at a time from a stream that counts what was read,
+ * as remix-serve hands the app a delivery's body: a test can tell how much the endpoint consumed.
+ */
+function streamedRequest(size: number, headers: Record<string, string>) {
+  const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+  let pulled = 0;
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (pulled >= size) return controller.close();
+        const next = chunk.subarray(0, Math.min(chunk.length, size - pulled));
+        pulled += next.length;
+        controller.enqueue(next);
+      },
+      cancel() {
+        cancelled = true;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const request = new Request("http://steward.test/webhooks/github", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "big", ...headers },
+    body,
+    duplex: "half",
+  });
+  return { request, pulled: () => pulled, cancelled: () => cancelled };
+}
+
 async function rows() {
   const db = await getDb();
   const [contributions, tasks, deliveries] = await Promise.all([
@@ -108,6 +139,75 @@ describe("POST /webhooks/github", () => {
     expect(broken.status).toBe(400);
     expect(broken.body.error).toMatch(/pull_request payload is malformed at pull_request\.number/);
     expect(await rows()).toEqual({ contributions: [], tasks: [], deliveries: [] });
+  });
+
+  it("refuses a body declared over 25 MB before reading any of it", async () => {
+    const big = streamedRequest(30 * 1024 * 1024, {
+      "content-length": String(30 * 1024 * 1024),
+      "x-hub-signature-256": `sha256=${"0".repeat(64)}`,
+    });
+    const response = await action({ request: big.request, params: {}, context: {} });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: expect.stringContaining("at most 25 MB") });
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(big.pulled()).toBeLessThanOrEqual(1024 * 1024);
+    expect(await rows()).toEqual({ contributions: [], tasks: [], deliveries: [] });
+  });
+
+  it("refuses a 30 MB unsigned body without reading it", async () => {
+    const unsigned = streamedRequest(30 * 1024 * 1024, {});
+    const response = await action({ request: unsigned.request, params: {}, context: {} });
+    expect(response.status).toBe(401);
+    expect(unsigned.pulled()).toBeLessThanOrEqual(1024 * 1024);
+    expect(await rows()).toEqual({ contributions: [], tasks: [], deliveries: [] });
+  });
+
+  it("stops reading a chunked body once it passes 25 MB", async () => {
+    const chunked = streamedRequest(40 * 1024 * 1024, { "x-hub-signature-256": `sha256=${"0".repeat(64)}` });
+    const response = await action({ request: chunked.request, params: {}, context: {} });
+    expect(response.status).toBe(413);
+    expect(chunked.pulled()).toBeGreaterThan(25 * 1024 * 1024);
+    expect(chunked.pulled()).toBeLessThan(28 * 1024 * 1024);
+    expect(chunked.cancelled()).toBe(true);
+    expect(await rows()).toEqual({ contributions: [], tasks: [], deliveries: [] });
+  });
+
+  it.each([
+    ["pull_request", "pull_request.created_at", (p: Payload) => (p.pull_request.created_at = "x")],
+    ["pull_request", "pull_request.merged_at", (p: Payload) => (p.pull_request.merged_at = "2026-13-45T00:00:00Z")],
+    ["pull_request", "pull_request.number", (p: Payload) => (p.pull_request.number = -5)],
+    ["pull_request", "pull_request.number", (p: Payload) => (p.pull_request.number = 1e20)],
+    ["pull_request", "pull_request.user.login", (p: Payload) => (p.pull_request.user.login = "<img src=x>")],
+    ["pull_request_review", "review.submitted_at", (p: Payload) => (p.review.submitted_at = "yesterday")],
+    ["issues", "issue.updated_at", (p: Payload) => (p.issue.updated_at = "x")],
+    ["issue_comment", "comment.created_at", (p: Payload) => (p.comment.created_at = "x")],
+    ["push", "commits.0.id", (p: Payload) => (p.commits[0].id = "not a sha <script>")],
+    ["push", "commits.0.timestamp", (p: Payload) => (p.commits[0].timestamp = "x")],
+  ])(
+    "answers 400 naming %s's %s when a value has the wrong shape, and writes nothing",
+    async (event, field, change) => {
+      const payload = example(event, (e) => event !== "push" || (e.commits as unknown[]).length > 0, change);
+      if (event === "push") payload.ref = `refs/heads/${payload.repository.default_branch}`;
+      const answer = await deliver(event, payload);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error).toContain(`malformed at ${field}:`);
+      expect(await rows()).toEqual({ contributions: [], tasks: [], deliveries: [] });
+    },
+  );
+
+  it("applies a well-formed delivery once after the strict checks", async () => {
+    const push = example(
+      "push",
+      (e) => (e.commits as unknown[]).length > 0,
+      (p) => {
+        p.ref = `refs/heads/${p.repository.default_branch}`;
+        p.commits[0].modified = ["Python/optimizer.c"];
+      },
+    );
+    expect((await deliver("push", push, { id: "push-once" })).status).toBe(201);
+    expect((await deliver("push", push, { id: "push-once" })).body).toMatchObject({ outcome: "duplicate" });
+    expect((await rows()).contributions.map((c) => c.sha)).toEqual([push.commits[0].id]);
   });
 
   it("stores a pull request and its review once, however often GitHub delivers them", async () => {
