@@ -82,7 +82,7 @@ describe("headers and errors as served by remix-serve", () => {
     const dataRequest = page.waitForRequest((request) => request.url().includes(".data"));
     await page.locator('article[data-stage="middle-end"] h2 a').click();
     await dataRequest;
-    await page.waitForURL(/\/stages\/middle-end\?/);
+    await page.waitForURL(/\/stages\/middle-end$/);
     await expect.poll(() => page.locator("h1").textContent()).toContain("Middle-end");
     expect(problems).toEqual([]);
     await page.close();
