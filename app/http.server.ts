@@ -11,3 +11,11 @@ export function notFound(message: string): Response {
 export function jsonError(status: number, message: string): Response {
   return Response.json({ error: message }, { status });
 }
+
+/**
+ * A 503 in the API's `{ "error": "…" }` shape. Thrown from a loader it reaches an API client as is,
+ * and a page's error boundary shows its message.
+ */
+export function serviceUnavailable(message: string): Response {
+  return Response.json({ error: message }, { status: 503 });
+}

@@ -11,7 +11,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ErrorPage } from "./components/error-page";
-import { getDb } from "./db.server";
+import { getReadDb } from "./db.server";
 import { getMeta } from "./models/meta.server";
 import styles from "./styles/app.css";
 
@@ -21,7 +21,7 @@ export const links: LinksFunction = () => [
 ];
 
 export async function loader() {
-  const db = await getDb();
+  const db = await getReadDb();
   return { demo: (await getMeta(db, "demo")) === "true" };
 }
 

@@ -11,7 +11,7 @@ const headings: Record<number, string> = {
 /** One error page for every route: what happened, in words, and the server's message saying what to fix. */
 export function ErrorPage({ error }: { error: unknown }) {
   if (isRouteErrorResponse(error)) {
-    const message = typeof error.data === "string" ? error.data : error.statusText;
+    const message = typeof error.data === "string" ? error.data : (jsonErrorMessage(error.data) ?? error.statusText);
     return (
       <main className="page error-page">
         <h1>
@@ -33,4 +33,10 @@ export function ErrorPage({ error }: { error: unknown }) {
       </p>
     </main>
   );
+}
+
+/** A 503 thrown as the API's `{ "error": "…" }` (a timeout, an unusable database) carries its message there. */
+function jsonErrorMessage(data: unknown): string | undefined {
+  if (typeof data !== "object" || data === null || !("error" in data)) return undefined;
+  return typeof data.error === "string" ? data.error : undefined;
 }

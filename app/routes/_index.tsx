@@ -5,8 +5,8 @@ import { StatusBadge } from "../components/status-badge";
 import { TrendChart } from "../components/trend-chart";
 import { WindowForm, windowQuery } from "../components/window-form";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
-import { getBusFactorReport } from "../models/bus-factor.server";
+import { getCachedBusFactorReport } from "../bus-factor-cache.server";
+import { getReadDb } from "../db.server";
 import { listLatestRuns } from "../models/import-run.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
@@ -16,8 +16,8 @@ export const meta: MetaFunction = () => [{ title: "Bus factor · Steward" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const params = requireWindowParams(request, config.config);
-  const db = await getDb();
-  const [report, runs] = await Promise.all([getBusFactorReport(db, { config, ...params }), listLatestRuns(db)]);
+  const db = await getReadDb();
+  const [report, runs] = await Promise.all([getCachedBusFactorReport({ config, ...params }), listLatestRuns(db)]);
   return {
     repository: config.config.project.repository,
     params,

@@ -1,15 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { jsonError } from "../http.server";
-import { getBusFactorReport } from "../models/bus-factor.server";
 import { parseWindowParams } from "../stewardship/query-params";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const params = parseWindowParams(new URL(request.url).searchParams, config.config);
   if (!params.ok) return jsonError(400, params.message);
-  const report = await getBusFactorReport(await getDb(), { config, ...params.value });
+  const report = await getCachedBusFactorReport({ config, ...params.value });
   return Response.json({
     asOf: report.asOf,
     windowDays: report.windowDays,

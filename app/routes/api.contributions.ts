@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { listContributions } from "../models/contribution-list.server";
 import { apiListParams, contributionFilters } from "../request-params.server";
 
@@ -11,7 +11,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = apiListParams(request, config.config);
   if (params instanceof Response) return params;
   const { page = 1 } = params;
-  const contributions = await listContributions(await getDb(), {
+  const contributions = await listContributions(await getReadDb(), {
     ...contributionFilters(params),
     limit: PAGE_SIZE,
     offset: (page - 1) * PAGE_SIZE,

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { apiListParams } from "../request-params.server";
@@ -10,7 +10,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = apiListParams(request, config.config);
   if (params instanceof Response) return params;
   const { stage, state = "open" } = params;
-  const db = await getDb();
+  const db = await getReadDb();
   const [tasks, maintainers] = await Promise.all([
     listStarterTasks(db, { stageId: stage, state }),
     listTodaysMaintainers(db, config),

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ContributionList } from "../components/contribution-list";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { listContributions } from "../models/contribution-list.server";
 import { contributionFilters, requireListParams } from "../request-params.server";
 
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const params = requireListParams(request, config.config);
   const { stage, person, from, to, page = 1 } = params;
-  const contributions = await listContributions(await getDb(), {
+  const contributions = await listContributions(await getReadDb(), {
     ...contributionFilters(params),
     limit: PAGE_SIZE + 1,
     offset: (page - 1) * PAGE_SIZE,

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { RecentContributions } from "../components/contribution-list";
 import { TrendChart } from "../components/trend-chart";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { notFound } from "../http.server";
 import { listActiveMaintainers } from "../models/bus-factor.server";
 import { listContributions } from "../models/contribution-list.server";
@@ -18,7 +18,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const id = Number(params.id);
   if (!Number.isSafeInteger(id) || id < 1) throw notFound(`"${params.id}" is not a person id.`);
   const config = getConfig();
-  const db = await getDb();
+  const db = await getReadDb();
   const person = await requirePerson(db, id);
   const today = todayUtc();
   const { windowDays, minCredit } = config.maintainerRule;

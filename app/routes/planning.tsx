@@ -5,8 +5,7 @@ import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
 import { WindowForm, windowQuery } from "../components/window-form";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
-import { getBusFactorReport } from "../models/bus-factor.server";
+import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { dayNumber } from "../stewardship/metrics";
 import { planStages, sharedMaintainers } from "../stewardship/planning";
 import { requireWindowParams } from "../request-params.server";
@@ -16,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Maintainer planning · Stewar
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const params = requireWindowParams(request, config.config);
-  const report = await getBusFactorReport(await getDb(), { config, ...params });
+  const report = await getCachedBusFactorReport({ config, ...params });
   const plans = planStages(
     report.stages.map((stage) => ({
       id: stage.id,

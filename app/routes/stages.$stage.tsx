@@ -8,9 +8,10 @@ import { TaskList } from "../components/task-list";
 import { TrendChart } from "../components/trend-chart";
 import { WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getCachedBusFactorReport } from "../bus-factor-cache.server";
+import { getReadDb } from "../db.server";
 import { notFound } from "../http.server";
-import { getBusFactorReport, listCreditedContributions } from "../models/bus-factor.server";
+import { listCreditedContributions } from "../models/bus-factor.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { requireWindowParams } from "../request-params.server";
@@ -27,8 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     throw notFound(`There is no stage "${params.stage}". Configured stages: ${config.stageIds.join(", ")}.`);
   }
   const window = requireWindowParams(request, config.config);
-  const db = await getDb();
-  const report = await getBusFactorReport(db, { config, stageId: stageConfig.id, ...window });
+  const db = await getReadDb();
+  const report = await getCachedBusFactorReport({ config, stageId: stageConfig.id, ...window });
   const stage = report.stages[0];
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
   const [credited, busiestFiles, recent, tasks] = await Promise.all([

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { TaskList } from "../components/task-list";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { requireListParams } from "../request-params.server";
@@ -13,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Starter tasks · Steward" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const { stage, state = "open" } = requireListParams(request, config.config);
-  const db = await getDb();
+  const db = await getReadDb();
   const [tasks, maintainers] = await Promise.all([
     listStarterTasks(db, { stageId: stage, state }),
     listTodaysMaintainers(db, config),
