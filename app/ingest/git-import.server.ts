@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "../../db/database";
 import { insertContributions, type NewContribution } from "../models/contribution.server";
-import { finishImportRun, startImportRun } from "../models/import-run.server";
+import { finishImportRun, recordImportRunAdded, startImportRun } from "../models/import-run.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { countPeople, PeopleResolver } from "../models/person.server";
 import { parseCommitMessage } from "../stewardship/commit-message";
@@ -160,6 +160,7 @@ export async function importGitHistory({
       added += await db.transaction().execute(async (trx) => {
         const n = await insertContributions(trx, { config, people, items });
         await setMeta(trx, cursorKey, last);
+        await recordImportRunAdded(trx, runId, added + n); // a killed run then says what it kept
         return n;
       });
     } catch (error) {
