@@ -50,6 +50,12 @@ export function databaseFileFromUrl(url: string | undefined): string {
   return match[2];
 }
 
+/** A path as a person typed it: relative to the working folder when it lies inside it. */
+function shown(target: string): string {
+  const relative = path.relative(process.cwd(), target);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : target;
+}
+
 const errorCode = (error: unknown) => (error instanceof Error && "code" in error ? error.code : undefined);
 
 /**
@@ -67,13 +73,13 @@ export function checkDatabasePath(file: string, { readOnly = false }: { readOnly
   if (!fs.statSync(existing).isDirectory()) {
     throw new DatabaseFileError(
       file,
-      `Cannot use ${file} as the database: ${path.relative(process.cwd(), existing) || existing} is a file, not a folder. Fix DATABASE_URL.`,
+      `Cannot use ${file} as the database: ${shown(existing)} is a file, not a folder. Fix DATABASE_URL.`,
     );
   }
   if (existing !== folder) {
     throw new DatabaseFileError(
       file,
-      `Cannot use ${file} as the database: the folder ${path.relative(process.cwd(), folder) || folder} does not exist; create it or fix DATABASE_URL.`,
+      `Cannot use ${file} as the database: the folder ${shown(folder)} does not exist; create it or fix DATABASE_URL.`,
     );
   }
   const stat = fs.statSync(absolute, { throwIfNoEntry: false });
@@ -126,7 +132,7 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
   const migrate = async () => {
     const migrator = new Migrator({ db, provider });
     const { error, results } = await migrator.migrateToLatest();
-    if (error) throw error instanceof Error ? error : new Error(String(error));
+    if (error) throw error; // as thrown: the app may have turned it into its 503 answer
     return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
   };
   return file && file !== ":memory:" ? withMigrationLock(file, migrate) : migrate();

@@ -113,7 +113,8 @@ class Sqlite3Driver implements Driver {
       }
     } catch (error) {
       await this.destroy().catch(() => undefined);
-      throw translate(this.config, describeError(this.config, asError(error)));
+      // The pragmas' errors come already translated by the connection; opening's do not.
+      throw error instanceof Error ? translate(this.config, describeError(this.config, error)) : error;
     }
   }
 
@@ -167,10 +168,6 @@ function openDatabase(filename: string, readOnly: boolean): Promise<sqlite3.Data
 }
 
 type SqliteError = Error & { code?: string };
-
-function asError(error: unknown): SqliteError {
-  return error instanceof Error ? error : new Error(String(error));
-}
 
 /**
  * SQLite's messages do not say which file they are about ("file is not a database"); errors about
