@@ -5,7 +5,7 @@ const headings: Record<number, string> = {
   401: "Please sign in",
   403: "Not allowed",
   404: "Not found",
-  503: "Steward is not ready",
+  503: "Steward cannot answer right now",
 };
 
 /** One error page for every route: what happened, in words, and the server's message saying what to fix. */
