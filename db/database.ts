@@ -67,7 +67,7 @@ export function checkDatabasePath(file: string, { readOnly = false }: { readOnly
   if (file === ":memory:") return;
   const absolute = path.resolve(file);
   const folder = path.dirname(absolute);
-  if (folder === path.dirname(path.resolve(defaultDatabaseFile))) fs.mkdirSync(folder, { recursive: true });
+  if (folder === path.dirname(path.resolve(defaultDatabaseFile)) && !fs.existsSync(folder)) fs.mkdirSync(folder);
   let existing = folder;
   while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
   if (!fs.statSync(existing).isDirectory()) {
