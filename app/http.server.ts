@@ -67,3 +67,11 @@ export function badRequest(message: string): Response {
 export function notFound(message: string): Response {
   return new Response(message, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
+
+/**
+ * A 503 in the API's `{ "error": "…" }` shape. Thrown from a loader it reaches an API client as is,
+ * and a page's error boundary shows its message.
+ */
+export function serviceUnavailable(message: string): Response {
+  return jsonError(503, message);
+}

@@ -12,7 +12,7 @@ import {
 import type { ReactNode } from "react";
 import { ErrorPage } from "./components/error-page";
 import { useWindowLink } from "./components/window-form";
-import { getDb } from "./db.server";
+import { getReadDb } from "./db.server";
 import { getMeta } from "./models/meta.server";
 import { useNonce } from "./nonce";
 import styles from "./styles/app.css";
@@ -23,7 +23,7 @@ export const links: LinksFunction = () => [
 ];
 
 export async function loader() {
-  const db = await getDb();
+  const db = await getReadDb();
   return { demo: (await getMeta(db, "demo")) === "true" };
 }
 

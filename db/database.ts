@@ -9,7 +9,9 @@ import * as claimDates from "./migrations/0005_claim_dates";
 import * as claimKind from "./migrations/0006_claim_kind";
 import * as identitySightings from "./migrations/0007_identity_sightings";
 import type { DB } from "./schema";
-import { Sqlite3Dialect } from "./sqlite-dialect";
+import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
+
+export { DatabaseFileError, QueryTimeoutError } from "./sqlite-dialect";
 
 export type Database = Kysely<DB>;
 
@@ -42,24 +44,162 @@ export function databaseFileFromUrl(url: string | undefined): string {
   if (value === ":memory:") return value;
   const match = /^(?:(file|sqlite):(?:\/\/)?)?(.+)$/.exec(value);
   if (!match?.[2] || (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !match[1])) {
-    throw new Error(
+    throw new DatabaseFileError(
+      value,
       `DATABASE_URL=${value} is not a SQLite file. Use a path such as data/steward.sqlite or file:data/steward.sqlite.`,
     );
   }
   return match[2];
 }
 
-export function openDatabase(file: string): Database {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return new Kysely<DB>({
-    dialect: new Sqlite3Dialect({ filename: file, busyTimeoutMs: 10_000 }),
-    plugins: [new CamelCasePlugin()],
-  });
+/** A path as a person typed it: relative to the working folder when it lies inside it. */
+function shown(target: string): string {
+  const relative = path.relative(process.cwd(), target);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : target;
 }
 
+const errorCode = (error: unknown) => (error instanceof Error && "code" in error ? error.code : undefined);
+
+/**
+ * Checks, before SQLite creates anything, that `file` can be Steward's database: its folder exists
+ * (only the quick start's default `data/` folder is created; a typo in DATABASE_URL must not quietly
+ * make folders and a new, empty database), no part of the path is a file, and what exists is writable.
+ */
+export function checkDatabasePath(file: string, { readOnly = false }: { readOnly?: boolean } = {}): void {
+  if (file === ":memory:") return;
+  const absolute = path.resolve(file);
+  const folder = path.dirname(absolute);
+  if (folder === path.dirname(path.resolve(defaultDatabaseFile)) && !fs.existsSync(folder)) fs.mkdirSync(folder);
+  let existing = folder;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) {
+    throw new DatabaseFileError(
+      file,
+      `Cannot use ${file} as the database: ${shown(existing)} is a file, not a folder. Fix DATABASE_URL.`,
+    );
+  }
+  if (existing !== folder) {
+    throw new DatabaseFileError(
+      file,
+      `Cannot use ${file} as the database: the folder ${shown(folder)} does not exist; create it or fix DATABASE_URL.`,
+    );
+  }
+  const stat = fs.statSync(absolute, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) {
+    throw new DatabaseFileError(file, `Cannot use ${file} as the database: it is a folder. Fix DATABASE_URL.`);
+  }
+  if (readOnly) return;
+  for (const [target, what] of [
+    [stat ? absolute : undefined, "the file"],
+    [folder, "its folder (SQLite keeps a -wal file beside it)"],
+  ] as const) {
+    if (!target) continue;
+    try {
+      fs.accessSync(target, fs.constants.W_OK);
+    } catch (error) {
+      throw new DatabaseFileError(
+        file,
+        `The database ${file} is read-only: Steward cannot write to ${what} (${errorCode(error) ?? "no access"}). Check the permissions.`,
+      );
+    }
+  }
+}
+
+// migrateToLatest locks next to the file a database was opened on.
+const files = new WeakMap<Database, string>();
+
+export type OpenOptions = Pick<Sqlite3DialectConfig, "readOnly" | "connections" | "queryTimeoutMs" | "translateError">;
+
+/**
+ * Opens `file` (checked first, see checkDatabasePath). By default one read-write connection; the app
+ * also opens a pool of read-only ones beside it (`readOnly`, `connections`) with a time limit per query.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): Database {
+  checkDatabasePath(file, options);
+  const db = new Kysely<DB>({
+    dialect: new Sqlite3Dialect({ filename: file, busyTimeoutMs: 10_000, ...options }),
+    plugins: [new CamelCasePlugin()],
+  });
+  files.set(db, file);
+  return db;
+}
+
+/**
+ * Applies pending migrations. Kysely's migration lock is per process for SQLite, so two processes
+ * starting on a fresh file would both create the tables; a lock file beside the database makes the
+ * second wait until the first is done, and then find nothing to do.
+ */
 export async function migrateToLatest(db: Database): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  const file = files.get(db);
+  const migrate = async () => {
+    const migrator = new Migrator({ db, provider });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error; // as thrown: the app may have turned it into its 503 answer
+    return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  };
+  return file && file !== ":memory:" ? withMigrationLock(file, migrate) : migrate();
+}
+
+const staleEmptyLockMs = 10_000;
+const lockWaitMs = 10 * 60_000;
+
+function lockHolderIsGone(lock: string): boolean {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    text = fs.readFileSync(lock, "utf8").trim();
+    mtimeMs = fs.statSync(lock).mtimeMs;
+  } catch {
+    return false; // released meanwhile: try again
+  }
+  const pid = Number(text);
+  // Empty: the holder is between creating the file and writing its pid, or died right there.
+  if (!text || !Number.isInteger(pid)) return Date.now() - mtimeMs > staleEmptyLockMs;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return errorCode(error) === "ESRCH";
+  }
+}
+
+/**
+ * Runs `work` holding `<file>.migrating`, created with O_EXCL and holding this process's pid. A lock
+ * left by a process that died is taken over. (Two processes taking over the same stale lock at the
+ * same instant could both proceed; that needs a crash during a migration first.)
+ */
+async function withMigrationLock<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const lock = `${file}.migrating`;
+  const deadline = Date.now() + lockWaitMs;
+  for (;;) {
+    try {
+      const fd = fs.openSync(lock, "wx");
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      break;
+    } catch (error) {
+      if (errorCode(error) !== "EEXIST") {
+        throw new DatabaseFileError(
+          file,
+          `Cannot create the migration lock ${lock} (${errorCode(error) ?? String(error)}): the database's folder must be writable.`,
+        );
+      }
+      if (lockHolderIsGone(lock)) {
+        fs.rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new DatabaseFileError(
+          file,
+          `Another process has been migrating ${file} for ${lockWaitMs / 60_000} minutes (${lock}). If none is running, delete that file.`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
 }

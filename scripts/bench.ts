@@ -1,26 +1,54 @@
-// `npm run bench`: the numbers the issues ask for, printed as a table and as JSON for notes.
+// `npm run bench [-- import|dashboard|load|github …]`: the numbers the issues ask for, printed as a
+// table and as JSON for notes. Naming parts runs only those; no name runs them all.
 import { benchDashboard } from "./bench/dashboard";
 import { benchGitHubSync } from "./bench/github";
 import { benchImport } from "./bench/import";
+import { benchLoad } from "./bench/load";
+
+const parts = ["import", "dashboard", "load", "github"] as const;
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !parts.some((part) => part === name));
+if (unknown.length) {
+  console.error(`steward: unknown bench part ${unknown.join(", ")}; use any of: ${parts.join(", ")}`);
+  process.exit(1);
+}
+const runs = (part: (typeof parts)[number]) => asked.length === 0 || asked.includes(part);
 
 const commits = Number(process.env.BENCH_COMMITS ?? 30_000);
 const sizes = (process.env.BENCH_CONTRIBUTIONS ?? "10000,200000").split(",").map(Number);
 
 const results: Record<string, unknown> = {};
 
-console.log(`Import: synthetic repository of ${commits} commits …`);
-results.import = await benchImport({ commits });
-console.table(results.import);
-
-for (const contributions of sizes) {
-  console.log(`Dashboard loader: ${contributions} contributions …`);
-  results[`dashboard_${contributions}`] = await benchDashboard({ contributions });
-  console.table(results[`dashboard_${contributions}`]);
+if (runs("import")) {
+  console.log(`Import: synthetic repository of ${commits} commits …`);
+  results.import = await benchImport({ commits });
+  console.table(results.import);
 }
 
-const pullRequests = Number(process.env.BENCH_PULL_REQUESTS ?? 30_000);
-console.log(`GitHub sync: simulator with ${pullRequests} pull requests …`);
-results.github = await benchGitHubSync({ pullRequests });
-console.table(results.github);
+if (runs("dashboard")) {
+  for (const contributions of sizes) {
+    console.log(`Dashboard loader: ${contributions} contributions …`);
+    results[`dashboard_${contributions}`] = await benchDashboard({ contributions });
+    console.table(results[`dashboard_${contributions}`]);
+  }
+}
+
+if (runs("load")) {
+  const contributions = Number(process.env.BENCH_LOAD_CONTRIBUTIONS ?? 200_000);
+  const clients = Number(process.env.BENCH_CLIENTS ?? 30);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+  console.log(`Load: ${clients} clients for ${seconds} s on the served app at ${contributions} contributions …`);
+  const load = await benchLoad({ contributions, clients, seconds, importCommits: commits });
+  results.load = load;
+  console.table([...load.alone, load.duringImport]);
+  console.table([load.widestStage]);
+}
+
+if (runs("github")) {
+  const pullRequests = Number(process.env.BENCH_PULL_REQUESTS ?? 30_000);
+  console.log(`GitHub sync: simulator with ${pullRequests} pull requests …`);
+  results.github = await benchGitHubSync({ pullRequests });
+  console.table(results.github);
+}
 
 console.log(JSON.stringify(results, null, 2));

@@ -1,4 +1,4 @@
-import { databaseFileFromUrl, openDatabase, type Database } from "../db/database";
+import { DatabaseFileError, databaseFileFromUrl, openDatabase, type Database } from "../db/database";
 import { ConfigError } from "../app/stewardship/config";
 
 /** Opens the database named by DATABASE_URL (default data/steward.sqlite). */
@@ -8,12 +8,13 @@ export function openConfiguredDatabase(): { db: Database; file: string } {
 }
 
 /**
- * Runs a CLI's main function: expected failures (bad input, a bad configuration) print their message
- * alone and exit 1; anything else prints its stack, so bugs are not mistaken for user errors.
+ * Runs a CLI's main function: expected failures (bad input, a bad configuration, an unusable database
+ * file) print their message alone and exit 1; anything else prints its stack, so bugs are not mistaken
+ * for user errors.
  */
 export function runCli(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof DatabaseFileError) {
       console.error(`steward: ${error.message}`);
     } else {
       console.error(error);

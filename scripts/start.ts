@@ -1,12 +1,33 @@
 // `npm start`: build if needed, prepare the database (migrate, reclassify, demo data when empty), serve.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import net from "node:net";
 import { loadConfig } from "../app/config.server";
 import { prepareDatabase } from "../app/ingest/prepare.server";
 import { buildIfStale } from "./build-if-stale";
-import { openConfiguredDatabase, runCli } from "./cli";
+import { openConfiguredDatabase, runCli, UsageError } from "./cli";
+
+/** Binds the port for a moment, so a busy port stops `npm start` before it migrates or seeds anything. */
+function checkPortIsFree(port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE" || error.code === "EACCES"
+          ? new UsageError(
+              `Port ${port} is ${error.code === "EACCES" ? "not allowed for this user" : "in use"}; set PORT=… to another port, e.g. PORT=${port + 1} npm start.`,
+            )
+          : error,
+      ),
+    );
+    probe.listen({ port, host }, () => probe.close(() => resolve()));
+  });
+}
 
 runCli(async () => {
+  const port = process.env.PORT?.trim() || "3000";
+  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`PORT=${port} is not a port number.`);
+  await checkPortIsFree(Number(port), process.env.HOST?.trim() || undefined);
   const config = loadConfig(); // fail fast, before building, on a bad configuration file
   if (buildIfStale()) console.log("Built the app.");
   const { db, file } = openConfiguredDatabase();
@@ -18,7 +39,6 @@ runCli(async () => {
   } finally {
     await db.destroy();
   }
-  const port = process.env.PORT ?? "3000";
   const serve = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
   const server = spawn(process.execPath, [serve, "build/index.js"], {
     stdio: ["inherit", "pipe", "inherit"],

@@ -6,7 +6,7 @@ const headings: Record<number, string> = {
   403: "Not allowed",
   404: "Not found",
   405: "Not something this page does",
-  503: "Steward is not ready",
+  503: "Steward cannot answer right now",
 };
 
 // What Remix itself answers (no such page, a POST to a page without a form) comes with a developer's
@@ -17,6 +17,8 @@ const plainWords: Record<number, string> = {
 };
 
 function messageOf(status: number, data: unknown, statusText: string): string {
+  const fromJson = jsonErrorMessage(data); // a 503 thrown as the API's { error } shape
+  if (fromJson !== undefined) return fromJson;
   const fromRemix = status === 405 || typeof data !== "string" || data.startsWith("Error: ");
   if (fromRemix) return plainWords[status] ?? statusText;
   return data;
@@ -47,4 +49,10 @@ export function ErrorPage({ error }: { error: unknown }) {
       </p>
     </main>
   );
+}
+
+/** A 503 thrown as the API's `{ "error": "…" }` (a timeout, an unusable database) carries its message there. */
+function jsonErrorMessage(data: unknown): string | undefined {
+  if (typeof data !== "object" || data === null || !("error" in data)) return undefined;
+  return typeof data.error === "string" ? data.error : undefined;
 }

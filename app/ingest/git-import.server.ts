@@ -4,7 +4,7 @@ import type { Database } from "../../db/database";
 import { insertContributions, type NewContribution } from "../models/contribution.server";
 import { countCommitsPerStage } from "../models/contribution-list.server";
 import { extendCoverage } from "../models/coverage.server";
-import { finishImportRun, startImportRun } from "../models/import-run.server";
+import { finishImportRun, recordImportRunAdded, startImportRun } from "../models/import-run.server";
 import { resolveStoredIdentities } from "../models/identity.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { countPeople, PeopleResolver } from "../models/person.server";
@@ -222,6 +222,7 @@ export async function importGitHistory({
         const n = await insertContributions(trx, { config, people, items });
         await setMeta(trx, cursorKey, last);
         await extendCoverage(trx, { source, ...batchCoverage(batch, { since, incremental }) });
+        await recordImportRunAdded(trx, runId, added + n); // a killed run then says what it kept
         return n;
       });
     } catch (error) {

@@ -49,6 +49,11 @@ export async function startImportRun(db: Database, source: string): Promise<numb
   });
 }
 
+/** Records how many contributions a running import has committed, in the transaction of its batch. */
+export async function recordImportRunAdded(trx: Executor, id: number, added: number): Promise<void> {
+  await trx.updateTable("importRuns").set({ added }).where("id", "=", id).execute();
+}
+
 export async function finishImportRun(
   db: Database,
   id: number,

@@ -6,9 +6,9 @@ import { StatusBadge } from "../components/status-badge";
 import { TrendChart } from "../components/trend-chart";
 import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
+import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
-import { getBusFactorReport } from "../models/bus-factor.server";
+import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
 import { listLatestRuns } from "../models/import-run.server";
 import { requireWindowParams } from "../request-params.server";
@@ -21,10 +21,10 @@ export const meta: MetaFunction = () => [{ title: "Bus factor · Steward" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const db = await getDb();
+  const db = await getReadDb();
   const coverage = await getCoverage(db);
   const { params, notes } = requireWindowParams(request, config.config, coverage);
-  const [report, runs] = await Promise.all([getBusFactorReport(db, { config, ...params }), listLatestRuns(db)]);
+  const [report, runs] = await Promise.all([getCachedBusFactorReport({ config, ...params }), listLatestRuns(db)]);
   const known = windowKnown(params.windowDays, coverage, todayUtc());
   return {
     repository: config.config.project.repository,

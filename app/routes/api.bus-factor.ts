@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { jsonError, jsonResponse, readOnlyApiAction } from "../http.server";
-import { getBusFactorReport } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
 import { coverageRange } from "../stewardship/coverage";
 import { apiMaintainerCap } from "../stewardship/capped-list";
@@ -10,11 +10,11 @@ import { parseWindowParams } from "../stewardship/query-params";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const db = await getDb();
+  const db = await getReadDb();
   const coverage = await getCoverage(db);
   const params = parseWindowParams(new URL(request.url).searchParams, config.config, { coverage });
   if (!params.ok) return jsonError(400, params.message);
-  const report = await getBusFactorReport(db, { config, ...params.value.params });
+  const report = await getCachedBusFactorReport({ config, ...params.value.params });
   return jsonResponse({
     asOf: report.asOf,
     windowDays: report.windowDays,

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { jsonResponse, readOnlyApiAction } from "../http.server";
 import { listContributions } from "../models/contribution-list.server";
 import { getCoverage } from "../models/coverage.server";
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = apiListParams(request, config.config);
   if (params instanceof Response) return params;
   const { page = 1 } = params;
-  const db = await getDb();
+  const db = await getReadDb();
   const [contributions, coverage] = await Promise.all([
     listContributions(db, { ...contributionFilters(params), limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
     getCoverage(db),

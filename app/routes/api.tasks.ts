@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { jsonResponse, readOnlyApiAction } from "../http.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = apiListParams(request, config.config);
   if (params instanceof Response) return params;
   const { stage, state = "open", page = 1 } = params;
-  const db = await getDb();
+  const db = await getReadDb();
   const coverage = await getCoverage(db);
   const [tasks, maintainers] = await Promise.all([
     listStarterTasks(db, { stageId: stage, state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),

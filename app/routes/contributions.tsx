@@ -4,7 +4,7 @@ import { ContributionList } from "../components/contribution-list";
 import { CoverageNote } from "../components/coverage-note";
 import { KeptWindowInputs } from "../components/window-form";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { listContributions } from "../models/contribution-list.server";
 import { getCoverage } from "../models/coverage.server";
 import { contributionFilters, requireListParams } from "../request-params.server";
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const params = requireListParams(request, config.config);
   const { stage, person, from, to, page = 1 } = params;
-  const db = await getDb();
+  const db = await getReadDb();
   const [contributions, coverage] = await Promise.all([
     listContributions(db, { ...contributionFilters(params), limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
     getCoverage(db),

@@ -5,7 +5,7 @@ import { CoverageNote } from "../components/coverage-note";
 import { TrendChart } from "../components/trend-chart";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { notFound } from "../http.server";
 import { listActiveMaintainers } from "../models/bus-factor.server";
 import { listContributions } from "../models/contribution-list.server";
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = Number(params.id);
   if (!Number.isSafeInteger(id) || id < 1) throw notFound(`"${params.id}" is not a person id.`);
   const config = getConfig();
-  const db = await getDb();
+  const db = await getReadDb();
   const person = await requirePerson(db, id);
   const coverage = await getCoverage(db);
   const window = requireWindowParams(request, config.config, coverage);

@@ -6,9 +6,9 @@ import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
 import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
+import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
-import { getBusFactorReport } from "../models/bus-factor.server";
+import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
 import { coverageView } from "../stewardship/coverage";
 import { capList, pageCaps } from "../stewardship/capped-list";
@@ -20,10 +20,10 @@ export const meta: MetaFunction = () => [{ title: "Maintainer planning · Stewar
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const db = await getDb();
+  const db = await getReadDb();
   const coverage = await getCoverage(db);
   const { params, notes } = requireWindowParams(request, config.config, coverage);
-  const report = await getBusFactorReport(db, { config, ...params });
+  const report = await getCachedBusFactorReport({ config, ...params });
   const plans = planStages(
     report.stages.map((stage) => ({
       id: stage.id,

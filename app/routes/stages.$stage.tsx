@@ -9,10 +9,11 @@ import { TaskList } from "../components/task-list";
 import { TrendChart } from "../components/trend-chart";
 import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
+import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { notFound } from "../http.server";
-import { getBusFactorReport, listCreditedContributions } from "../models/bus-factor.server";
+import { listCreditedContributions } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
@@ -32,10 +33,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!stageConfig) {
     throw notFound(`There is no stage "${params.stage}". Configured stages: ${config.stageIds.join(", ")}.`);
   }
-  const db = await getDb();
+  const db = await getReadDb();
   const coverage = await getCoverage(db);
   const { params: window, notes } = requireWindowParams(request, config.config, coverage);
-  const report = await getBusFactorReport(db, { config, stageId: stageConfig.id, ...window });
+  const report = await getCachedBusFactorReport({ config, stageId: stageConfig.id, ...window });
   const stage = report.stages[0];
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);

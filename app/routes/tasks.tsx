@@ -5,7 +5,7 @@ import { AndMore } from "../components/and-more";
 import { TaskList } from "../components/task-list";
 import { KeptWindowInputs } from "../components/window-form";
 import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
+import { getReadDb } from "../db.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
 import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
@@ -22,7 +22,7 @@ const PAGE_SIZE = 200;
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
   const { stage, state = "open", page = 1 } = requireListParams(request, config.config);
-  const db = await getDb();
+  const db = await getReadDb();
   const coverage = await getCoverage(db);
   const { asOf, reason } = effectiveAsOf(undefined, todayUtc(), coverage);
   const [tasks, total, maintainers] = await Promise.all([

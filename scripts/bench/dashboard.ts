@@ -86,7 +86,7 @@ export async function benchDashboard({ contributions, requests = 60 }: { contrib
     const fillSeconds = await fillSyntheticDatabase(file, contributions, asOf);
     process.env.DATABASE_URL = file;
     const { loader } = await import("../../app/routes/_index");
-    const { getDb } = await import("../../app/db.server");
+    const { closeDb } = await import("../../app/db.server");
     const call = () => loader({ request: new Request(`http://bench.invalid/?asOf=${asOf}`), params: {}, context: {} });
     for (let i = 0; i < 5; i++) await call(); // warm up SQLite's page cache and V8
     const times: number[] = [];
@@ -96,8 +96,7 @@ export async function benchDashboard({ contributions, requests = 60 }: { contrib
       times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);
-    await (await getDb()).destroy();
-    globalThis.__stewardDb = undefined;
+    await closeDb();
     return {
       contributions,
       fillSeconds: Number(fillSeconds.toFixed(1)),

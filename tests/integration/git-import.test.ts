@@ -320,10 +320,14 @@ describe("a killed import", () => {
       } finally {
         await reference.close();
       }
-      const runs = await test.db.selectFrom("importRuns").select(["status", "message"]).orderBy("id").execute();
+      const runs = await test.db
+        .selectFrom("importRuns")
+        .select(["status", "message", "added"])
+        .orderBy("id")
+        .execute();
       expect(runs).toEqual([
-        { status: "failed", message: "interrupted before it finished" },
-        { status: "done", message: null },
+        { status: "failed", message: "interrupted before it finished", added: partial },
+        { status: "done", message: null, added: 4000 - partial },
       ]);
     } finally {
       fs.rmSync(synthetic, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { migrateToLatest, openDatabase, type Database } from "../../db/database";
 import { loadConfig } from "../../app/config.server";
-import { getDb } from "../../app/db.server";
+import { closeDb } from "../../app/db.server";
 import type { CompiledConfig } from "../../app/stewardship/config";
 
 export interface TestDatabase {
@@ -53,8 +53,7 @@ export function setUpTestDatabase({ per = "file", asAppDatabase = false }: TestD
   };
   const close = async () => {
     if (asAppDatabase) {
-      await (await getDb()).destroy();
-      globalThis.__stewardDb = undefined;
+      await closeDb();
     }
     await current?.close();
     current = undefined;
