@@ -1,4 +1,4 @@
-import { useId } from "react";
+import type { CSSProperties } from "react";
 
 export interface TrendPoint {
   /** YYYY-MM */
@@ -6,10 +6,6 @@ export interface TrendPoint {
   /** Null where the data does not cover the month ("no data", never drawn as zero). */
   value: number | null;
 }
-
-const WIDTH = 320;
-const HEIGHT = 120;
-const PAD = { top: 8, right: 8, bottom: 20, left: 24 };
 
 const monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -30,20 +26,39 @@ function gaps(points: TrendPoint[]): Array<[number, number]> {
   return runs;
 }
 
+/** Whole-number ticks from 0 to the top, every one while they fit, else every second, fifth… */
+function yTicks(max: number): number[] {
+  const step = [1, 2, 5, 10, 20, 50, 100].find((s) => max / s <= 6) ?? Math.ceil(max / 6);
+  const top = Math.ceil(max / step) * step;
+  return Array.from({ length: top / step + 1 }, (_, k) => k * step);
+}
+
 /**
- * A monthly step chart drawn as inline SVG (no chart library, nothing to load), with the goal as a
- * dashed line. Months without data are a hatched band labelled "no data", with no line through them.
- * The numbers are also in a visually hidden table for screen readers.
+ * A monthly step chart. The marks are an SVG stretched to the plot (`preserveAspectRatio="none"`,
+ * strokes that do not scale), while every piece of text is HTML placed by percentages: text keeps the
+ * page's size at any width instead of shrinking with a viewBox. Each month with data is a focusable dot
+ * whose value shows on hover and focus. Months without data are a hatched band labelled "no data", with
+ * no line through them. The numbers are also in a visually hidden table for screen readers.
  */
-export function TrendChart({ points, goal, title }: { points: TrendPoint[]; goal?: number; title: string }) {
-  const hatchId = `no-data-${useId().replace(/[^a-zA-Z0-9]/g, "")}`;
+export function TrendChart({
+  points,
+  goal,
+  title,
+  yLabel = "Active maintainers",
+}: {
+  points: TrendPoint[];
+  goal?: number;
+  title: string;
+  yLabel?: string;
+}) {
   const known = points.flatMap((p) => (p.value === null ? [] : [p.value]));
-  const max = Math.max(1, (goal ?? 0) + 1, ...known);
-  const innerW = WIDTH - PAD.left - PAD.right;
-  const innerH = HEIGHT - PAD.top - PAD.bottom;
-  const step = points.length > 1 ? innerW / (points.length - 1) : innerW;
-  const x = (i: number) => PAD.left + i * step;
-  const y = (v: number) => PAD.top + innerH - (v / max) * innerH;
+  const ticks = yTicks(Math.max(1, (goal ?? 0) + 1, ...known));
+  const top = ticks.at(-1) ?? 1;
+  const last = points.length - 1;
+  // Percentages of the plot: x from the first month to the last, y from the top tick down to 0.
+  const x = (i: number) => (last > 0 ? (100 * i) / last : 50);
+  const y = (v: number) => 100 - (100 * v) / top;
+  const half = last > 0 ? 50 / last : 50;
   const path = points
     .map((p, i) => {
       if (p.value === null) return "";
@@ -51,70 +66,88 @@ export function TrendChart({ points, goal, title }: { points: TrendPoint[]; goal
     })
     .filter(Boolean)
     .join(" ");
-  const bands = gaps(points).map(([first, last]) => {
-    const left = Math.max(PAD.left, x(first) - step / 2);
-    const right = Math.min(WIDTH - PAD.right, x(last) + step / 2);
+  const bands = gaps(points).map(([first, end]) => {
+    const left = Math.max(0, x(first) - half);
+    const right = Math.min(100, x(end) + half);
     return { key: points[first]?.month ?? String(first), left, width: right - left };
   });
-  const ticks = Array.from(new Set([0, Math.round(max / 2), max]));
   const labelEvery = Math.max(1, Math.ceil(points.length / 4));
+  const latestIndex = points.findLastIndex((p) => p.value !== null);
+  const latest = points[latestIndex];
+  const at = (left: number, topPct?: number): CSSProperties =>
+    topPct === undefined ? { left: `${left}%` } : { left: `${left}%`, top: `${topPct}%` };
   return (
     <figure className="trend-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={title}>
-        <title>{title}</title>
-        <defs>
-          <pattern id={hatchId} width={6} height={6} patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-            <line className="hatch" x1={0} y1={0} x2={0} y2={6} />
-          </pattern>
-        </defs>
-        {ticks.map((t) => (
-          <g key={t} className="tick">
-            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(t)} y2={y(t)} />
-            <text x={PAD.left - 4} y={y(t) + 3} textAnchor="end">
-              {t}
-            </text>
-          </g>
-        ))}
-        {bands.map((band) => (
-          <g key={band.key} className="no-data">
-            <rect x={band.left} y={PAD.top} width={band.width} height={innerH} fill={`url(#${hatchId})`}>
-              <title>No data for these months</title>
-            </rect>
-            {band.width >= 40 ? (
-              <text x={band.left + band.width / 2} y={PAD.top + innerH / 2 + 3} textAnchor="middle">
-                no data
-              </text>
+      <div className="chart-frame" role="group" aria-label={title}>
+        <span className="y-label" aria-hidden="true">
+          {yLabel}
+        </span>
+        <div className="plot">
+          <svg viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+            {ticks.map((t) => (
+              <line key={t} className="tick" x1={0} x2={100} y1={y(t)} y2={y(t)} vectorEffect="non-scaling-stroke" />
+            ))}
+            {goal !== undefined ? (
+              <line className="goal" x1={0} x2={100} y1={y(goal)} y2={y(goal)} vectorEffect="non-scaling-stroke" />
             ) : null}
-          </g>
-        ))}
-        {goal !== undefined ? (
-          <line className="goal" x1={PAD.left} x2={WIDTH - PAD.right} y1={y(goal)} y2={y(goal)}>
-            <title>{`Goal: ${goal}`}</title>
-          </line>
-        ) : null}
-        <path className="line" d={path} />
-        {points.map((p, i) =>
-          p.value === null ? null : (
-            <circle key={p.month} className="point" cx={x(i)} cy={y(p.value)} r={2}>
-              <title>{`${monthLabel(p.month)}: ${p.value}`}</title>
-            </circle>
-          ),
-        )}
-        {points.map((p, i) =>
-          i % labelEvery === 0 || i === points.length - 1 ? (
-            <text
-              key={`label-${p.month}`}
-              className="month"
-              x={x(i)}
-              y={HEIGHT - 4}
-              // The first and last labels sit at the plot's edges: anchored inwards, they are not cut off.
-              textAnchor={i === 0 ? "start" : i === points.length - 1 ? "end" : "middle"}
+            <path className="line" d={path} vectorEffect="non-scaling-stroke" />
+          </svg>
+          {bands.map((band) => (
+            <div
+              key={band.key}
+              className="no-data"
+              style={{ left: `${band.left}%`, width: `${band.width}%` }}
+              title="No data for these months"
             >
-              {monthLabel(p.month)}
-            </text>
-          ) : null,
-        )}
-      </svg>
+              {band.width >= 15 ? <span>no data</span> : null}
+            </div>
+          ))}
+          {ticks.map((t) => (
+            <span key={t} className="y-tick" style={at(0, y(t))} aria-hidden="true">
+              {t}
+            </span>
+          ))}
+          {points.map((p, i) =>
+            p.value === null ? null : (
+              <span
+                key={p.month}
+                className="point"
+                style={at(x(i), y(p.value))}
+                tabIndex={0}
+                role="img"
+                aria-label={`${monthLabel(p.month)}: ${p.value}`}
+                title={`${monthLabel(p.month)}: ${p.value}`}
+                data-value={`${monthLabel(p.month)}: ${p.value}`}
+              />
+            ),
+          )}
+          {latest?.value != null ? (
+            <span className="latest" style={at(x(latestIndex), y(latest.value))} aria-hidden="true">
+              {latest.value}
+            </span>
+          ) : null}
+          {points.map((p, i) =>
+            // Counted back from the newest month, so the labels never crowd the last one.
+            (last - i) % labelEvery === 0 ? (
+              <span
+                key={`label-${p.month}`}
+                // The first label sits at the plot's left edge, anchored inwards; the last is centred, the
+                // plot's right margin leaves it room.
+                className={`month${i === last ? " last" : i === 0 ? " first" : ""}`}
+                style={at(x(i))}
+                aria-hidden="true"
+              >
+                {monthLabel(p.month)}
+              </span>
+            ) : null,
+          )}
+        </div>
+      </div>
+      <figcaption className="chart-legend">
+        <span className="legend-line">{yLabel} per month</span>
+        {goal !== undefined ? <span className="legend-goal">goal: {goal}</span> : null}
+        {bands.length > 0 ? <span className="legend-no-data">no data</span> : null}
+      </figcaption>
       {/* In a wrapper: a table grows to its content whatever its width, and would widen a narrow page. */}
       <div className="visually-hidden">
         <table>
