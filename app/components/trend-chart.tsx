@@ -7,6 +7,13 @@ export interface TrendPoint {
   value: number | null;
 }
 
+/** Who started and who stopped counting in a month (see `TrendChange` in the bus-factor report). */
+export interface TrendMarker {
+  month: string;
+  joined: string[];
+  lapsed: string[];
+}
+
 const monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 function monthLabel(month: string): string {
@@ -27,6 +34,15 @@ function gaps(points: TrendPoint[]): Array<[number, number]> {
 }
 
 /** Whole-number ticks from 0 to the top, every one while they fit, else every second, fifth… */
+function describeChange(change: TrendMarker): string {
+  return [
+    change.joined.length > 0 ? `joined: ${change.joined.join(", ")}` : "",
+    change.lapsed.length > 0 ? `lapsed: ${change.lapsed.join(", ")}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
 function yTicks(max: number): number[] {
   const step = [1, 2, 5, 10, 20, 50, 100].find((s) => max / s <= 6) ?? Math.ceil(max / 6);
   const top = Math.ceil(max / step) * step;
@@ -45,11 +61,14 @@ export function TrendChart({
   goal,
   title,
   yLabel = "Active maintainers",
+  changes = [],
 }: {
   points: TrendPoint[];
   goal?: number;
   title: string;
   yLabel?: string;
+  /** Marked on the months where they happened, and listed under the chart; only between months with data. */
+  changes?: TrendMarker[];
 }) {
   const known = points.flatMap((p) => (p.value === null ? [] : [p.value]));
   const ticks = yTicks(Math.max(1, (goal ?? 0) + 1, ...known));
@@ -71,6 +90,14 @@ export function TrendChart({
     const right = Math.min(100, x(end) + half);
     return { key: points[first]?.month ?? String(first), left, width: right - left };
   });
+  const changeOf = new Map(
+    changes
+      .filter((c) => {
+        const i = points.findIndex((p) => p.month === c.month);
+        return i > 0 && points[i]?.value != null && points[i - 1]?.value != null;
+      })
+      .map((c) => [c.month, c]),
+  );
   const labelEvery = Math.max(1, Math.ceil(points.length / 4));
   const latestIndex = points.findLastIndex((p) => p.value !== null);
   const latest = points[latestIndex];
@@ -109,15 +136,11 @@ export function TrendChart({
           ))}
           {points.map((p, i) =>
             p.value === null ? null : (
-              <span
+              <PointMark
                 key={p.month}
-                className="point"
                 style={at(x(i), y(p.value))}
-                tabIndex={0}
-                role="img"
-                aria-label={`${monthLabel(p.month)}: ${p.value}`}
-                title={`${monthLabel(p.month)}: ${p.value}`}
-                data-value={`${monthLabel(p.month)}: ${p.value}`}
+                text={`${monthLabel(p.month)}: ${p.value}`}
+                change={changeOf.get(p.month)}
               />
             ),
           )}
@@ -147,7 +170,17 @@ export function TrendChart({
         <span className="legend-line">{yLabel} per month</span>
         {goal !== undefined ? <span className="legend-goal">goal: {goal}</span> : null}
         {bands.length > 0 ? <span className="legend-no-data">no data</span> : null}
+        {changeOf.size > 0 ? <span className="legend-change">who joined or lapsed</span> : null}
       </figcaption>
+      {changeOf.size > 0 ? (
+        <ul className="trend-changes">
+          {[...changeOf.values()].map((c) => (
+            <li key={c.month}>
+              <span className="date">{monthLabel(c.month)}</span> {describeChange(c)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {/* In a wrapper: a table grows to its content whatever its width, and would widen a narrow page. */}
       <div className="visually-hidden">
         <table>
@@ -157,11 +190,30 @@ export function TrendChart({
               <tr key={p.month}>
                 <th scope="row">{p.month}</th>
                 <td>{p.value ?? "no data"}</td>
+                {changeOf.size > 0 ? (
+                  <td>{describeChange(changeOf.get(p.month) ?? { ...p, joined: [], lapsed: [] })}</td>
+                ) : null}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
     </figure>
+  );
+}
+
+/** A month's dot: focusable, its value (and who joined or lapsed) shown on hover and focus. */
+function PointMark({ style, text, change }: { style: CSSProperties; text: string; change?: TrendMarker }) {
+  const full = change ? `${text}; ${describeChange(change)}` : text;
+  return (
+    <span
+      className={change ? "point changed" : "point"}
+      style={style}
+      tabIndex={0}
+      role="img"
+      aria-label={full}
+      title={full}
+      data-value={full}
+    />
   );
 }

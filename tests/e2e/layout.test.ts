@@ -95,6 +95,9 @@ describe("charts a person can read", () => {
     const point = chart.locator(".point").last();
     expect(await point.getAttribute("tabindex")).toBe("0");
     expect(await point.getAttribute("aria-label")).toMatch(/^[A-Z][a-z]{2} \d{2}: \d+$/);
+    // The demo's middle-end grew from one maintainer to four: the months it grew say who joined.
+    expect(await chart.locator(".point.changed").first().getAttribute("aria-label")).toMatch(/: \d+; joined: \w/);
+    expect(await chart.locator(".trend-changes li").first().textContent()).toMatch(/^[A-Z][a-z]{2} \d{2} joined: \w/);
 
     // The person page's chart says what it counts.
     await page.goto(`${baseUrl}${personPath}`);
