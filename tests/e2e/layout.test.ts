@@ -9,6 +9,7 @@ const baseUrl = inject("baseUrl");
 /** Written on every run (gitignored): the pages as a person sees them, to look at after a layout change. */
 const screenshots = path.resolve(import.meta.dirname, "../../tmp/screenshots");
 const widths = [
+  { name: "small phone", width: 360, height: 740 },
   { name: "phone", width: 390, height: 844 },
   { name: "laptop", width: 1366, height: 768 },
 ];
