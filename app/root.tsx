@@ -1,5 +1,6 @@
-import type { LinksFunction } from "@remix-run/node";
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import {
+  isRouteErrorResponse,
   Links,
   Meta,
   NavLink,
@@ -22,6 +23,17 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
+// Pages name themselves; this is the title of the error pages, which have no page of their own to do it.
+export const meta: MetaFunction = ({ error }) => [
+  {
+    title: isRouteErrorResponse(error)
+      ? `${error.status} · ${error.status === 404 ? "Not found" : "Error"} · Steward`
+      : error
+        ? "Error · Steward"
+        : "Steward",
+  },
+];
+
 export async function loader() {
   const db = await getReadDb();
   return { demo: (await getMeta(db, "demo")) === "true" };
@@ -39,6 +51,10 @@ function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
         <Links />
       </head>
       <body>
+        {/* The first thing a keyboard reaches: past the header and the demo banner, to the page itself. */}
+        <a href="#content" className="skip-link">
+          Skip to content
+        </a>
         <header className="site-header">
           <a href={windowLink("/")} className="brand">
             Steward
@@ -58,7 +74,10 @@ function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
             numbers (see the README).
           </p>
         ) : null}
-        {children}
+        {/* A wrapper rather than an id on each page's <main>, so every page, error pages too, has the target. */}
+        <div id="content" tabIndex={-1}>
+          {children}
+        </div>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

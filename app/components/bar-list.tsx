@@ -12,8 +12,11 @@ export function personBar(person: { id: number; name: string }, value: number, l
   return { label, value, href: `/people/${person.id}` };
 }
 
-/** A ranked list drawn as horizontal bars, so a distribution can be seen at a glance. Links keep the window settings. */
-export function BarList({ items, max }: { items: Bar[]; max?: number }) {
+/**
+ * A ranked list drawn as horizontal bars, so a distribution can be seen at a glance. Links keep the window
+ * settings. `unit` ("days left", "credit") follows each number, so two lists side by side are not confused.
+ */
+export function BarList({ items, max, unit }: { items: Bar[]; max?: number; unit?: string }) {
   const windowLink = useWindowLink();
   const top = Math.max(max ?? 0, ...items.map((i) => i.value), 1);
   return (
@@ -26,7 +29,10 @@ export function BarList({ items, max }: { items: Bar[]; max?: number }) {
           <span className="bar-track" aria-hidden="true">
             <span className="bar-fill" style={{ width: `${(100 * item.value) / top}%` }} />
           </span>
-          <span className="bar-value">{Number.isInteger(item.value) ? item.value : item.value.toFixed(1)}</span>
+          <span className="bar-value">
+            {Number.isInteger(item.value) ? item.value : item.value.toFixed(1)}
+            {unit ? <span className="bar-unit"> {unit}</span> : null}
+          </span>
         </li>
       ))}
     </ol>

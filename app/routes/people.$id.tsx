@@ -115,6 +115,7 @@ export default function PersonPage() {
           </h2>
           <TrendChart
             points={stage.monthly}
+            yLabel="Credited contributions"
             title={`${person.name}: ${stage.name} contributions per month, 24 months to ${params.asOf}`}
           />
         </section>

@@ -121,6 +121,7 @@ export default function PlanningPage() {
                   personBar(m.person, m.daysLeft, `${m.person.name} · until ${m.countsUntil}`),
                 )}
                 max={params.windowDays}
+                unit="days left"
               />
               <ul className="plan-list">
                 {plan.maintainers.map((m) => (
@@ -139,7 +140,11 @@ export default function PlanningPage() {
             <p className="muted">Nobody else has worked on this stage in the window: starter tasks are the way in.</p>
           ) : (
             <>
-              <BarList items={plan.candidates.map((c) => personBar(c.person, c.person.credit))} max={params.min} />
+              <BarList
+                items={plan.candidates.map((c) => personBar(c.person, c.person.credit))}
+                max={params.min}
+                unit="credit"
+              />
               <ul className="plan-list">
                 {plan.candidates.map((c) => (
                   <li key={c.person.id} data-candidate={c.person.id}>

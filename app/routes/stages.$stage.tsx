@@ -58,6 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     params: window,
     coverage: coverageView(coverage, notes),
     stage: stageSummary(stage, windowKnown(window.windowDays, coverage, todayUtc())),
+    trendChanges: stage.trendChanges,
     windowFilter,
     maintainers: maintainers.items.map((person) => {
       const list = credited.get(person.id) ?? [];
@@ -100,6 +101,7 @@ export default function StagePage() {
     params,
     coverage,
     stage,
+    trendChanges,
     windowFilter,
     maintainers,
     moreMaintainers,
@@ -132,7 +134,12 @@ export default function StagePage() {
 
       <section aria-labelledby="trend">
         <h2 id="trend">Active maintainers over time</h2>
-        <TrendChart points={stage.trend} goal={stage.goal} title={`${stage.name}: active maintainers per month`} />
+        <TrendChart
+          points={stage.trend}
+          goal={stage.goal}
+          changes={trendChanges}
+          title={`${stage.name}: active maintainers per month`}
+        />
       </section>
 
       <section aria-labelledby="maintainers">

@@ -11,6 +11,7 @@ import {
   goalStatus,
   lastQualifyingDay,
   qualifies,
+  qualifiesPerWindow,
   toDayWindow,
   trendPoints,
   windowEndingOn,
@@ -55,6 +56,15 @@ export interface StageReport {
   contributorAbsenceFactor: number;
   /** Active maintainers at each of the last 24 month ends (the last point is `asOf`). */
   trend: MonthlyCount[];
+  /** The months of the trend where someone started or stopped counting, and who. */
+  trendChanges: TrendChange[];
+}
+
+/** Who started (joined) and who stopped (lapsed) counting at a trend point, against the month before. */
+export interface TrendChange {
+  month: string;
+  joined: string[];
+  lapsed: string[];
 }
 
 /** A person's credits to one stage over the report's span. */
@@ -124,6 +134,16 @@ export function composeStageReport(
     windows.trend,
     minCredit,
   );
+  const counting = people.map((p) => ({
+    name: p.person.name,
+    months: qualifiesPerWindow(p.credits, windows.trend, minCredit),
+  }));
+  const trendChanges = windows.points.flatMap((point, k) => {
+    if (k === 0) return [];
+    const joined = counting.filter((p) => p.months[k] && !p.months[k - 1]).map((p) => p.name);
+    const lapsed = counting.filter((p) => !p.months[k] && p.months[k - 1]).map((p) => p.name);
+    return joined.length + lapsed.length > 0 ? [{ month: point.month, joined, lapsed }] : [];
+  });
   return {
     id: stage.id,
     name: stage.name,
@@ -135,6 +155,7 @@ export function composeStageReport(
     otherContributors: contributors.filter((p) => !qualifies(p.credit, minCredit)),
     contributorAbsenceFactor: contributorAbsenceFactor(contributors.map((p) => p.contributions)),
     trend: windows.points.map((point, k) => ({ month: point.month, asOf: point.asOf, value: trend[k] ?? 0 })),
+    trendChanges,
   };
 }
 

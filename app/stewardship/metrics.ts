@@ -188,6 +188,19 @@ export function countQualifyingPerWindow(people: Credit[][], windows: DayWindow[
   return counts;
 }
 
+/** Whether one person's credits (sorted by time) meet the rule in each window; windows in time order. */
+export function qualifiesPerWindow(credits: Credit[], windows: DayWindow[], minCredit: number): boolean[] {
+  let low = 0;
+  let high = 0;
+  let sum = 0;
+  return windows.map((window) => {
+    for (; high < credits.length && (credits[high]?.day ?? Infinity) < window.to; high++)
+      sum += credits[high]?.weight ?? 0;
+    for (; low < high && (credits[low]?.day ?? Infinity) < window.from; low++) sum -= credits[low]?.weight ?? 0;
+    return qualifies(sum, minCredit);
+  });
+}
+
 /**
  * The last day (a day number) someone still meets the rule if they do no more work: the day before the
  * rolling window lets go of the credit that takes their newest credits up to `minCredit`. Null when the

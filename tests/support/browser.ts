@@ -22,8 +22,16 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A page that records console errors, page errors and failed requests; tests assert there are none. */
-export async function openPage(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage();
+export async function openPage(
+  browser: Browser,
+  url: string,
+  viewport?: { width: number; height: number },
+): Promise<{ page: Page; problems: string[] }> {
+  // A context of its own (closed with the page): axe-core's AxeBuilder refuses pages from browser.newPage().
+  const context = await browser.newContext(viewport ? { viewport } : {});
+  const page = await context.newPage();
+  // When the browser itself closes, the context is gone already: nothing is left to close.
+  page.on("close", () => void context.close().catch(() => undefined));
   const problems: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console.error: ${message.text()}`);

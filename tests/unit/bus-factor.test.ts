@@ -96,4 +96,21 @@ describe("composeStageReport", () => {
     expect(trend["2026-06"]).toBe(2);
     expect(report.trend.at(-1)).toEqual({ month: "2026-06", asOf, value: report.activeMaintainers.length });
   });
+
+  it("says who joined and who lapsed in the months the count changed", () => {
+    const report = composeStageReport(middleEnd, [ken, brandt, savannah, mark], windows, 2);
+    expect(report.trendChanges).toEqual([
+      { month: "2025-10", joined: ["Mark Shannon"], lapsed: [] },
+      { month: "2026-02", joined: [], lapsed: ["Mark Shannon"] },
+      { month: "2026-04", joined: ["Brandt Bucher"], lapsed: [] },
+      { month: "2026-06", joined: ["Ken Jin"], lapsed: [] },
+    ]);
+    // Every change of the count is explained, and nothing else is listed.
+    report.trend.forEach((point, k) => {
+      if (k === 0) return;
+      const change = report.trendChanges.find((c) => c.month === point.month);
+      const delta = (change?.joined.length ?? 0) - (change?.lapsed.length ?? 0);
+      expect(delta).toBe(point.value - (report.trend[k - 1]?.value ?? 0));
+    });
+  });
 });
