@@ -154,3 +154,22 @@ export function sharedMaintainers(plans: StagePlan[]): SharedMaintainer[] {
         a.person.name.localeCompare(b.person.name),
     );
 }
+
+/** Maintainers grouped by what their stepping away would do: said once per outcome, not once per person. */
+export interface DepartureGroup {
+  statusIfAway: GoalStatus;
+  /** Whether it lowers the stage's status (the departures a plan is about). */
+  critical: boolean;
+  people: PlanPerson[];
+}
+
+/** A stage plan's maintainers grouped by the status their departure leaves; the ones that change it first. */
+export function groupDepartures(maintainers: MaintainerOutlook[]): DepartureGroup[] {
+  const groups: DepartureGroup[] = [];
+  for (const m of maintainers) {
+    const group = groups.find((g) => g.statusIfAway === m.statusIfAway && g.critical === m.critical);
+    if (group) group.people.push(m.person);
+    else groups.push({ statusIfAway: m.statusIfAway, critical: m.critical, people: [m.person] });
+  }
+  return groups.sort((a, b) => Number(b.critical) - Number(a.critical));
+}
