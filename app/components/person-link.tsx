@@ -1,15 +1,17 @@
 import { Link } from "@remix-run/react";
 import { useWindowLink } from "./window-form";
 
-/** A person's name linking to their page; names are contributor-written, so they are rendered as text. */
+/**
+ * A person's name linking to their page: "@login" when the name is just the login (no real name is
+ * known), else the name followed by the login. Names are contributor-written, so they are rendered as text.
+ */
 export function PersonLink({ person }: { person: { id: number; login: string | null; name: string } }) {
   const windowLink = useWindowLink();
+  const nameIsLogin = person.login !== null && person.login.toLowerCase() === person.name.toLowerCase();
   return (
     <Link to={windowLink(`/people/${person.id}`)} className="person-link">
-      {person.name}
-      {person.login && person.login !== person.name.toLowerCase() ? (
-        <span className="login"> @{person.login}</span>
-      ) : null}
+      {nameIsLogin ? `@${person.login}` : person.name}
+      {person.login && !nameIsLogin ? <span className="login"> @{person.login}</span> : null}
     </Link>
   );
 }

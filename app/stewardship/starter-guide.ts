@@ -57,8 +57,8 @@ export function taskGuide(task: GuideTask, { repository, branch }: { repository:
   const uop = uopName(task.title);
   const claim =
     task.umbrellaNumber !== null
-      ? `Comment on gh-${task.umbrellaNumber} naming this item to claim it, then open a pull request whose title starts with "gh-${task.umbrellaNumber}:" and names it.`
-      : `Comment on gh-${task.issueNumber} asking to be assigned, then open a pull request whose title starts with "gh-${task.issueNumber}:".`;
+      ? `comment on gh-${task.umbrellaNumber} naming this item, then open a pull request titled "gh-${task.umbrellaNumber}: …".`
+      : `comment on gh-${task.issueNumber} asking to be assigned, then open a pull request titled "gh-${task.issueNumber}: …".`;
   return {
     itemUrl: task.umbrellaNumber !== null ? textFragmentUrl(issueUrl, plainTitle(task.title)) : issueUrl,
     claim,

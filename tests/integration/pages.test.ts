@@ -87,7 +87,17 @@ describe("page loaders", () => {
       [135002, false],
       [135001, false],
     ]);
-    expect(data.maintainers[0]?.credited[0]?.evidence.join(" ")).toContain("gh-134584");
+    // Evidence both contributions share is said once for the person; what differs stays with each.
+    const alice = data.maintainers[0];
+    expect([...(alice?.sharedEvidence ?? []), ...(alice?.credited[0]?.evidence ?? [])].join(" ")).toContain(
+      "gh-134584",
+    );
+    expect(alice?.sharedEvidence.length).toBeGreaterThan(0);
+    expect(alice?.credited.every((c) => c.evidence.every((line) => !alice.sharedEvidence.includes(line)))).toBe(true);
+    // The one-line summary: credit only when it differs from the count.
+    expect(alice).toMatchObject({ summary: "2 contributions", authored: 2, reviewed: 0 });
+    expect(alice?.lastActive).toBe(alice?.credited[0]?.occurredAt.slice(0, 10));
+    expect(alice?.countsUntil).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(data.candidates).toEqual({ items: [expect.objectContaining({ name: people.bob.name })], more: 0 });
     expect(data.busiestFiles.map((f) => f.path)).toContain("Python/optimizer_bytecodes.c");
     expect(await rejection(stageLoader(args("/stages/jit", { stage: "jit" })))).toMatchObject({ status: 404 });

@@ -53,8 +53,7 @@ describe("taskGuide", () => {
     expect(guide.itemUrl).toBe(
       "https://github.com/python/cpython/issues/134584#:~:text=Eliminate%20refcounting%20in%20_BINARY_OP_ADD_INT",
     );
-    expect(guide.claim).toMatch(/^Comment on gh-134584 naming this item/);
-    expect(guide.claim).toContain('"gh-134584:"');
+    expect(guide.claim).toBe('comment on gh-134584 naming this item, then open a pull request titled "gh-134584: …".');
     expect(guide.uop).toBe("_BINARY_OP_ADD_INT");
     expect(guide.code.map((c) => c.path)).toEqual(["Python/bytecodes.c", "Python/optimizer_bytecodes.c"]);
   });
@@ -65,7 +64,7 @@ describe("taskGuide", () => {
       project,
     );
     expect(guide.itemUrl).toBe("https://github.com/python/cpython/issues/140001");
-    expect(guide.claim).toMatch(/^Comment on gh-140001 asking to be assigned/);
+    expect(guide.claim).toMatch(/^comment on gh-140001 asking to be assigned/);
     expect(guide.uop).toBeNull();
     expect(guide.code).toEqual([]);
   });
