@@ -47,14 +47,14 @@ describe("planStages", () => {
     // Three maintainers for a goal of two: anyone may step away.
     expect(plan("middle-end")?.maintainers.every((m) => m.statusIfAway === "met" && !m.critical)).toBe(true);
     expect(plan("middle-end")?.summary).toBe(
-      "Goal met with room to spare: nobody stepping away alone would bring the stage below 2.",
+      "Goal met with 3 of 2, 1 to spare; nobody else has stage work in the window yet.",
     );
     expect(plan("backend")?.maintainers.map((m) => [m.person.name, m.statusIfAway, m.critical])).toEqual([
       ["Cy", "at-risk", true],
       ["Ana", "at-risk", true],
     ]);
     expect(plan("backend")?.summary).toBe(
-      "Goal met, but any one of 2 maintainers stepping away would bring it below 2; nobody else has stage work in the window yet.",
+      "Goal met with 2 of 2, none to spare; nobody else has stage work in the window yet.",
     );
   });
 
