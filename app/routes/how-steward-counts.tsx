@@ -1,5 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { CodeTitle } from "../components/code-title";
 import { getConfig } from "../config.server";
 import { reviewWeight } from "../stewardship/reviews";
 import { CLAIM_DAYS } from "../stewardship/starter-tasks";
@@ -90,14 +91,16 @@ export default function HowStewardCounts() {
           their older contributions leave the window: stage pages give that day as &ldquo;counts until&rdquo;. Every
           page lets you try another date, window or minimum.
         </p>
-        <ul>
-          {data.stages.map((s) => (
-            <li key={s.id}>
-              {s.name}: goal {s.goal} active maintainer{s.goal === 1 ? "" : "s"}. Below it by one is &ldquo;at
-              risk&rdquo;, further below is &ldquo;goal not met&rdquo;.
-            </li>
-          ))}
-        </ul>
+        <p>
+          Each stage&apos;s goal:{" "}
+          {data.stages.map((s, i) => (
+            <span key={s.id}>
+              {i > 0 ? ", " : ""}
+              {s.name} {s.goal}
+            </span>
+          ))}{" "}
+          active maintainers. One below the goal is &ldquo;at risk&rdquo;; further below is &ldquo;goal not met&rdquo;.
+        </p>
       </section>
 
       <section aria-labelledby="absence-factor">
@@ -132,7 +135,7 @@ export default function HowStewardCounts() {
                 <a href={`https://github.com/${data.repository}/issues/${u.number}`} rel="noreferrer">
                   gh-{u.number}
                 </a>{" "}
-                {u.title}
+                <CodeTitle title={u.title} />
               </li>
             ))}
         </ul>
