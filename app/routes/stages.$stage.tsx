@@ -25,7 +25,7 @@ import { countStarterTasks, listStarterTasks } from "../models/starter-task.serv
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
 import { coverageView, windowKnown } from "../stewardship/coverage";
-import { describeContributions, groupPersonEvidence } from "../stewardship/evidence-summary";
+import { describeContributions, describeParts, groupPersonEvidence } from "../stewardship/evidence-summary";
 import { suggestMentors } from "../stewardship/mentors";
 import { addDays, qualifies, todayUtc } from "../stewardship/metrics";
 import { capList, pageCaps } from "../stewardship/capped-list";
@@ -99,6 +99,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         summary: describeContributions(person.contributions, person.credit),
         authored: authoredCount,
         reviewed: person.contributions - authoredCount,
+        parts: describeParts(authoredCount, person.contributions - authoredCount),
         lastActive: list[0]?.occurredAt.slice(0, 10) ?? null,
         moreCredited: Math.max(0, person.contributions - list.length),
         sharedEvidence: shared.items,
@@ -177,13 +178,7 @@ export default function StagePage() {
               <PersonLink person={person} />
             </h3>
             <p className="maintainer-summary">
-              {person.summary}:{" "}
-              {[
-                person.authored > 0 ? `${person.authored} authored` : null,
-                person.reviewed > 0 ? `${person.reviewed} reviewed` : null,
-              ]
-                .filter(Boolean)
-                .join(", ")}
+              {person.summary}, {person.parts}
               {person.lastActive ? (
                 <>
                   {" "}

@@ -25,3 +25,10 @@ export function describeContributions(contributions: number, credit: number): st
   const count = `${contributions} contribution${contributions === 1 ? "" : "s"}`;
   return credit === contributions ? count : `${count}, credit ${credit}`;
 }
+
+/** How a person took part: "all authored", "all reviewed", or "2 authored, 3 reviewed". */
+export function describeParts(authored: number, reviewed: number): string {
+  if (reviewed === 0) return "all authored";
+  if (authored === 0) return "all reviewed";
+  return `${authored} authored, ${reviewed} reviewed`;
+}

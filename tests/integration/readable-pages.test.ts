@@ -90,11 +90,17 @@ describe("stage page: each person once", () => {
     expect(new Set(data.maintainers.map((m) => m.id)).size).toBe(data.maintainers.length);
     expect(byLogin.get("markold")).toMatchObject({
       summary: "12 contributions",
+      parts: "all authored",
       authored: 12,
       reviewed: 0,
       lastActive: ago(4 + 3).slice(0, 10),
     });
-    expect(byLogin.get("ritar")).toMatchObject({ summary: "4 contributions, credit 3.5", authored: 1, reviewed: 3 });
+    expect(byLogin.get("ritar")).toMatchObject({
+      summary: "4 contributions, credit 3.5",
+      parts: "1 authored, 3 reviewed",
+      authored: 1,
+      reviewed: 3,
+    });
     expect(byLogin.get("kenjin")?.lastActive).toBe(ago(3));
     // The umbrella reference every one of Brandt's stage contributions shares is said once.
     expect(byLogin.get("brandtm")?.sharedEvidence.join(" ")).toContain("gh-134584");

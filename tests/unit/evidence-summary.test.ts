@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeContributions, groupPersonEvidence } from "../../app/stewardship/evidence-summary";
+import { describeContributions, describeParts, groupPersonEvidence } from "../../app/stewardship/evidence-summary";
 
 const share = "middle-end files are 100% of the changed lines and 100% of the changed files outside shared JIT code";
 
@@ -39,5 +39,15 @@ describe("describeContributions", () => {
     [2, 1.5, "2 contributions, credit 1.5"],
   ])("%i contributions with credit %d read %s", (count, credit, words) => {
     expect(describeContributions(count, credit)).toBe(words);
+  });
+});
+
+describe("describeParts", () => {
+  it.each([
+    [8, 0, "all authored"],
+    [0, 3, "all reviewed"],
+    [2, 3, "2 authored, 3 reviewed"],
+  ])("%i authored, %i reviewed read %s", (authored, reviewed, words) => {
+    expect(describeParts(authored, reviewed)).toBe(words);
   });
 });
