@@ -204,8 +204,7 @@ function Departure({ group, status }: { group: DepartureGroup; status: string })
   return (
     <strong className="warning">
       If {group.people.length === 1 ? "" : "any one of "}
-      {people} stepped away, the stage would {statusWords[group.statusIfAway] ?? group.statusIfAway}:{" "}
-      <StatusBadge status={group.statusIfAway} />
+      {people} stepped away, the stage would {statusWords[group.statusIfAway] ?? group.statusIfAway}.
     </strong>
   );
 }
