@@ -75,3 +75,11 @@ export function notFound(message: string): Response {
 export function serviceUnavailable(message: string): Response {
   return jsonError(503, message);
 }
+
+/**
+ * A page's 404 for a stage id the configuration does not know: the message and the configured stages,
+ * which the error page lists as links.
+ */
+export function unknownStage(message: string, stages: Array<{ id: string; name: string }>): Response {
+  return Response.json({ error: message, stages }, { status: 404 });
+}

@@ -21,28 +21,48 @@ export function requireWindowParams(request: Request, config: StewardConfig, cov
 
 type CheckedListParams = { ok: true; value: ContributionParams } | { ok: false; status: 400 | 404; message: string };
 
-function checkListParams(request: Request, config: StewardConfig): CheckedListParams {
+function checkListParams(request: Request, config: StewardConfig, stageWords: readonly string[]): CheckedListParams {
   const params = parseListParams(new URL(request.url).searchParams);
   if (!params.ok) return { ok: false, status: 400, message: params.message };
-  const unknownStage = unknownStageMessage(config, params.value.stage);
+  const unknownStage = unknownStageMessage(config, params.value.stage, stageWords);
   if (unknownStage) return { ok: false, status: 404, message: unknownStage };
   return params;
 }
 
 /** The filters of /contributions and /tasks: bad input throws a 400, an unknown stage a 404. */
-export function requireListParams(request: Request, config: StewardConfig): ContributionParams {
-  const params = checkListParams(request, config);
+export function requireListParams(
+  request: Request,
+  config: StewardConfig,
+  { stageWords = [] }: { stageWords?: readonly string[] } = {},
+): ContributionParams {
+  const params = checkListParams(request, config, stageWords);
   if (!params.ok) throw params.status === 400 ? badRequest(params.message) : notFound(params.message);
   return params.value;
 }
 
 /** The same filters for the JSON API: the filters, or the `{ "error" }` response to return. */
-export function apiListParams(request: Request, config: StewardConfig): ContributionParams | Response {
-  const params = checkListParams(request, config);
+export function apiListParams(
+  request: Request,
+  config: StewardConfig,
+  { stageWords = [] }: { stageWords?: readonly string[] } = {},
+): ContributionParams | Response {
+  const params = checkListParams(request, config, stageWords);
   return params.ok ? params.value : jsonError(params.status, params.message);
 }
 
-/** The list filters as `listContributions` takes them: `from` and `to` are whole UTC days. */
-export function contributionFilters({ sha, pr, stage, person, from, to }: ContributionParams) {
-  return { sha, pr, stage, personId: person, from: from && `${from}T00:00:00Z`, to: to && `${to}T23:59:59Z` };
+/**
+ * The list filters as `listContributions` takes them: `from` and `to` are whole UTC days; stage "all"
+ * (or none) filters nothing.
+ */
+export function contributionFilters({ sha, pr, stage, q, who, person, from, to }: ContributionParams) {
+  return {
+    sha,
+    pr,
+    stage: stage === "all" ? undefined : stage,
+    q,
+    who,
+    personId: person,
+    from: from && `${from}T00:00:00Z`,
+    to: to && `${to}T23:59:59Z`,
+  };
 }

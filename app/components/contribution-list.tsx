@@ -1,4 +1,5 @@
 import type { ContributionView } from "../models/contribution-list.server";
+import { CodeTitle } from "./code-title";
 import { PersonLink } from "./person-link";
 
 export type ContributionItem = Omit<ContributionView, "fileCount">;
@@ -17,7 +18,10 @@ export function ContributionList({
       {contributions.map((c) => (
         <li key={c.id} className="contribution" data-contribution={c.id}>
           <div className="contribution-head">
-            <span className="date">{c.occurredAt.slice(0, 10)}</span> <span className="title">{c.title}</span>{" "}
+            <span className="date">{c.occurredAt.slice(0, 10)}</span>{" "}
+            <span className="title">
+              <CodeTitle title={c.title} />
+            </span>{" "}
             {c.pr !== null ? (
               <a href={`https://github.com/${repository}/pull/${c.pr}`} rel="noreferrer">
                 #{c.pr}

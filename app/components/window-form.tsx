@@ -13,7 +13,7 @@ export function WindowForm({ asOf, windowDays, min }: { asOf: string; windowDays
         Window (days) <input type="number" name="window" min={1} max={MAX_WINDOW_DAYS} defaultValue={windowDays} />
       </label>
       <label>
-        At least <input type="number" name="min" min={1} max={1000} defaultValue={min} /> contributions
+        Credit at least <input type="number" name="min" min={1} max={1000} defaultValue={min} />
       </label>
       <button type="submit">Show</button>
     </Form>

@@ -26,7 +26,7 @@ export interface BusFactorQuery {
 export async function listStageContributors(
   db: Database,
   { window, stageId }: { window: TimeWindow; stageId?: string },
-): Promise<Map<string, StageContributor[]>> {
+): Promise<Map<string, RecentContributor[]>> {
   let query = db
     .selectFrom("stageActivity as a")
     .innerJoin("people as p", "p.id", "a.personId")
@@ -41,6 +41,7 @@ export async function listStageContributors(
       eb.fn.max("p.name").as("name"),
       eb.fn.countAll<number>().as("contributions"),
       eb.fn.sum<number>("a.weight").as("credit"),
+      eb.fn.max("a.occurredAt").as("lastActive"),
     ])
     .orderBy("a.stageId")
     .orderBy("credit", "desc")
@@ -48,7 +49,7 @@ export async function listStageContributors(
     .orderBy("name");
   if (stageId) query = query.where("a.stageId", "=", stageId);
   const rows = await query.execute();
-  const byStage = new Map<string, StageContributor[]>();
+  const byStage = new Map<string, RecentContributor[]>();
   for (const row of rows) {
     const list = byStage.get(row.stageId) ?? [];
     list.push({
@@ -57,10 +58,16 @@ export async function listStageContributors(
       name: row.name ?? row.login ?? "unknown",
       contributions: Number(row.contributions),
       credit: Number(row.credit),
+      lastActive: row.lastActive,
     });
     byStage.set(row.stageId, list);
   }
   return byStage;
+}
+
+/** A stage contributor with the time of their latest credited work in the window. */
+export interface RecentContributor extends StageContributor {
+  lastActive: string;
 }
 
 export interface BusFactorReport extends BusFactorQuery {
@@ -254,7 +261,7 @@ export async function listCreditedContributions(
 export async function listActiveMaintainers(
   db: Database,
   { asOf, windowDays, min }: BusFactorQuery,
-): Promise<Map<string, StageContributor[]>> {
+): Promise<Map<string, RecentContributor[]>> {
   const contributors = await listStageContributors(db, { window: windowEndingOn(asOf, windowDays) });
   return new Map(
     [...contributors].map(([stageId, people]) => [stageId, people.filter((p) => qualifies(p.credit, min))]),
@@ -269,7 +276,37 @@ export async function listTodaysMaintainers(
   db: Database,
   config: CompiledConfig,
   { asOf = todayUtc() }: { asOf?: string } = {},
-): Promise<Map<string, StageContributor[]>> {
+): Promise<Map<string, RecentContributor[]>> {
   const { windowDays, minCredit } = config.maintainerRule;
   return listActiveMaintainers(db, { asOf, windowDays, min: minCredit });
+}
+
+/**
+ * How many of each person's contributions to a stage in the window they authored (or co-authored); the
+ * rest of their `contributions` they reviewed (a person counts once per contribution, authoring first).
+ */
+export async function countAuthoredContributions(
+  db: Database,
+  { stageId, personIds, window }: { stageId: string; personIds: number[]; window: TimeWindow },
+): Promise<Map<number, number>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("stageActivity as a")
+    .where("a.stageId", "=", stageId)
+    .where("a.personId", "in", personIds)
+    .where("a.occurredAt", ">=", window.from)
+    .where("a.occurredAt", "<", window.to)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("contributionPeople as cp")
+          .select("cp.contributionId")
+          .whereRef("cp.contributionId", "=", "a.contributionId")
+          .whereRef("cp.personId", "=", "a.personId")
+          .where("cp.role", "in", ["author", "co-author"]),
+      ),
+    )
+    .groupBy("a.personId")
+    .select((eb) => ["a.personId", eb.fn.countAll<number>().as("authored")])
+    .execute();
+  return new Map(rows.map((r) => [r.personId, Number(r.authored)]));
 }

@@ -1,13 +1,19 @@
+import { sql } from "kysely";
 import type { Database } from "../../db/database";
 import type { ContributionRole } from "../../db/schema";
 import type { Evidence } from "../stewardship/classify";
 import { isGeneratedPath, type CompiledConfig } from "../stewardship/config";
 import type { TimeWindow } from "../stewardship/metrics";
+import { containsPattern } from "../stewardship/query-params";
 import { chunk, groupByContribution, parseEvidence } from "./columns.server";
 
 export interface ContributionFilter {
-  /** A stage id, or "none" for contributions that earned no stage. */
+  /** A stage id, "none" for contributions that earned no stage, "any" for those that earned one. */
   stage?: string;
+  /** Words the title contains (case-insensitive for ASCII, as SQLite's LIKE). */
+  q?: string;
+  /** Part of a contributor's name or login. */
+  who?: string;
   personId?: number;
   from?: string;
   to?: string;
@@ -40,6 +46,24 @@ export async function listContributions(db: Database, filter: ContributionFilter
   if (filter.pr !== undefined) query = query.where("c.prNumber", "=", filter.pr);
   if (filter.from) query = query.where("c.occurredAt", ">=", filter.from);
   if (filter.to) query = query.where("c.occurredAt", "<", filter.to);
+  if (filter.q) {
+    const pattern = containsPattern(filter.q);
+    query = query.where(sql<boolean>`${sql.ref("c.title")} like ${pattern} escape '\\'`);
+  }
+  if (filter.who) {
+    const pattern = containsPattern(filter.who.replace(/^@/, ""));
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("contributionPeople as cp")
+          .innerJoin("people as p", "p.id", "cp.personId")
+          .select("cp.contributionId")
+          .whereRef("cp.contributionId", "=", "c.id")
+          .where(
+            sql<boolean>`(${sql.ref("p.name")} like ${pattern} escape '\\' or ${sql.ref("p.login")} like ${pattern} escape '\\')`,
+          ),
+      ),
+    );
+  }
   if (filter.personId !== undefined) {
     const personId = filter.personId;
     query = query.where(({ exists, selectFrom }) =>
@@ -57,7 +81,8 @@ export async function listContributions(db: Database, filter: ContributionFilter
       const stages = selectFrom("contributionStages as cs")
         .select("cs.contributionId")
         .whereRef("cs.contributionId", "=", "c.id");
-      return stageId === "none" ? not(exists(stages)) : exists(stages.where("cs.stageId", "=", stageId));
+      if (stageId === "none") return not(exists(stages));
+      return stageId === "any" ? exists(stages) : exists(stages.where("cs.stageId", "=", stageId));
     });
   }
   const rows = await query

@@ -50,8 +50,9 @@ export default function Dashboard() {
       <header className="page-header">
         <h1>Bus factor of {repository}</h1>
         <p className="lede">
-          Active maintainers per stage as of <span className="nowrap">{params.asOf}</span>: at least {params.min}{" "}
-          contributions to the stage in the last {params.windowDays} days.
+          Active maintainers per stage as of <span className="nowrap">{params.asOf}</span>: people with a credit of at
+          least {params.min} on the stage in the last {params.windowDays} days (a contribution counts 1, a review up to
+          1). <Link to="/how-steward-counts">How Steward counts</Link>.
         </p>
         <CoverageNote coverage={coverage} />
         <WindowForm {...params} />
@@ -68,12 +69,11 @@ export default function Dashboard() {
             <p className="count" aria-label={`${stage.maintainerCount} of ${stage.goal} maintainers`}>
               <strong>{stage.maintainerCount}</strong> / {stage.goal}
             </p>
-            <p className="status-text">{stage.statusText}</p>
             {stage.maintainers.length > 0 ? (
               <ul className="maintainers">
                 {stage.maintainers.map((person) => (
                   <li key={person.id}>
-                    <PersonLink person={person} /> <span className="muted">({person.contributions} in window)</span>
+                    <PersonLink person={person} /> <span className="muted">({person.contributions} in the window)</span>
                   </li>
                 ))}
                 {stage.maintainerCount > stage.maintainers.length ? (
@@ -94,8 +94,9 @@ export default function Dashboard() {
               title={`${stage.name}: active maintainers per month, last 24 months`}
             />
             <p className="muted small">
-              {stage.contributors} contributor{stage.contributors === 1 ? "" : "s"} in the window · absence factor{" "}
-              {stage.contributorAbsenceFactor}
+              {stage.contributors} contributor{stage.contributors === 1 ? "" : "s"} in the window ·{" "}
+              <Link to="/how-steward-counts#absence-factor">absence factor</Link> {stage.contributorAbsenceFactor} (the
+              fewest people who made half the work)
             </p>
             <Link to={windowLink(`/stages/${stage.id}`)} className="more">
               Why these people, and who is next →

@@ -6,12 +6,13 @@ import { listContributions } from "../models/contribution-list.server";
 import { getCoverage } from "../models/coverage.server";
 import { apiListParams, contributionFilters } from "../request-params.server";
 import { coverageRange } from "../stewardship/coverage";
+import { contributionStageWords } from "../stewardship/query-params";
 
 const PAGE_SIZE = 100;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const params = apiListParams(request, config.config);
+  const params = apiListParams(request, config.config, { stageWords: contributionStageWords });
   if (params instanceof Response) return params;
   const { page = 1 } = params;
   const db = await getReadDb();

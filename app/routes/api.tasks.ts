@@ -9,6 +9,7 @@ import { apiListParams } from "../request-params.server";
 import { coverageRange, effectiveAsOf } from "../stewardship/coverage";
 import { todayUtc } from "../stewardship/metrics";
 import { pageCaps } from "../stewardship/capped-list";
+import { suggestMentors } from "../stewardship/mentors";
 
 const PAGE_SIZE = 100;
 
@@ -36,9 +37,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       claimedBy: task.claimedBy,
       claimEvidence: task.claimEvidence,
       labels: task.labels,
-      suggestedMentors: (maintainers.get(task.stageId ?? "") ?? [])
-        .slice(0, pageCaps.mentors)
-        .map(({ id, login, name }) => ({ id, login, name })),
+      suggestedMentors: suggestMentors(maintainers.get(task.stageId ?? "") ?? [], pageCaps.mentors).map(
+        ({ id, login, name }) => ({ id, login, name }),
+      ),
     })),
   });
 }

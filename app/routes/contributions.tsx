@@ -9,6 +9,7 @@ import { listContributions } from "../models/contribution-list.server";
 import { getCoverage } from "../models/coverage.server";
 import { contributionFilters, requireListParams } from "../request-params.server";
 import { coverageView } from "../stewardship/coverage";
+import { contributionPageStage, contributionStageWords } from "../stewardship/query-params";
 
 const PAGE_SIZE = 50;
 
@@ -16,11 +17,17 @@ export const meta: MetaFunction = () => [{ title: "Contributions · Steward" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const config = getConfig();
-  const params = requireListParams(request, config.config);
-  const { stage, person, from, to, page = 1 } = params;
+  const params = requireListParams(request, config.config, { stageWords: contributionStageWords });
+  const { stage, q, who, person, from, to, page = 1 } = params;
   const db = await getReadDb();
   const [contributions, coverage] = await Promise.all([
-    listContributions(db, { ...contributionFilters(params), limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }),
+    listContributions(db, {
+      ...contributionFilters(params),
+      // JIT work unless the reader asks for all contributions or another stage.
+      stage: contributionPageStage(stage),
+      limit: PAGE_SIZE + 1,
+      offset: (page - 1) * PAGE_SIZE,
+    }),
     getCoverage(db),
   ]);
   const pageLink = (n: number) => {
@@ -29,7 +36,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return `?${search.toString()}`;
   };
   return {
-    filter: { stage: stage ?? "", person: person ? String(person) : "", from: from ?? "", to: to ?? "" },
+    filter: {
+      stage: stage ?? "",
+      q: q ?? "",
+      who: who ?? "",
+      person: person ? String(person) : "",
+      from: from ?? "",
+      to: to ?? "",
+    },
     coverage: coverageView(coverage),
     stages: config.config.stages.map((s) => ({ id: s.id, name: s.name })),
     contributions: contributions.slice(0, PAGE_SIZE),
@@ -47,20 +61,32 @@ export default function ContributionsPage() {
     <main className="page">
       <header className="page-header">
         <h1>Contributions</h1>
-        <p className="lede">Every imported contribution with the stage it was labelled with and the evidence for it.</p>
+        <p className="lede">
+          JIT work: contributions labelled with a stage, with the evidence for each label. Choose &ldquo;All
+          contributions&rdquo; to see the rest of the project&apos;s history too.{" "}
+          <Link to="/how-steward-counts#stages">How stages are assigned</Link>.
+        </p>
         <CoverageNote coverage={coverage} />
         <Form method="get" className="filter-form" aria-label="Filter contributions">
           <label>
             Stage{" "}
             <select name="stage" defaultValue={filter.stage}>
-              <option value="">Any</option>
+              <option value="">JIT work (any stage)</option>
               {stages.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
                 </option>
               ))}
-              <option value="none">Unclassified (no stage)</option>
+              <option value="none">No stage</option>
+              <option value="all">All contributions</option>
             </select>
+          </label>
+          <label>
+            Title contains <input type="search" name="q" defaultValue={filter.q} maxLength={200} />
+          </label>
+          <label>
+            Person{" "}
+            <input type="search" name="who" defaultValue={filter.who} placeholder="name or @login" maxLength={100} />
           </label>
           {filter.person ? <input type="hidden" name="person" value={filter.person} /> : null}
           <label>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { RecentContributions } from "../components/contribution-list";
 import { CoverageNote } from "../components/coverage-note";
+import { isLoginOnly } from "../components/person-link";
 import { TrendChart } from "../components/trend-chart";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
@@ -77,8 +78,8 @@ export default function PersonPage() {
           <Link to={windowLink("/")}>Dashboard</Link> / People
         </p>
         <h1>
-          {person.name}
-          {person.login ? <span className="login"> @{person.login}</span> : null}
+          {isLoginOnly(person) ? `@${person.login ?? ""}` : person.name}
+          {person.login && !isLoginOnly(person) ? <span className="login"> @{person.login}</span> : null}
           {person.isBot ? <span className="label">bot</span> : null}
         </h1>
         <p className="lede">

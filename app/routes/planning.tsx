@@ -13,7 +13,7 @@ import { getCoverage } from "../models/coverage.server";
 import { coverageView } from "../stewardship/coverage";
 import { capList, pageCaps } from "../stewardship/capped-list";
 import { dayNumber } from "../stewardship/metrics";
-import { planStages, sharedMaintainers } from "../stewardship/planning";
+import { groupDepartures, planStages, sharedMaintainers, type DepartureGroup } from "../stewardship/planning";
 import { requireWindowParams } from "../request-params.server";
 
 export const meta: MetaFunction = () => [{ title: "Maintainer planning · Steward" }];
@@ -55,6 +55,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
           daysLeft: dayNumber(m.countsUntil) - dayNumber(params.asOf) + 1,
         })),
         moreMaintainers: maintainers.more,
+        departures: groupDepartures(maintainers.items).map((group) => ({
+          ...group,
+          people: group.people.map(person),
+        })),
         candidates: plan.candidates.map((c) => ({ ...c, person: person(c.person) })),
       };
     }),
@@ -75,7 +79,9 @@ export default function PlanningPage() {
         <h1>Maintainer planning</h1>
         <p className="lede">
           Who could become each stage&apos;s next maintainer, and what happens if someone steps away, as of{" "}
-          {params.asOf} under the rule of at least {params.min} contributions in {params.windowDays} days.
+          <span className="nowrap">{params.asOf}</span> under the rule of a{" "}
+          <Link to="/how-steward-counts#credit">credit</Link> of at least {params.min} in{" "}
+          <Link to="/how-steward-counts#window">{params.windowDays} days</Link>.
         </p>
         <CoverageNote coverage={coverage} />
         <WindowForm {...params} />
@@ -123,14 +129,24 @@ export default function PlanningPage() {
                 max={params.windowDays}
                 unit="days left"
               />
-              <ul className="plan-list">
-                {plan.maintainers.map((m) => (
-                  <li key={m.person.id} data-maintainer={m.person.id}>
-                    If <PersonLink person={m.person} /> steps away: <StatusBadge status={m.statusIfAway} />
-                    <OtherStages lead="also" names={names(m.alsoMaintains)} />
+              <ul className="plan-list departures">
+                {plan.departures.map((group) => (
+                  <li key={`${group.statusIfAway}-${group.critical}`} data-critical={group.critical}>
+                    <Departure group={group} status={plan.status} />
                   </li>
                 ))}
               </ul>
+              {plan.maintainers.some((m) => m.alsoMaintains.length > 0) ? (
+                <ul className="plan-list">
+                  {plan.maintainers
+                    .filter((m) => m.alsoMaintains.length > 0)
+                    .map((m) => (
+                      <li key={m.person.id} data-maintainer={m.person.id}>
+                        <PersonLink person={m.person} /> also maintains {names(m.alsoMaintains)}
+                      </li>
+                    ))}
+                </ul>
+              ) : null}
               <AndMore count={plan.moreMaintainers} to={windowLink(`/stages/${plan.id}`)} noun="maintainers" />
             </>
           )}
@@ -158,6 +174,43 @@ export default function PlanningPage() {
         </section>
       ))}
     </main>
+  );
+}
+
+const statusWords: Record<string, string> = { met: "meet its goal", "at-risk": "be at risk", unmet: "miss its goal" };
+
+/**
+ * What one group of departures does, said once: "Any one of A, B or C could step away and the goal would
+ * still be met", or "If A or B stepped away, the stage would be at risk".
+ */
+function Departure({ group, status }: { group: DepartureGroup; status: string }) {
+  const people = (
+    <>
+      {group.people.map((p, i) => (
+        <span key={p.id}>
+          {i > 0 ? (i === group.people.length - 1 ? " or " : ", ") : ""}
+          <PersonLink person={p} />
+        </span>
+      ))}
+    </>
+  );
+  if (!group.critical) {
+    const still = status === "met" ? "the goal would still be met" : "the status would stay the same";
+    return group.people.length === 1 ? (
+      <>
+        {people} could step away and {still}.
+      </>
+    ) : (
+      <>
+        Any one of {people} could step away and {still}.
+      </>
+    );
+  }
+  return (
+    <strong className="warning">
+      If {group.people.length === 1 ? "" : "any one of "}
+      {people} stepped away, the stage would {statusWords[group.statusIfAway] ?? group.statusIfAway}.
+    </strong>
   );
 }
 

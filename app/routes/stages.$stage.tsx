@@ -7,20 +7,27 @@ import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
 import { TaskList } from "../components/task-list";
 import { TrendChart } from "../components/trend-chart";
+import { CodeTitle } from "../components/code-title";
 import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getConfig } from "../config.server";
 import { getReadDb } from "../db.server";
-import { notFound } from "../http.server";
-import { listCreditedContributions } from "../models/bus-factor.server";
+import { notFound, unknownStage } from "../http.server";
+import {
+  countAuthoredContributions,
+  listCreditedContributions,
+  listStageContributors,
+} from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
 import { coverageView, windowKnown } from "../stewardship/coverage";
-import { addDays, todayUtc } from "../stewardship/metrics";
+import { describeContributions, describeParts, groupPersonEvidence } from "../stewardship/evidence-summary";
+import { suggestMentors } from "../stewardship/mentors";
+import { addDays, qualifies, todayUtc } from "../stewardship/metrics";
 import { capList, pageCaps } from "../stewardship/capped-list";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -31,7 +38,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const config = getConfig();
   const stageConfig = config.config.stages.find((s) => s.id === params.stage);
   if (!stageConfig) {
-    throw notFound(`There is no stage "${params.stage}". Configured stages: ${config.stageIds.join(", ")}.`);
+    throw unknownStage(
+      `There is no stage "${params.stage}".`,
+      config.config.stages.map(({ id, name }) => ({ id, name })),
+    );
   }
   const db = await getReadDb();
   const coverage = await getCoverage(db);
@@ -40,13 +50,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const stage = report.stages[0];
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
-  const [credited, busiest, recent, tasks, taskCount] = await Promise.all([
+  const personIds = maintainers.items.map((p) => p.id);
+  const [credited, authored, contributors, busiest, recent, tasks, taskCount] = await Promise.all([
     listCreditedContributions(db, {
       stageId: stage.id,
-      personIds: maintainers.items.map((p) => p.id),
+      personIds,
       window: report.window,
       limit: pageCaps.credited,
     }),
+    countAuthoredContributions(db, { stageId: stage.id, personIds, window: report.window }),
+    listStageContributors(db, { stageId: stage.id, window: report.window }),
     listBusiestStageFiles(db, { config, stageId: stage.id, window: report.window, limit: 10 }),
     listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
     listStarterTasks(db, { stageId: stage.id, state: "open", limit: pageCaps.tasks }),
@@ -62,26 +75,39 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     windowFilter,
     maintainers: maintainers.items.map((person) => {
       const list = credited.get(person.id) ?? [];
+      const authoredCount = authored.get(person.id) ?? 0;
+      const grouped = groupPersonEvidence(
+        list.map((c) => ({
+          id: c.contributionId,
+          kind: c.kind,
+          sha: c.sha,
+          pr: c.prNumber,
+          title: c.title,
+          occurredAt: c.occurredAt,
+          weight: c.weight,
+          reviewed: c.roles.includes("reviewer") && !c.roles.includes("author") && !c.roles.includes("co-author"),
+          evidence: [...new Set(c.evidence.map((e) => e.detail))],
+        })),
+      );
+      const shared = capList(grouped.shared, pageCaps.evidence);
       return {
-        ...person,
+        id: person.id,
+        login: person.login,
+        name: person.name,
+        countsUntil: person.countsUntil,
+        contributions: person.contributions,
+        credit: person.credit,
+        summary: describeContributions(person.contributions, person.credit),
+        authored: authoredCount,
+        reviewed: person.contributions - authoredCount,
+        parts: describeParts(authoredCount, person.contributions - authoredCount),
+        lastActive: list[0]?.occurredAt.slice(0, 10) ?? null,
         moreCredited: Math.max(0, person.contributions - list.length),
-        credited: list.map((c) => {
-          const evidence = capList(
-            c.evidence.map((e) => e.detail),
-            pageCaps.evidence,
-          );
-          return {
-            id: c.contributionId,
-            kind: c.kind,
-            sha: c.sha,
-            pr: c.prNumber,
-            title: c.title,
-            occurredAt: c.occurredAt,
-            weight: c.weight,
-            reviewed: c.roles.includes("reviewer") && !c.roles.includes("author") && !c.roles.includes("co-author"),
-            evidence: evidence.items,
-            moreEvidence: evidence.more,
-          };
+        sharedEvidence: shared.items,
+        moreSharedEvidence: shared.more,
+        credited: grouped.contributions.map((c) => {
+          const evidence = capList(c.evidence, pageCaps.evidence);
+          return { ...c, evidence: evidence.items, moreEvidence: evidence.more };
         }),
       };
     }),
@@ -91,8 +117,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     generatedFiles: busiest.generated,
     recent,
     tasks: capList(tasks, pageCaps.tasks, taskCount),
-    mentors: stage.activeMaintainers.slice(0, pageCaps.mentors).map(({ id, login, name }) => ({ id, login, name })),
-    repository: config.config.project.repository,
+    mentors: suggestMentors(
+      (contributors.get(stage.id) ?? []).filter((p) => qualifies(p.credit, window.min)),
+      pageCaps.mentors,
+    ).map(({ id, login, name }) => ({ id, login, name })),
+    project: config.config.project,
   };
 }
 
@@ -111,7 +140,7 @@ export default function StagePage() {
     recent,
     tasks,
     mentors,
-    repository,
+    project,
   } = useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
   return (
@@ -125,8 +154,13 @@ export default function StagePage() {
         </h1>
         <p className="lede">{stage.description}</p>
         <p className="status-text">
-          {stage.statusText} (as of {params.asOf}, {params.windowDays}-day window, at least {params.min} contributions).
-          Absence factor: {stage.contributorAbsenceFactor}.
+          {stage.countText} as of <span className="nowrap">{params.asOf}</span>: people with a{" "}
+          <Link to="/how-steward-counts#credit">credit</Link> of at least {params.min} in the last{" "}
+          <Link to="/how-steward-counts#window">{params.windowDays} days</Link>.
+        </p>
+        <p className="muted small">
+          <Link to="/how-steward-counts#absence-factor">Absence factor</Link> {stage.contributorAbsenceFactor}: the
+          fewest people who made half of the stage&apos;s contributions in the window.
         </p>
         <CoverageNote coverage={coverage} />
         <WindowForm {...params} />
@@ -148,40 +182,64 @@ export default function StagePage() {
         {maintainers.map((person) => (
           <article key={person.id} className="maintainer" data-person={person.id}>
             <h3>
-              <PersonLink person={person} />{" "}
-              <span className="muted">
-                {person.contributions} contributions, credit {person.credit}
-              </span>
+              <PersonLink person={person} />
             </h3>
-            <ul className="evidence-list">
-              {person.credited.map((c) => (
-                <li key={c.id}>
-                  <span className="date">{c.occurredAt.slice(0, 10)}</span>{" "}
-                  <span className={`part part-${c.reviewed ? "review" : "authored"}`}>
-                    {c.reviewed ? "reviewed" : "authored"}
-                  </span>{" "}
-                  {c.title}
-                  {c.weight < 1 ? <span className="muted"> (counts {c.weight})</span> : null}
-                  {c.evidence.length > 0 ? (
-                    <span className="evidence">
-                      {" "}
-                      — {c.evidence.join("; ")}
-                      {c.moreEvidence > 0 ? "; " : null}
-                      <AndMore count={c.moreEvidence} noun="rules" />
-                    </span>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-            {person.moreCredited > 0 ? (
-              <p className="more-credited">
-                <AndMore
-                  count={person.moreCredited}
-                  to={`/contributions?${windowFilter}&person=${person.id}`}
-                  noun="contributions in the window"
-                />
+            <p className="maintainer-summary">
+              {person.summary}, {person.parts}
+              {person.lastActive ? (
+                <>
+                  {" "}
+                  · last active <span className="nowrap">{person.lastActive}</span>
+                </>
+              ) : null}{" "}
+              · counts until <span className="nowrap">{person.countsUntil}</span>
+            </p>
+            {person.sharedEvidence.length > 0 ? (
+              <p className="evidence evidence-shared">
+                Why: {person.sharedEvidence.join("; ")}
+                {person.moreSharedEvidence > 0 ? "; " : null}
+                <AndMore count={person.moreSharedEvidence} noun="rules" />{" "}
+                <span className="muted">
+                  (all {person.credited.length}
+                  {person.moreCredited > 0 ? " listed" : ""} contributions)
+                </span>
               </p>
             ) : null}
+            <details className="credited">
+              <summary>
+                {person.moreCredited > 0 ? `The latest ${person.credited.length}` : `All ${person.credited.length}`}{" "}
+                contributions in the window
+              </summary>
+              <ul className="evidence-list">
+                {person.credited.map((c) => (
+                  <li key={c.id}>
+                    <span className="date">{c.occurredAt.slice(0, 10)}</span>{" "}
+                    <span className={`part part-${c.reviewed ? "review" : "authored"}`}>
+                      {c.reviewed ? "reviewed" : "authored"}
+                    </span>{" "}
+                    <CodeTitle title={c.title} />
+                    {c.weight < 1 ? <span className="muted"> (counts {c.weight})</span> : null}
+                    {c.evidence.length > 0 ? (
+                      <span className="evidence">
+                        {" "}
+                        — {c.evidence.join("; ")}
+                        {c.moreEvidence > 0 ? "; " : null}
+                        <AndMore count={c.moreEvidence} noun="rules" />
+                      </span>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+              {person.moreCredited > 0 ? (
+                <p className="more-credited">
+                  <AndMore
+                    count={person.moreCredited}
+                    to={`/contributions?${windowFilter}&person=${person.id}`}
+                    noun="contributions in the window"
+                  />
+                </p>
+              ) : null}
+            </details>
           </article>
         ))}
         {moreMaintainers > 0 ? (
@@ -222,11 +280,11 @@ export default function StagePage() {
 
       <section aria-labelledby="tasks">
         <h2 id="tasks">Starter tasks</h2>
-        <TaskList tasks={tasks.items} mentors={mentors} repository={repository} />
+        <TaskList tasks={tasks.items} mentors={mentors} project={project} />
         <AndMore count={tasks.more} to={`/tasks?stage=${stage.id}`} noun="open tasks" />
       </section>
 
-      <RecentContributions contributions={recent} repository={repository} />
+      <RecentContributions contributions={recent} repository={project.repository} />
     </main>
   );
 }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CoverageNote } from "../components/coverage-note";
 import { AndMore } from "../components/and-more";
 import { TaskList } from "../components/task-list";
@@ -12,6 +12,7 @@ import { countStarterTasks, listStarterTasks } from "../models/starter-task.serv
 import { requireListParams } from "../request-params.server";
 import { pageCaps } from "../stewardship/capped-list";
 import { coverageView, effectiveAsOf } from "../stewardship/coverage";
+import { suggestMentors } from "../stewardship/mentors";
 import { todayUtc } from "../stewardship/metrics";
 import { taskStates } from "../stewardship/query-params";
 
@@ -33,9 +34,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const groups = [...config.config.stages.map((s) => ({ id: s.id, name: s.name })), { id: null, name: "No stage yet" }]
     .map((group) => ({
       ...group,
-      mentors: (maintainers.get(group.id ?? "") ?? [])
-        .slice(0, pageCaps.mentors)
-        .map(({ id, login, name }) => ({ id, login, name })),
+      mentors: suggestMentors(maintainers.get(group.id ?? "") ?? [], pageCaps.mentors).map(({ id, login, name }) => ({
+        id,
+        login,
+        name,
+      })),
       tasks: tasks.filter((t) => t.stageId === group.id),
     }))
     .filter((group) => group.tasks.length > 0);
@@ -50,19 +53,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
     total,
     // The tasks after this page's, if any: the next page's link says how many.
     next: { page: page + 1, more: Math.max(0, total - (page - 1) * PAGE_SIZE - tasks.length) },
-    repository: config.config.project.repository,
+    project: config.config.project,
   };
 }
 
 export default function TasksPage() {
-  const { filter, coverage, stages, groups, total, next, repository } = useLoaderData<typeof loader>();
+  const { filter, coverage, stages, groups, total, next, project } = useLoaderData<typeof loader>();
   return (
     <main className="page">
       <header className="page-header">
         <h1>Starter tasks</h1>
         <p className="lede">
-          Small, well-described tasks for new contributors: checklist items of umbrella issues and issues labelled as
-          easy. Free ones list the stage&apos;s active maintainers as mentors.
+          Small, well-described tasks for new contributors: checklist items of umbrella issues such as gh-134584, and
+          issues labelled as easy. Each free task says how to claim it, where in the code to start and whom to ask.{" "}
+          <Link to="/how-steward-counts#starter-tasks">How tasks are found and claimed</Link>.
         </p>
         <CoverageNote coverage={coverage} />
         <Form method="get" className="filter-form" aria-label="Filter tasks">
@@ -98,7 +102,7 @@ export default function TasksPage() {
       {groups.map((group) => (
         <section key={group.id ?? "none"} aria-label={group.name} data-stage={group.id ?? "none"}>
           <h2>{group.name}</h2>
-          <TaskList tasks={group.tasks} mentors={group.mentors} repository={repository} />
+          <TaskList tasks={group.tasks} mentors={group.mentors} project={project} />
         </section>
       ))}
       <AndMore

@@ -7,6 +7,7 @@ import {
   countQualifyingPerWindow,
   creditInWindow,
   dayToDate,
+  describeCount,
   describeStatus,
   goalStatus,
   lastQualifyingDay,
@@ -171,6 +172,7 @@ export function stageSummary(stage: StageReport, known: (pointAsOf: string) => b
     goal: stage.goal,
     status: stage.status,
     statusText: stage.statusText,
+    countText: describeCount(stage.activeMaintainers.length, stage.goal),
     contributorAbsenceFactor: stage.contributorAbsenceFactor,
     trend: stage.trend.map(({ month, asOf, value }) => ({ month, value: known(asOf) ? value : null })),
   };

@@ -25,8 +25,8 @@ export const pageCaps = {
   contributors: 25,
   /** Maintainers named on a dashboard card. */
   cardMaintainers: 10,
-  /** Suggested mentors named on a starter task. */
-  mentors: 5,
+  /** Suggested mentors named on a starter task: the stage's most recently active maintainers. */
+  mentors: 3,
   /** Open starter tasks listed on a stage page. */
   tasks: 50,
 } as const;

@@ -30,6 +30,11 @@ export function describeStatus(status: GoalStatus, activeMaintainers: number, go
   }
 }
 
+/** The count behind a status, for pages that show the status itself as a badge: said once, not twice. */
+export function describeCount(activeMaintainers: number, goal: number): string {
+  return `${activeMaintainers} active maintainer${activeMaintainers === 1 ? "" : "s"} of the ${goal} wanted`;
+}
+
 /** A half-open time range `[from, to)` of ISO timestamps, which compare correctly as text. */
 export interface TimeWindow {
   from: string;

@@ -67,22 +67,16 @@ function roundCredit(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function describePlan(
-  status: GoalStatus,
-  goal: number,
-  maintainers: number,
-  critical: number,
-  candidates: number,
-): string {
+function describePlan(status: GoalStatus, goal: number, maintainers: number, candidates: number): string {
   const need = goal - maintainers;
   const from =
     candidates === 0
       ? "nobody else has stage work in the window yet"
       : `${candidates} contributor${candidates === 1 ? " is" : "s are"} on the way`;
+  // What one departure would do is said by the plan's departures, with names; the summary says the rest.
   if (status === "met") {
-    if (critical === 0)
-      return `Goal met with room to spare: nobody stepping away alone would bring the stage below ${goal}.`;
-    return `Goal met, but any one of ${critical} maintainer${critical === 1 ? "" : "s"} stepping away would bring it below ${goal}; ${from}.`;
+    const spare = maintainers - goal;
+    return `Goal met with ${maintainers} of ${goal}${spare > 0 ? `, ${spare} to spare` : ", none to spare"}; ${from}.`;
   }
   return `${need} more maintainer${need === 1 ? "" : "s"} wanted to reach ${goal}; ${from}.`;
 }
@@ -117,7 +111,6 @@ export function planStages(
       needs: roundCredit(Math.max(0, minCredit - person.credit)),
       maintains: maintainedBy.get(person.id) ?? [],
     }));
-    const critical = maintainers.filter((m) => m.critical).length;
     return {
       id: stage.id,
       name: stage.name,
@@ -126,7 +119,7 @@ export function planStages(
       shortBy: Math.max(0, stage.goal - count),
       maintainers,
       candidates: next,
-      summary: describePlan(status, stage.goal, count, critical, stage.others.length),
+      summary: describePlan(status, stage.goal, count, stage.others.length),
     };
   });
 }
@@ -153,4 +146,23 @@ export function sharedMaintainers(plans: StagePlan[]): SharedMaintainer[] {
         b.stages.length - a.stages.length ||
         a.person.name.localeCompare(b.person.name),
     );
+}
+
+/** Maintainers grouped by what their stepping away would do: said once per outcome, not once per person. */
+export interface DepartureGroup {
+  statusIfAway: GoalStatus;
+  /** Whether it lowers the stage's status (the departures a plan is about). */
+  critical: boolean;
+  people: PlanPerson[];
+}
+
+/** A stage plan's maintainers grouped by the status their departure leaves; the ones that change it first. */
+export function groupDepartures(maintainers: MaintainerOutlook[]): DepartureGroup[] {
+  const groups: DepartureGroup[] = [];
+  for (const m of maintainers) {
+    const group = groups.find((g) => g.statusIfAway === m.statusIfAway && g.critical === m.critical);
+    if (group) group.people.push(m.person);
+    else groups.push({ statusIfAway: m.statusIfAway, critical: m.critical, people: [m.person] });
+  }
+  return groups.sort((a, b) => Number(b.critical) - Number(a.critical));
 }

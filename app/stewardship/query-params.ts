@@ -86,6 +86,8 @@ const contributionSchema = z.object({
     .optional(),
   pr: positiveInt("pr", 10_000_000).optional(),
   stage: z.string().optional(),
+  q: z.string().max(200, "q must be at most 200 characters").optional(),
+  who: z.string().max(100, "who must be at most 100 characters").optional(),
   person: positiveInt("person", Number.MAX_SAFE_INTEGER).optional(),
   from: z.string().refine(isValidDate, "from must be a date written YYYY-MM-DD").optional(),
   to: z.string().refine(isValidDate, "to must be a date written YYYY-MM-DD").optional(),
@@ -98,7 +100,7 @@ export type ContributionParams = z.infer<typeof contributionSchema>;
 /** The filters of /contributions, /tasks and their JSON twins. Stage ids are checked by the caller (unknown → 404). */
 export function parseListParams(params: URLSearchParams): ParseResult<ContributionParams> {
   const parsed = contributionSchema.safeParse(
-    emptyToUndefined(params, ["sha", "pr", "stage", "person", "from", "to", "page", "state"]),
+    emptyToUndefined(params, ["sha", "pr", "stage", "q", "who", "person", "from", "to", "page", "state"]),
   );
   if (!parsed.success) return { ok: false, message: firstMessage(parsed.error) };
   const { from, to } = parsed.data;
@@ -111,8 +113,35 @@ export function isKnownStage(config: StewardConfig, stage: string, allowNone = t
   return (allowNone && stage === "none") || config.stages.some((s) => s.id === stage);
 }
 
+/**
+ * /contributions' stage choices beyond the stage ids: "any" (JIT work: any stage, its default) and "all"
+ * (every contribution, the API's default).
+ */
+export const contributionStageWords = ["any", "all"] as const;
+
+/**
+ * The stage filter /contributions queries with: JIT work (`any`) when the reader chose none, nothing
+ * for "all", else the stage id or "none".
+ */
+export function contributionPageStage(stage: string | undefined): string | undefined {
+  if (stage === undefined) return "any";
+  return stage === "all" ? undefined : stage;
+}
+
 /** The 404 message for a stage id the configuration does not know, or null when it is known. */
-export function unknownStageMessage(config: StewardConfig, stage: string | undefined): string | null {
-  if (!stage || isKnownStage(config, stage)) return null;
+export function unknownStageMessage(
+  config: StewardConfig,
+  stage: string | undefined,
+  words: readonly string[] = [],
+): string | null {
+  if (!stage || isKnownStage(config, stage) || words.includes(stage)) return null;
   return `There is no stage "${stage}". Configured stages: ${config.stages.map((s) => s.id).join(", ")}, or "none".`;
+}
+
+/**
+ * A LIKE pattern matching values that contain `text`: its own `%`, `_` and `\` are escaped with `\`
+ * (the query says `escape '\'`), so a search for "100%" or "_POP_TOP" means those characters.
+ */
+export function containsPattern(text: string): string {
+  return `%${text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

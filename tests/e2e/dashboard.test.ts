@@ -31,9 +31,10 @@ describe("a maintainer looking at the bus factor", () => {
 
     const frontend = page.locator('article[data-stage="frontend"]');
     expect(await frontend.getAttribute("class")).toContain("status-at-risk");
-    expect(await frontend.locator(".status-text").textContent()).toBe(
-      "At risk: 1 active maintainer, one below the goal of 2",
-    );
+    // The status is said once, by the badge; the count says how many.
+    expect(await frontend.locator(".status-badge").textContent()).toBe("At risk: one below goal");
+    expect(await frontend.locator(".status-text").count()).toBe(0);
+    expect(await frontend.locator(".count strong").textContent()).toBe("1");
     expect(await frontend.locator(".maintainers").textContent()).toContain("Kai Lindqvist");
 
     // A drawn trend per stage, with the goal line.
@@ -56,11 +57,13 @@ describe("a maintainer looking at the bus factor", () => {
     await expect.poll(() => page.locator("h1").textContent()).toContain("Middle-end");
     const maintainers = page.locator("article.maintainer");
     expect(await maintainers.count()).toBe(4);
-    const evidence = await page.locator(".evidence-list").allTextContents();
+    // Evidence shared by all of a person's contributions is said once, their contributions folded below.
+    const evidence = await maintainers.allTextContents();
     expect(evidence.join(" ")).toMatch(/middle-end files are \d+% of the changed lines/);
+    expect(await maintainers.first().locator("details.credited").count()).toBe(1);
     expect(await page.locator("#files ~ .bar-list li").count()).toBeGreaterThan(0);
     // Starter tasks of the stage with the maintainers as mentors.
-    expect(await page.locator('.task[data-state="free"] .task-meta').first().textContent()).toContain(
+    expect(await page.locator("section[aria-labelledby=tasks] .task-mentors").first().textContent()).toContain(
       "Suggested mentors",
     );
 
@@ -106,15 +109,19 @@ describe("a maintainer planning the next maintainers", () => {
 
     const frontend = page.locator('section.plan[data-stage="frontend"]');
     expect(await frontend.locator(".plan-summary").textContent()).toMatch(/^1 more maintainer wanted to reach 2/);
-    expect(await frontend.locator("[data-maintainer]").first().textContent()).toBe(
-      "If Kai Lindqvist @klindqvist steps away: Goal not met",
+    expect(await frontend.locator(".departures li").first().textContent()).toBe(
+      "If Kai Lindqvist @klindqvist stepped away, the stage would miss its goal.",
     );
     // Drawn: days each maintainer still counts, and the candidates' credit against the rule.
     expect(await frontend.locator(".bar-list").count()).toBe(2);
     expect(await frontend.locator("[data-candidate]").count()).toBeGreaterThan(0);
 
     const middle = page.locator('section.plan[data-stage="middle-end"]');
-    expect(await middle.locator("[data-maintainer]").count()).toBe(4);
+    // Departures that change nothing are said once for everyone, not once per maintainer.
+    expect(await middle.locator(".departures li").count()).toBe(1);
+    expect(await middle.locator(".departures li").textContent()).toMatch(
+      /^Any one of .+ could step away and the goal would still be met\.$/,
+    );
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -135,7 +142,14 @@ describe("a newcomer looking for a starter task", () => {
     expect(await page.locator('section[data-stage="middle-end"]').count()).toBe(1);
     expect(await page.locator('section[data-stage="frontend"]').count()).toBe(0);
     expect(await page.getByTestId("task-count").textContent()).toBe(`${states.length} tasks`);
-    expect(await page.locator(".task-meta").first().textContent()).toContain("Mira Okafor");
+    expect(await page.locator(".task-mentors").first().textContent()).toContain("Mira Okafor");
+    // What to do next: how to claim, and where in the code the uop is.
+    const free = page.locator(".task").first();
+    expect(await free.locator(".task-claim").textContent()).toMatch(/comment on gh-\d+ naming this item/);
+    expect(await free.locator(".task-code a").first().getAttribute("href")).toBe(
+      "https://github.com/python/cpython/blob/main/Python/bytecodes.c",
+    );
+    expect(await free.locator("a[href*='#:~:text=']").count()).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -143,7 +157,8 @@ describe("a newcomer looking for a starter task", () => {
 
 describe("safety and errors", () => {
   it("shows contributor-written titles and names as text, never as markup", async () => {
-    const { page, problems } = await open("/contributions?pr=999999");
+    // The hostile contribution is no JIT work: /contributions shows JIT work unless asked for all.
+    const { page, problems } = await open("/contributions?pr=999999&stage=all");
     const first = page.locator("li.contribution").first();
     expect(await first.locator(".title").textContent()).toBe(hostile.title);
     expect(await first.locator(".person-link").first().textContent()).toBe(hostile.name);
@@ -171,6 +186,25 @@ describe("safety and errors", () => {
     const { page } = await open("/stages/compiler");
     expect(await page.locator("h1").textContent()).toBe("404 · Not found");
     expect(await page.locator(".error-message").textContent()).toContain('There is no stage "compiler"');
+    // The stages and the ways onward are links, not a developer's message.
+    expect(
+      await page.locator(".stage-links a").evaluateAll((links) => links.map((a) => a.getAttribute("href"))),
+    ).toEqual(["/stages/frontend", "/stages/middle-end", "/stages/backend"]);
+    expect(await page.locator(".onward a").count()).toBe(3);
+    await page.close();
+  });
+
+  it("answers an unknown address with a 404 in words and links onward", async () => {
+    const { page } = await open("/no/such/page");
+    expect(await page.locator("h1").textContent()).toBe("404 · Not found");
+    expect(await page.locator(".error-message").textContent()).toBe(
+      "There is no page at this address. It may have moved, or the link may have a typo.",
+    );
+    expect(await page.locator(".onward a").evaluateAll((links) => links.map((a) => a.getAttribute("href")))).toEqual([
+      "/",
+      "/tasks",
+      "/how-steward-counts",
+    ]);
     await page.close();
   });
 });

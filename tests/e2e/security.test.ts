@@ -71,7 +71,7 @@ describe("headers and errors as served by remix-serve", () => {
     expectSecurityHeaders(page);
     // What the page says (the scripts and preloads around it name every route for the client).
     const shown = /<main[\s\S]*<\/main>/.exec(await page.text())?.[0] ?? "";
-    expect(shown).toContain("This page can be read, not sent to");
+    expect(shown).toContain("This page can only be read");
     expect(shown).not.toMatch(/routes\/|action/);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planStages, sharedMaintainers, type PlanStageInput } from "../../app/stewardship/planning";
+import { groupDepartures, planStages, sharedMaintainers, type PlanStageInput } from "../../app/stewardship/planning";
 
 const person = (id: number, name: string, credit: number) => ({ id, login: name.toLowerCase(), name, credit });
 const maintainer = (id: number, name: string, credit: number, countsUntil: string) => ({
@@ -47,14 +47,14 @@ describe("planStages", () => {
     // Three maintainers for a goal of two: anyone may step away.
     expect(plan("middle-end")?.maintainers.every((m) => m.statusIfAway === "met" && !m.critical)).toBe(true);
     expect(plan("middle-end")?.summary).toBe(
-      "Goal met with room to spare: nobody stepping away alone would bring the stage below 2.",
+      "Goal met with 3 of 2, 1 to spare; nobody else has stage work in the window yet.",
     );
     expect(plan("backend")?.maintainers.map((m) => [m.person.name, m.statusIfAway, m.critical])).toEqual([
       ["Cy", "at-risk", true],
       ["Ana", "at-risk", true],
     ]);
     expect(plan("backend")?.summary).toBe(
-      "Goal met, but any one of 2 maintainers stepping away would bring it below 2; nobody else has stage work in the window yet.",
+      "Goal met with 2 of 2, none to spare; nobody else has stage work in the window yet.",
     );
   });
 
@@ -84,5 +84,37 @@ describe("sharedMaintainers", () => {
       ["Ana", ["frontend", "middle-end", "backend"], ["frontend", "backend"]],
       ["Cy", ["middle-end", "backend"], ["backend"]],
     ]);
+  });
+});
+
+describe("groupDepartures", () => {
+  const plans = planStages(stages, { minCredit: 2 });
+  const groups = (id: string) =>
+    groupDepartures(plans.find((p) => p.id === id)?.maintainers ?? []).map((g) => [
+      g.statusIfAway,
+      g.critical,
+      g.people.map((p) => p.name),
+    ]);
+
+  it("says once that any one of a stage's maintainers could step away when none would change its status", () => {
+    expect(groups("middle-end")).toEqual([["met", false, ["Ana", "Cy", "Ben"]]]);
+  });
+
+  it("lists the departures that change the status", () => {
+    expect(groups("backend")).toEqual([["at-risk", true, ["Cy", "Ana"]]]);
+    expect(groups("frontend")).toEqual([["unmet", true, ["Ana"]]]);
+  });
+
+  it("puts the departures that change the status first when a plan mixes both", () => {
+    const ana = { id: 1, login: "ana", name: "Ana", credit: 2 };
+    const ben = { id: 2, login: "ben", name: "Ben", credit: 3 };
+    const outlook = { countsUntil: "2027-01-01", alsoMaintains: [] };
+    expect(
+      groupDepartures([
+        { ...outlook, person: ana, statusIfAway: "met", critical: false },
+        { ...outlook, person: ben, statusIfAway: "at-risk", critical: true },
+      ]).map((g) => g.people.map((p) => p.name)),
+    ).toEqual([["Ben"], ["Ana"]]);
+    expect(groupDepartures([])).toEqual([]);
   });
 });
