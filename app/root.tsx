@@ -66,6 +66,7 @@ function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
             <NavLink to={windowLink("/tasks")}>Starter tasks</NavLink>
             <NavLink to={windowLink("/planning")}>Planning</NavLink>
             <NavLink to={windowLink("/contributions")}>Contributions</NavLink>
+            <NavLink to="/how-steward-counts">How it counts</NavLink>
           </nav>
         </header>
         {demo ? (
