@@ -595,3 +595,83 @@ export async function searchPullRequests(
   }
   return found;
 }
+
+/**
+ * Where GitHub's OAuth pages live for an API base URL: github.com for api.github.com, and the same
+ * origin for GitHub Enterprise (`https://ghe.example.com/api/v3`) or the simulator.
+ */
+export function githubWebUrl(apiUrl: string): string {
+  const url = new URL(apiUrl);
+  if (url.hostname === "api.github.com") return "https://github.com";
+  return url.origin;
+}
+
+/** The page GitHub shows a person to approve signing in to Steward. */
+export function oauthAuthorizeUrl({
+  apiUrl,
+  clientId,
+  redirectUri,
+  state,
+}: {
+  apiUrl: string;
+  clientId: string;
+  redirectUri: string;
+  state: string;
+}): string {
+  const url = new URL("/login/oauth/authorize", githubWebUrl(apiUrl));
+  url.searchParams.set("client_id", clientId);
+  url.searchParams.set("redirect_uri", redirectUri);
+  url.searchParams.set("state", state);
+  // Steward only needs to know who signed in: no scope asks for nothing beyond public data.
+  url.searchParams.set("scope", "");
+  return url.toString();
+}
+
+/** Exchanges an OAuth code for the signed-in person's GitHub login (the token is used once and dropped). */
+export async function signInWithOAuthCode({
+  apiUrl,
+  clientId,
+  clientSecret,
+  code,
+  redirectUri,
+}: {
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  code: string;
+  redirectUri: string;
+}): Promise<{ login: string }> {
+  const tokenResponse = await fetch(new URL("/login/oauth/access_token", githubWebUrl(apiUrl)), {
+    method: "POST",
+    headers: { accept: "application/json", "content-type": "application/json" },
+    body: JSON.stringify({ client_id: clientId, client_secret: clientSecret, code, redirect_uri: redirectUri }),
+  });
+  // GitHub answers a bad code with 200 and `{ error, error_description }`.
+  const token = (await tokenResponse.json().catch(() => ({}))) as {
+    access_token?: unknown;
+    error_description?: unknown;
+  };
+  if (!tokenResponse.ok || typeof token.access_token !== "string") {
+    const reason = typeof token.error_description === "string" ? token.error_description : `${tokenResponse.status}`;
+    throw new GitHubError(`GitHub refused the sign-in code: ${reason}`);
+  }
+  return getAuthenticatedLogin({ apiUrl, token: token.access_token });
+}
+
+/** The login a GitHub token belongs to (`GET /user`). */
+export async function getAuthenticatedLogin({
+  apiUrl,
+  token,
+}: {
+  apiUrl: string;
+  token: string;
+}): Promise<{ login: string }> {
+  const response = await fetch(`${apiUrl.replace(/\/+$/, "")}/user`, {
+    headers: { accept: "application/vnd.github+json", authorization: `Bearer ${token}`, "user-agent": "steward" },
+  });
+  const user = (await response.json().catch(() => ({}))) as { login?: unknown };
+  if (!response.ok || typeof user.login !== "string") {
+    throw new GitHubError(`GitHub did not say who signed in (GET /user answered ${response.status}).`);
+  }
+  return { login: user.login };
+}

@@ -1,6 +1,7 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   isRouteErrorResponse,
+  Form,
   Links,
   Meta,
   NavLink,
@@ -8,9 +9,11 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useLocation,
   useRouteError,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { getSignedIn, getSignInConfig } from "./auth.server";
 import { ErrorPage } from "./components/error-page";
 import { useWindowLink } from "./components/window-form";
 import { getReadDb } from "./db.server";
@@ -34,12 +37,44 @@ export const meta: MetaFunction = ({ error }) => [
   },
 ];
 
-export async function loader() {
+export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getReadDb();
-  return { demo: (await getMeta(db, "demo")) === "true" };
+  // A sign-in configured without its session secret stops here, on every page, with a 503 saying so.
+  const signInEnabled = getSignInConfig() !== null;
+  const session = signInEnabled ? await getSignedIn(request, db) : null;
+  return {
+    demo: (await getMeta(db, "demo")) === "true",
+    signInEnabled,
+    session: session ? { login: session.login, csrf: session.csrfToken } : null,
+  };
 }
 
-function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
+interface SessionView {
+  signInEnabled: boolean;
+  session: { login: string; csrf: string } | null;
+}
+
+/** "Sign in" (and back to this page), or who is signed in and a sign-out button. */
+function SignInStatus({ signInEnabled, session }: SessionView) {
+  const location = useLocation();
+  if (!signInEnabled) return null;
+  if (!session) {
+    const back = encodeURIComponent(`${location.pathname}${location.search}`);
+    return (
+      <a className="sign-in" href={`/auth/github?returnTo=${back}`}>
+        Sign in with GitHub
+      </a>
+    );
+  }
+  return (
+    <Form method="post" action="/auth/sign-out" reloadDocument className="sign-in">
+      <span>@{session.login}</span> <input type="hidden" name="csrf" value={session.csrf} />
+      <button type="submit">Sign out</button>
+    </Form>
+  );
+}
+
+function Document({ children, demo, auth }: { children: ReactNode; demo: boolean; auth?: SessionView }) {
   const windowLink = useWindowLink();
   const nonce = useNonce();
   return (
@@ -68,6 +103,7 @@ function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
             <NavLink to={windowLink("/contributions")}>Contributions</NavLink>
             <NavLink to="/how-steward-counts">How it counts</NavLink>
           </nav>
+          {auth ? <SignInStatus {...auth} /> : null}
         </header>
         {demo ? (
           <p className="demo-banner" role="status">
@@ -87,9 +123,9 @@ function Document({ children, demo }: { children: ReactNode; demo: boolean }) {
 }
 
 export default function App() {
-  const { demo } = useLoaderData<typeof loader>();
+  const { demo, signInEnabled, session } = useLoaderData<typeof loader>();
   return (
-    <Document demo={demo}>
+    <Document demo={demo} auth={{ signInEnabled, session }}>
       <Outlet />
     </Document>
   );

@@ -8,6 +8,7 @@ import * as reviewDates from "./migrations/0004_review_dates";
 import * as claimDates from "./migrations/0005_claim_dates";
 import * as claimKind from "./migrations/0006_claim_kind";
 import * as identitySightings from "./migrations/0007_identity_sightings";
+import * as sessions from "./migrations/0008_sessions";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
 
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   "0005_claim_dates": claimDates,
   "0006_claim_kind": claimKind,
   "0007_identity_sightings": identitySightings,
+  "0008_sessions": sessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

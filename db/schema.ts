@@ -141,6 +141,47 @@ export interface WebhookDeliveriesTable {
   receivedAt: Timestamp;
 }
 
+/** A signed-in person's session; the cookie holds the id, the table only its SHA-256. */
+export interface SessionsTable {
+  idHash: string;
+  login: string;
+  personId: number | null;
+  /** The token every form of this session carries (CSRF). */
+  csrfToken: string;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  revokedAt: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+}
+
+export type MentoringPlanStatus = "active" | "paused" | "done" | "dropped";
+
+export interface MentoringPlansTable {
+  id: Generated<number>;
+  stageId: string;
+  mentorPersonId: number;
+  menteePersonId: number;
+  aim: string;
+  status: MentoringPlanStatus;
+  notes: string;
+  createdAt: Timestamp;
+  createdBy: string;
+  updatedAt: Timestamp;
+  updatedBy: string;
+}
+
+/** One write by a signed-in person: who, when, what, and the subject as JSON before and after. */
+export interface AuditEventsTable {
+  id: Generated<number>;
+  occurredAt: Timestamp;
+  login: string;
+  action: string;
+  /** What was written, e.g. `mentoring-plan 3`. */
+  subject: string;
+  stageId: string | null;
+  before: string | null;
+  after: string | null;
+}
+
 export interface DB {
   people: PeopleTable;
   identities: IdentitiesTable;
@@ -154,6 +195,9 @@ export interface DB {
   importRuns: ImportRunsTable;
   meta: MetaTable;
   webhookDeliveries: WebhookDeliveriesTable;
+  sessions: SessionsTable;
+  mentoringPlans: MentoringPlansTable;
+  auditEvents: AuditEventsTable;
 }
 
 export type NewStarterTask = Insertable<StarterTasksTable>;

@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import net from "node:net";
+import { readSignInConfig } from "../app/auth.server";
 import { loadConfig } from "../app/config.server";
 import { prepareDatabase } from "../app/ingest/prepare.server";
 import { buildIfStale } from "./build-if-stale";
@@ -29,6 +30,11 @@ runCli(async () => {
   if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`PORT=${port} is not a port number.`);
   await checkPortIsFree(Number(port), process.env.HOST?.trim() || undefined);
   const config = loadConfig(); // fail fast, before building, on a bad configuration file
+  try {
+    readSignInConfig(); // sign-in configured without a session secret would sign cookies with nothing
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   if (buildIfStale()) console.log("Built the app.");
   const { db, file } = openConfiguredDatabase();
   try {

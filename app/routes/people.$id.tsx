@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { RecentContributions } from "../components/contribution-list";
 import { CoverageNote } from "../components/coverage-note";
-import { isLoginOnly } from "../components/person-link";
+import { isLoginOnly, PersonLink } from "../components/person-link";
 import { TrendChart } from "../components/trend-chart";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
@@ -13,6 +13,8 @@ import { listContributions } from "../models/contribution-list.server";
 import { listPersonAliases } from "../models/identity.server";
 import { getCoverage } from "../models/coverage.server";
 import { listPersonStageMonths, requirePerson } from "../models/person.server";
+import { listMentoringPlans } from "../models/mentoring-plan.server";
+import { idlePlanNote } from "../stewardship/mentoring";
 import { requireWindowParams } from "../request-params.server";
 import { coverageView, knownValue } from "../stewardship/coverage";
 import { addDays, todayUtc, trendPoints } from "../stewardship/metrics";
@@ -31,11 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const window = requireWindowParams(request, config.config, coverage);
   const { asOf } = window.params;
   const today = todayUtc();
-  const [months, maintainers, recent, aliases] = await Promise.all([
+  const [months, maintainers, recent, aliases, mentoring] = await Promise.all([
     listPersonStageMonths(db, id),
     listActiveMaintainers(db, window.params),
     listContributions(db, { personId: id, to: `${addDays(asOf, 1)}T00:00:00Z`, limit: 20 }),
     listPersonAliases(db, id),
+    listMentoringPlans(db, { personId: id }),
   ]);
   const points = trendPoints(asOf, 24);
   const stages = config.config.stages
@@ -59,6 +62,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     person,
     aliases,
+    mentoring: mentoring.map((plan) => ({
+      ...plan,
+      stageName: config.config.stages.find((s) => s.id === plan.stageId)?.name ?? plan.stageId,
+      idle: idlePlanNote(plan, asOf),
+    })),
     params: window.params,
     coverage: coverageView(coverage, window.notes),
     stages,
@@ -68,7 +76,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function PersonPage() {
-  const { person, aliases, params, coverage, stages, recent, repository } = useLoaderData<typeof loader>();
+  const { person, aliases, params, coverage, stages, recent, repository, mentoring } = useLoaderData<typeof loader>();
   const maintained = stages.filter((s) => s.maintains);
   const windowLink = useWindowLink();
   return (
@@ -121,6 +129,20 @@ export default function PersonPage() {
           />
         </section>
       ))}
+      {mentoring.length > 0 ? (
+        <section aria-labelledby="mentoring" data-mentoring-plans>
+          <h2 id="mentoring">Mentoring plans</h2>
+          <ul className="plan-list">
+            {mentoring.map((plan) => (
+              <li key={plan.id} data-plan={plan.id}>
+                <PersonLink person={plan.mentor} /> mentors <PersonLink person={plan.mentee} /> in{" "}
+                <Link to={windowLink("/planning")}>{plan.stageName}</Link>: {plan.aim} ({plan.status})
+                {plan.idle ? <strong className="warning"> — {plan.idle}</strong> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <RecentContributions contributions={recent} repository={repository} />
     </main>
   );

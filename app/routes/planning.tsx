@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { AndMore } from "../components/and-more";
 import { BarList, personBar } from "../components/bar-list";
 import { PersonLink } from "../components/person-link";
@@ -7,9 +7,12 @@ import { StatusBadge } from "../components/status-badge";
 import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
+import { getSignedIn, getSignInConfig, isSteward } from "../auth.server";
 import { getConfig } from "../config.server";
 import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
+import { listMentoringPlans, type MentoringPlan } from "../models/mentoring-plan.server";
+import { idlePlanNote, planStatuses } from "../stewardship/mentoring";
 import { coverageView } from "../stewardship/coverage";
 import { capList, pageCaps } from "../stewardship/capped-list";
 import { dayNumber } from "../stewardship/metrics";
@@ -34,6 +37,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     { minCredit: params.min },
   );
+  const session = getSignInConfig() ? await getSignedIn(request, db) : null;
+  const writer = session && (await isSteward(db, session.login)) ? { csrf: session.csrfToken } : null;
+  const mentoring = (await listMentoringPlans(db)).map((plan) => ({
+    ...plan,
+    idle: idlePlanNote(plan, params.asOf),
+  }));
   const person = ({ id, login, name, credit }: { id: number; login: string | null; name: string; credit: number }) => ({
     id,
     login,
@@ -42,6 +51,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   return {
     params,
+    writer,
+    mentoring,
     coverage: coverageView(coverage, notes),
     stageNames: Object.fromEntries(config.config.stages.map((s) => [s.id, s.name])),
     plans: plans.map((plan) => {
@@ -70,7 +81,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function PlanningPage() {
-  const { params, coverage, stageNames, plans, shared } = useLoaderData<typeof loader>();
+  const { params, coverage, stageNames, plans, shared, mentoring, writer } = useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
   const names = (ids: string[]) => ids.map((id) => stageNames[id] ?? id).join(", ");
   return (
@@ -171,9 +182,78 @@ export default function PlanningPage() {
               </ul>
             </>
           )}
+
+          <MentoringPlans
+            stageId={plan.id}
+            plans={mentoring.filter((m) => m.stageId === plan.id)}
+            csrf={writer?.csrf ?? null}
+          />
         </section>
       ))}
+      <p className="muted">
+        Every change to a plan is kept in the <Link to="/audit">audit trail</Link>.
+      </p>
     </main>
+  );
+}
+
+type PlanView = Omit<MentoringPlan, "status"> & { status: string; idle: string | null };
+
+/** A stage's mentoring plans, and for stewards (who get `csrf`) the forms that add one or change its status. */
+function MentoringPlans({ stageId, plans, csrf }: { stageId: string; plans: PlanView[]; csrf: string | null }) {
+  return (
+    <div id={`mentoring-${stageId}`} data-mentoring={stageId}>
+      <h3>Mentoring toward the rule</h3>
+      {plans.length === 0 ? (
+        <p className="muted">No mentoring plan for this stage yet.</p>
+      ) : (
+        <ul className="plan-list">
+          {plans.map((plan) => (
+            <li key={plan.id} data-plan={plan.id}>
+              <PersonLink person={plan.mentor} /> mentors <PersonLink person={plan.mentee} />: {plan.aim} ({plan.status}
+              ){plan.idle ? <strong className="warning"> — {plan.idle}</strong> : null}
+              {plan.notes ? <span className="muted"> — {plan.notes}</span> : null}
+              {csrf ? (
+                <Form method="post" action="/plans" className="inline-form">
+                  <input type="hidden" name="csrf" value={csrf} />
+                  <input type="hidden" name="intent" value="status" />
+                  <input type="hidden" name="id" value={plan.id} />
+                  <label>
+                    Status{" "}
+                    <select name="status" defaultValue={plan.status}>
+                      {planStatuses.map((status) => (
+                        <option key={status}>{status}</option>
+                      ))}
+                    </select>
+                  </label>{" "}
+                  <button type="submit">Change</button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {csrf ? (
+        <Form method="post" action="/plans" className="plan-form">
+          <input type="hidden" name="csrf" value={csrf} />
+          <input type="hidden" name="intent" value="add" />
+          <input type="hidden" name="stage" value={stageId} />
+          <label>
+            Mentor (GitHub login) <input name="mentor" required />
+          </label>{" "}
+          <label>
+            Mentee (GitHub login) <input name="mentee" required />
+          </label>{" "}
+          <label>
+            Aim <input name="aim" required placeholder="second maintainer by 2027-03-01" />
+          </label>{" "}
+          <label>
+            Notes <input name="notes" />
+          </label>{" "}
+          <button type="submit">Add a plan</button>
+        </Form>
+      ) : null}
+    </div>
   );
 }
 

@@ -112,6 +112,15 @@ const configSchema = z
     classification: z.object({ minStageShare: z.number().gt(0).max(1).default(0.25) }).default({}),
     /** Corrections to identity resolution: they win over every rule. */
     identities: z.array(identityEntrySchema).default([]),
+    /** GitHub logins who may write (plans, …) besides every active maintainer of a stage. */
+    stewards: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^@?[\w-]+$/, "must be a GitHub login such as brandtbucher"),
+      )
+      .default([]),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -56,9 +56,10 @@ export interface AppServer {
 
 /**
  * The real production build served by remix-serve on a free loopback port, over a fresh database
- * holding the demo (anchored today, like `npm start`) and one contribution with hostile text.
+ * holding the demo (anchored today, like `npm start`) and one contribution with hostile text. `env` adds
+ * to the server's environment (sign-in's settings, say).
  */
-export async function startAppServer(): Promise<AppServer> {
+export async function startAppServer({ env = {} }: { env?: Record<string, string> } = {}): Promise<AppServer> {
   buildIfStale();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "steward-e2e-"));
   const file = path.join(dir, "steward.sqlite");
@@ -96,7 +97,7 @@ export async function startAppServer(): Promise<AppServer> {
   const serve = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
   const server = spawn(process.execPath, [serve, "build/index.js"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: file },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: file, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SimIssue, SimRepository } from "./data";
@@ -28,6 +28,8 @@ export interface GitHubSimulator {
   /** Every request received, in order: `GET /repos/python/cpython/issues?…` → status. */
   log: Array<{ method: string; path: string; status: number }>;
   fail: (fault: Fault, options?: { times?: number; path?: RegExp; after?: number }) => void;
+  /** The OAuth app the simulator knows, for sign-in through `/login/oauth/*`. */
+  oauth: { clientId: string; clientSecret: string };
   /** Primary rate limit left for the token (GitHub's x-ratelimit-remaining). */
   remaining: () => number;
   close: () => Promise<void>;
@@ -71,11 +73,19 @@ export async function startGitHubSimulator({
   repository,
   token = "sim-token",
   port = 0,
+  oauth = { clientId: "sim-client-id", clientSecret: "sim-client-secret" },
+  signInLogin = "sim-octocat",
 }: {
   repository: SimRepository;
   token?: string;
   port?: number;
+  oauth?: { clientId: string; clientSecret: string };
+  /** Who signs in on `/login/oauth/authorize` unless its `login` query parameter names someone. */
+  signInLogin?: string;
 }): Promise<GitHubSimulator> {
+  // OAuth: codes handed out by the approval page (used once) and the tokens they were exchanged for.
+  const oauthCodes = new Map<string, { login: string; redirectUri: string }>();
+  const oauthTokens = new Map<string, string>();
   const log: GitHubSimulator["log"] = [];
   const faults: ArmedFault[] = [];
   let remaining = RATE_LIMIT;
@@ -158,7 +168,12 @@ export async function startGitHubSimulator({
       }
     }
 
+    if (url.pathname.startsWith("/login/oauth/")) return answerOAuth(url, send);
     const auth = req.headers.authorization ?? "";
+    const oauthLogin = oauthTokens.get(auth.replace(/^(token|bearer)\s+/i, ""));
+    if (req.method === "GET" && url.pathname === "/user" && oauthLogin) {
+      return send(200, { login: oauthLogin, id: oauthLogin.length * 1000 + oauthLogin.charCodeAt(0), type: "User" });
+    }
     if (auth.replace(/^(token|bearer)\s+/i, "") !== token) {
       return send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
     }
@@ -269,6 +284,56 @@ export async function startGitHubSimulator({
     }
     return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
 
+    /**
+     * GitHub's OAuth web flow without a person: the approval page approves at once, redirecting back
+     * with a code for `login` (or the default user) and the `state` it was given; the token endpoint
+     * checks the app's id and secret and takes each code once.
+     */
+    async function answerOAuth(oauthUrl: URL, reply: typeof send) {
+      if (req.method === "GET" && oauthUrl.pathname === "/login/oauth/authorize") {
+        const redirectUri = oauthUrl.searchParams.get("redirect_uri");
+        const state = oauthUrl.searchParams.get("state");
+        if (oauthUrl.searchParams.get("client_id") !== oauth.clientId || !redirectUri || !state) {
+          return reply(400, { message: "client_id, redirect_uri and state are required" });
+        }
+        const code = randomBytes(10).toString("hex");
+        oauthCodes.set(code, { login: oauthUrl.searchParams.get("login") ?? signInLogin, redirectUri });
+        const back = new URL(redirectUri);
+        back.searchParams.set("code", code);
+        back.searchParams.set("state", state);
+        entry.status = 302;
+        res.writeHead(302, { location: back.toString() });
+        res.end();
+        return;
+      }
+      if (req.method === "POST" && oauthUrl.pathname === "/login/oauth/access_token") {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const text = Buffer.concat(chunks).toString("utf8");
+        const body: Record<string, unknown> = (req.headers["content-type"] ?? "").includes("json")
+          ? (JSON.parse(text) as Record<string, unknown>)
+          : Object.fromEntries(new URLSearchParams(text));
+        if (body.client_id !== oauth.clientId || body.client_secret !== oauth.clientSecret) {
+          return reply(200, {
+            error: "incorrect_client_credentials",
+            error_description: "The client_id and/or client_secret passed are incorrect.",
+          });
+        }
+        const granted = typeof body.code === "string" ? oauthCodes.get(body.code) : undefined;
+        if (!granted || typeof body.code !== "string") {
+          return reply(200, {
+            error: "bad_verification_code",
+            error_description: "The code passed is incorrect or expired.",
+          });
+        }
+        oauthCodes.delete(body.code);
+        const accessToken = `gho_${randomBytes(16).toString("hex")}`;
+        oauthTokens.set(accessToken, granted.login);
+        return reply(200, { access_token: accessToken, token_type: "bearer", scope: "" });
+      }
+      return reply(404, { message: "Not Found" });
+    }
+
     function searchIssues(q: string): [unknown, Record<string, string>] {
       const tokens = q.split(/\s+/).filter(Boolean);
       const qualifiers = tokens.filter((t) => t.includes(":"));
@@ -307,6 +372,7 @@ export async function startGitHubSimulator({
     url: baseUrl,
     token,
     repository,
+    oauth,
     log,
     fail: (fault, { times = 1, path = /.*/, after = 0 } = {}) => faults.push({ fault, times, path, skip: after }),
     remaining: () => remaining,

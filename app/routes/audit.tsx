@@ -1,0 +1,47 @@
+import type { MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { getReadDb } from "../db.server";
+import { listAuditEvents } from "../models/audit.server";
+
+export const meta: MetaFunction = () => [{ title: "Audit trail · Steward" }];
+
+export async function loader() {
+  const events = await listAuditEvents(await getReadDb());
+  return {
+    events: events.map((e) => ({
+      ...e,
+      before: e.before === null ? null : JSON.stringify(e.before, null, 1),
+      after: e.after === null ? null : JSON.stringify(e.after, null, 1),
+    })),
+  };
+}
+
+export default function AuditPage() {
+  const { events } = useLoaderData<typeof loader>();
+  return (
+    <main className="page">
+      <header className="page-header">
+        <h1>Audit trail</h1>
+        <p className="lede">
+          Every change made in Steward, newest first: who, when, what, and the record before and after.
+        </p>
+      </header>
+      {events.length === 0 ? (
+        <p className="muted">Nothing has been changed yet.</p>
+      ) : (
+        <ol className="plan-list" data-audit>
+          {events.map((e) => (
+            <li key={e.id} data-event={e.id}>
+              <span className="nowrap">{e.occurredAt}</span> @{e.login}: {e.action} ({e.subject})
+              <details>
+                <summary>Before and after</summary>
+                <pre>{e.before ?? "(nothing)"}</pre>
+                <pre>{e.after ?? "(nothing)"}</pre>
+              </details>
+            </li>
+          ))}
+        </ol>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,71 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { todayUtc } from "../../app/stewardship/metrics";
+import { startAppServer, type AppServer } from "../support/app-server";
+import { launchBrowser, openPage } from "../support/browser";
+import { generateRepository } from "../support/github-simulator/data";
+import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
+
+// An app of its own, with sign-in through the GitHub simulator's OAuth pages; the shared one has none.
+let browser: Browser | undefined;
+let github: GitHubSimulator;
+let app: AppServer;
+let configDir: string;
+
+beforeAll(async () => {
+  github = await startGitHubSimulator({
+    repository: generateRepository({ now: `${todayUtc()}T12:00:00Z`, pullRequests: 5 }),
+    signInLogin: "steward-sam",
+  });
+  configDir = fs.mkdtempSync(path.join(os.tmpdir(), "steward-e2e-config-"));
+  const config = JSON.parse(fs.readFileSync(path.resolve("steward.config.json"), "utf8")) as Record<string, unknown>;
+  fs.writeFileSync(
+    path.join(configDir, "steward.config.json"),
+    JSON.stringify({ ...config, stewards: ["steward-sam"] }),
+  );
+  app = await startAppServer({
+    env: {
+      STEWARD_CONFIG: path.join(configDir, "steward.config.json"),
+      GITHUB_API_URL: github.url,
+      GITHUB_CLIENT_ID: github.oauth.clientId,
+      GITHUB_CLIENT_SECRET: github.oauth.clientSecret,
+      SESSION_SECRET: "an-e2e-session-secret-that-is-long-enough-0123456789",
+    },
+  });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await github?.close();
+  fs.rmSync(configDir, { recursive: true, force: true });
+});
+
+describe("a steward planning mentoring", () => {
+  it("signs in through GitHub, writes a plan, sees it on the planning page and the mentee's page, signs out", async () => {
+    if (!browser) throw new Error("the browser did not start");
+    const { page, problems } = await openPage(browser, `${app.baseUrl}/planning`);
+    expect(await page.locator("form.plan-form").count()).toBe(0);
+    await page.getByRole("link", { name: "Sign in with GitHub" }).click();
+    await page.waitForURL(`${app.baseUrl}/planning`);
+    await expect.poll(() => page.locator(".sign-in span").textContent()).toBe("@steward-sam");
+
+    const form = page.locator('[data-mentoring="middle-end"] form.plan-form');
+    await form.getByLabel("Mentor (GitHub login)").fill("mokafor");
+    await form.getByLabel("Mentee (GitHub login)").fill("twren");
+    await form.getByLabel("Aim").fill("second maintainer of the middle-end by 2027-03-01");
+    await form.getByRole("button", { name: "Add a plan" }).click();
+    const plan = page.locator('[data-mentoring="middle-end"] li[data-plan]');
+    await expect.poll(() => plan.textContent()).toContain("second maintainer of the middle-end by 2027-03-01");
+
+    await plan.getByRole("link", { name: /Tomasz Wren/ }).click();
+    await expect.poll(() => page.locator("[data-mentoring-plans]").textContent()).toContain("Middle-end");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => page.getByRole("link", { name: "Sign in with GitHub" }).count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
+});
