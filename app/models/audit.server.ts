@@ -33,15 +33,20 @@ export interface AuditEvent {
   after: unknown;
 }
 
-/** The newest events first. */
-export async function listAuditEvents(db: Executor, { limit = 200 }: { limit?: number } = {}): Promise<AuditEvent[]> {
-  const rows = await db
+/** The newest events first, optionally of one stage or by one login. */
+export async function listAuditEvents(
+  db: Executor,
+  { stageId, login, limit = 200 }: { stageId?: string; login?: string; limit?: number } = {},
+): Promise<AuditEvent[]> {
+  let query = db
     .selectFrom("auditEvents")
     .select(["id", "occurredAt", "login", "action", "subject", "stageId", "before", "after"])
     .orderBy("occurredAt", "desc")
     .orderBy("id", "desc")
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  if (stageId) query = query.where("stageId", "=", stageId);
+  if (login) query = query.where((eb) => eb(eb.fn("lower", ["login"]), "=", login.toLowerCase()));
+  const rows = await query.execute();
   return rows.map((row) => ({
     ...row,
     before: row.before === null ? null : (JSON.parse(row.before) as unknown),

@@ -1,11 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireAuditFilter } from "../audit-filter.server";
 import { getReadDb } from "../db.server";
-import { jsonResponse, readOnlyApiAction } from "../http.server";
+import { jsonError, jsonResponse, readOnlyApiAction } from "../http.server";
 import { listAuditEvents } from "../models/audit.server";
 
 // Every write Steward stored, newest first: who, when, what, and the subject before and after.
-export async function loader(_args: LoaderFunctionArgs) {
-  return jsonResponse({ events: await listAuditEvents(await getReadDb()) });
+export async function loader({ request }: LoaderFunctionArgs) {
+  let filter;
+  try {
+    filter = requireAuditFilter(request);
+  } catch (error) {
+    if (error instanceof Response) return jsonError(400, await error.text());
+    throw error;
+  }
+  return jsonResponse({ events: await listAuditEvents(await getReadDb(), filter) });
 }
 
 export const action = readOnlyApiAction;

@@ -1,12 +1,13 @@
-import type { MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { requireAuditFilter } from "../audit-filter.server";
 import { getReadDb } from "../db.server";
 import { listAuditEvents } from "../models/audit.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit trail · Steward" }];
 
-export async function loader() {
-  const events = await listAuditEvents(await getReadDb());
+export async function loader({ request }: LoaderFunctionArgs) {
+  const events = await listAuditEvents(await getReadDb(), requireAuditFilter(request));
   return {
     events: events.map((e) => ({
       ...e,
@@ -25,6 +26,15 @@ export default function AuditPage() {
         <p className="lede">
           Every change made in Steward, newest first: who, when, what, and the record before and after.
         </p>
+        <Form method="get" className="inline-form">
+          <label>
+            Stage <input name="stage" placeholder="middle-end" />
+          </label>{" "}
+          <label>
+            By (GitHub login) <input name="login" />
+          </label>{" "}
+          <button type="submit">Filter</button>
+        </Form>
       </header>
       {events.length === 0 ? (
         <p className="muted">Nothing has been changed yet.</p>

@@ -65,7 +65,18 @@ describe("a steward planning mentoring", () => {
     await expect.poll(() => page.locator("[data-mentoring-plans]").textContent()).toContain("Middle-end");
 
     await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${app.baseUrl}/`, { waitUntil: "load" });
     await expect.poll(() => page.getByRole("link", { name: "Sign in with GitHub" }).count()).toBe(1);
+
     expect(problems).toEqual([]);
+
+    const audit = await openPage(browser, `${app.baseUrl}/audit`);
+    await audit.page.getByLabel("Stage").fill("middle-end");
+    await audit.page.getByRole("button", { name: "Filter" }).click();
+    await audit.page.waitForURL(/stage=middle-end/);
+    await expect
+      .poll(() => audit.page.locator("[data-audit] li").first().textContent())
+      .toContain("@steward-sam: add mentoring plan");
+    expect(audit.problems).toEqual([]);
   });
 });

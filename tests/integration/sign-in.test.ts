@@ -220,8 +220,14 @@ describe("writing mentoring plans", () => {
       const page = await personLoader({ ...args(new Request(`${origin}/people/${id}`)), params: { id: String(id) } });
       expect(page.mentoring.map((p) => p.aim)).toEqual([newPlan.aim]);
     }
-    const audit = await auditPageLoader();
+    const audit = await auditPageLoader(args(new Request(`${origin}/audit?stage=middle-end&login=@Alice-L`)));
     expect(audit.events.map((e) => e.action)).toEqual(["add mentoring plan"]);
+    const otherStage = await auditPageLoader(args(new Request(`${origin}/audit?stage=backend`)));
+    expect(otherStage.events).toEqual([]);
+    const byOthers = await caught(auditApiLoader(args(new Request(`${origin}/api/audit?login=steward-sam`))));
+    expect(await byOthers.json()).toEqual({ events: [] });
+    const unknown = await caught(auditApiLoader(args(new Request(`${origin}/api/audit?stage=nowhere`))));
+    expect(unknown.status).toBe(400);
   });
 
   it("lets a steward named in the configuration write", async () => {
