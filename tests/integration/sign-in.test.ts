@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import { action as plansAction } from "../../app/routes/plans";
 import { loader as auditApiLoader } from "../../app/routes/api.audit";
 import { loader as auditPageLoader } from "../../app/routes/audit";
 import { loader as planningLoader } from "../../app/routes/planning";
+import { loader as rootLoader } from "../../app/root";
 import { loader as personLoader } from "../../app/routes/people.$id";
 import { readSignInConfig } from "../../app/auth.server";
 import { githubWebUrl } from "../../app/github.server";
@@ -129,6 +131,25 @@ describe("sign-in settings", () => {
   it("refuses sign-in configured without a session secret, and is off without a client id", () => {
     expect(() => readSignInConfig({ GITHUB_CLIENT_ID: "x", GITHUB_CLIENT_SECRET: "y" })).toThrow(/SESSION_SECRET/);
     expect(readSignInConfig({})).toBeNull();
+  });
+
+  it("keeps `npm start` from starting with sign-in configured but no session secret", () => {
+    const env = { ...process.env, PORT: "0", DATABASE_URL: test.file, SESSION_SECRET: "" };
+    const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, encoding: "utf8" });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("SESSION_SECRET");
+  });
+
+  it("answers every page with a 503 that says what to set when the session secret is missing", async () => {
+    const secret = process.env.SESSION_SECRET;
+    delete process.env.SESSION_SECRET;
+    try {
+      const response = await caught(rootLoader(args(new Request(`${origin}/`))));
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ error: expect.stringContaining("SESSION_SECRET") });
+    } finally {
+      process.env.SESSION_SECRET = secret;
+    }
   });
 });
 
