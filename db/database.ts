@@ -24,7 +24,7 @@ export const defaultDatabaseFile = "data/steward.sqlite";
 
 // Migrations are listed in code, not discovered on disk, so the Remix server bundle and the tsx
 // scripts run exactly the same set.
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_reviews": reviews,
   "0003_webhook_deliveries": webhookDeliveries,

@@ -22,15 +22,9 @@ export async function insertAuditEvent(db: Executor, event: AuditEventInput): Pr
     .execute();
 }
 
-export interface AuditEvent {
+/** A stored write, with `before` and `after` parsed back from JSON. */
+export interface AuditEvent extends AuditEventInput {
   id: number;
-  occurredAt: string;
-  login: string;
-  action: string;
-  subject: string;
-  stageId: string | null;
-  before: unknown;
-  after: unknown;
 }
 
 /** The newest events first, optionally of one stage or by one login. */

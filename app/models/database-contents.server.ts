@@ -1,4 +1,5 @@
 import type { Database, Executor } from "../../db/database";
+import { getMeta } from "./meta.server";
 
 /** Whether any contribution is stored: an empty database gets the demo, a full one is not overwritten. */
 export async function hasContributions(db: Database): Promise<boolean> {
@@ -32,8 +33,7 @@ export async function deleteStoredData(db: Database): Promise<void> {
  * the flag. Real data must never be written beside it.
  */
 export async function holdsDemoData(db: Executor): Promise<boolean> {
-  const flag = await db.selectFrom("meta").select("value").where("key", "=", "demo").executeTakeFirst();
-  if (flag?.value === "true") return true;
+  if ((await getMeta(db, "demo")) === "true") return true;
   const row = await db
     .selectFrom("contributions")
     .select("id")

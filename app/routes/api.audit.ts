@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireAuditFilter } from "../audit-filter.server";
+import { requireAuditFilter } from "../request-params.server";
 import { getReadDb } from "../db.server";
 import { jsonError, jsonResponse, readOnlyApiAction } from "../http.server";
 import { listAuditEvents } from "../models/audit.server";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { requireAuditFilter } from "../audit-filter.server";
+import { requireAuditFilter } from "../request-params.server";
 import { getReadDb } from "../db.server";
 import { listAuditEvents } from "../models/audit.server";
 

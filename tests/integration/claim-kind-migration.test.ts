@@ -1,25 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Migrator, type Migration } from "kysely";
+import { Migrator } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../db/database";
-import * as initial from "../../db/migrations/0001_initial";
-import * as reviews from "../../db/migrations/0002_reviews";
-import * as webhookDeliveries from "../../db/migrations/0003_webhook_deliveries";
-import * as reviewDates from "../../db/migrations/0004_review_dates";
-import * as claimDates from "../../db/migrations/0005_claim_dates";
-import * as claimKind from "../../db/migrations/0006_claim_kind";
+import { migrations, openDatabase, type Database } from "../../db/database";
 import { starterTask } from "../support/factories";
-
-const migrations: Record<string, Migration> = {
-  "0001_initial": initial,
-  "0002_reviews": reviews,
-  "0003_webhook_deliveries": webhookDeliveries,
-  "0004_review_dates": reviewDates,
-  "0005_claim_dates": claimDates,
-  "0006_claim_kind": claimKind,
-};
 
 let dir: string;
 let db: Database;
