@@ -41,6 +41,10 @@ runCli(async () => {
     const report = await prepareDatabase(db, { config, onProgress: (m) => process.stdout.write(`\r${m}`) });
     if (report.reclassified)
       console.log(`\nReclassified ${report.reclassified} contributions for the edited configuration.`);
+    if (report.identities && (report.identities.merged || report.identities.split))
+      console.log(
+        `\nApplied the edited identity rules: ${report.identities.merged} merged, ${report.identities.split} split.`,
+      );
     if (report.seededDemo) console.log(`The database ${file} was empty: seeded demo data.`);
   } finally {
     await db.destroy();

@@ -1,6 +1,7 @@
 import { migrateToLatest, type Database } from "../../db/database";
 import { seedDemoIfEmpty } from "../demo/seed.server";
 import { reclassifyStale } from "../models/classification.server";
+import { hasContributions } from "../models/database-contents.server";
 import { identitiesStale, resolveStoredIdentities } from "../models/identity.server";
 import { refreshBotFlags } from "../models/person.server";
 import type { CompiledConfig } from "../stewardship/config";
@@ -41,7 +42,8 @@ export async function prepareDatabase(
   });
   let identities: PrepareReport["identities"] = null;
   if (await identitiesStale(db, config)) {
-    onProgress?.("Resolving identities: the identity rules or entries changed");
+    // A fresh database has nobody to re-resolve: it only records the rules' version, without saying so.
+    if (await hasContributions(db)) onProgress?.("Resolving identities: the identity rules or entries changed");
     const { merged, split } = await resolveStoredIdentities(db, config);
     identities = { merged, split };
   }
