@@ -3,6 +3,7 @@ import { createCookie, redirect } from "@remix-run/node";
 import { z } from "zod";
 import type { Database } from "../db/database";
 import { getConfig } from "./config.server";
+import { getAuthenticatedLogin, GitHubError } from "./github.server";
 import { jsonError, serviceUnavailable } from "./http.server";
 import { listTodaysMaintainers } from "./models/bus-factor.server";
 import { getPersonIdByLogin } from "./models/mentoring-plan.server";
@@ -266,4 +267,69 @@ export async function checkCsrf(request: Request, form: FormData, session: Store
       false,
     );
   }
+}
+
+/** How long a script's token is taken at GitHub's word before `/user` is asked again. */
+const TOKEN_CHECK_MS = 60_000;
+const checkedTokens = new Map<string, { login: string; until: number }>();
+
+/** The GitHub base URL API tokens are checked against (the same setting the sync and sign-in use). */
+function apiUrlOf(env: Record<string, string | undefined> = process.env): string {
+  const raw = env.GITHUB_API_URL?.trim() || "https://api.github.com";
+  if (!URL.canParse(raw)) throw serviceUnavailable(`GITHUB_API_URL=${raw} is not a URL.`);
+  return raw.replace(/\/+$/, "");
+}
+
+/** A signed-in writer as the JSON API knows one: the GitHub login its token belongs to. */
+export interface ApiWriter {
+  login: string;
+}
+
+/**
+ * The steward a JSON API write is made by, from `Authorization: Bearer <GitHub token>` checked against
+ * GitHub's `GET /user` (an answer is kept for a minute, by the token's hash, so a script's burst of
+ * writes costs one request). No token or one GitHub refuses: 401; a login that may not write: 403;
+ * GitHub unreachable: 503. API writes never take the session cookie, so a cross-site form cannot make one.
+ */
+export async function requireApiSteward(request: Request, db: Database): Promise<ApiWriter> {
+  const header = request.headers.get("Authorization") ?? "";
+  const match = /^(?:bearer|token)\s+(\S+)$/i.exec(header.trim());
+  if (!match?.[1]) {
+    throw jsonError(
+      401,
+      "Send a GitHub token: `Authorization: Bearer <token>` (any token of a steward; no scope needed).",
+      {
+        "WWW-Authenticate": 'Bearer realm="steward"',
+      },
+    );
+  }
+  const token = match[1];
+  const key = sha256(token);
+  const now = Date.now();
+  const cached = checkedTokens.get(key);
+  let login = cached && cached.until > now ? cached.login : undefined;
+  if (!login) {
+    try {
+      login = (await getAuthenticatedLogin({ apiUrl: apiUrlOf(), token })).login;
+    } catch (error) {
+      if (error instanceof GitHubError && /answered 401/.test(error.message)) {
+        throw jsonError(401, "GitHub does not accept this token (GET /user answered 401): send a valid token.", {
+          "WWW-Authenticate": 'Bearer realm="steward", error="invalid_token"',
+        });
+      }
+      if (error instanceof Response) throw error;
+      throw serviceUnavailable(
+        `Steward could not check the token with GitHub: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (checkedTokens.size > 1000) checkedTokens.clear();
+    checkedTokens.set(key, { login, until: now + TOKEN_CHECK_MS });
+  }
+  if (!(await isSteward(db, login))) {
+    throw jsonError(
+      403,
+      `@${login} may read but not write: writing is for stewards (listed in the configuration, or an active maintainer of a stage).`,
+    );
+  }
+  return { login };
 }

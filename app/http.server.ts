@@ -83,3 +83,37 @@ export function serviceUnavailable(message: string): Response {
 export function unknownStage(message: string, stages: Array<{ id: string; name: string }>): Response {
   return Response.json({ error: message, stages }, { status: 404 });
 }
+
+/** The largest JSON body a write of the API reads. */
+const MAX_JSON_BODY = 64 * 1024;
+
+/**
+ * A JSON write's body checked against its schema: not JSON, too large, or not matching answers a JSON
+ * 400 (thrown) naming the field and what it must be, before anything is written.
+ */
+export async function readJsonBody<T>(
+  request: Request,
+  schema: {
+    safeParse(
+      data: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+): Promise<T> {
+  const length = Number(request.headers.get("Content-Length") ?? 0);
+  if (length > MAX_JSON_BODY) throw jsonError(413, `The body is over ${MAX_JSON_BODY / 1024} KB.`);
+  const text = await request.text();
+  if (text.length > MAX_JSON_BODY) throw jsonError(413, `The body is over ${MAX_JSON_BODY / 1024} KB.`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw jsonError(400, "The body is not JSON: send `Content-Type: application/json` with a JSON object.");
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join(".") || "body";
+    throw jsonError(400, `${field}: ${issue?.message ?? "is invalid"}.`);
+  }
+  return parsed.data;
+}

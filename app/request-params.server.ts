@@ -69,24 +69,37 @@ export function contributionFilters({ sha, pr, stage, q, who, person, from, to }
   };
 }
 
+const githubLogin = z
+  .string()
+  .trim()
+  .transform((v) => v.replace(/^@/, ""))
+  .pipe(z.string().regex(/^[\w-]*$/, "must be a GitHub login"));
+
 const filterSchema = z.object({
   stage: z.string().optional(),
-  login: z
-    .string()
-    .trim()
-    .transform((v) => v.replace(/^@/, ""))
-    .pipe(z.string().regex(/^[\w-]*$/, "must be a GitHub login"))
-    .optional(),
+  login: githubLogin.optional(),
+  about: githubLogin.optional(),
 });
 
-/** `?stage=…&login=…` of /audit and /api/audit, or a 400 (thrown) that says what is wrong. */
-export function requireAuditFilter(request: Request): { stageId?: string; login?: string } {
+export interface AuditFilter {
+  stageId?: string;
+  /** Who wrote. */
+  login?: string;
+  /** The login of a person the writes are about (a plan's mentor or mentee, a corrected person). */
+  about?: string;
+}
+
+/** `?stage=…&login=…&about=…` of /audit and /api/audit, or a 400 (thrown) that says what is wrong. */
+export function requireAuditFilter(request: Request): AuditFilter {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = filterSchema.safeParse(params);
-  if (!parsed.success) throw badRequest(`login ${parsed.error.issues[0]?.message ?? "is invalid"}.`);
-  const { stage, login } = parsed.data;
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badRequest(`${issue?.path.join(".") ?? "login"} ${issue?.message ?? "is invalid"}.`);
+  }
+  const { stage, login, about } = parsed.data;
   if (stage && !getConfig().stageIds.includes(stage)) {
     throw badRequest(`There is no stage "${stage}"; use one of: ${getConfig().stageIds.join(", ")}.`);
   }
-  return { ...(stage ? { stageId: stage } : {}), ...(login ? { login } : {}) };
+  return { ...(stage ? { stageId: stage } : {}), ...(login ? { login } : {}), ...(about ? { about } : {}) };
 }

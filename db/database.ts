@@ -9,6 +9,7 @@ import * as claimDates from "./migrations/0005_claim_dates";
 import * as claimKind from "./migrations/0006_claim_kind";
 import * as identitySightings from "./migrations/0007_identity_sightings";
 import * as sessions from "./migrations/0008_sessions";
+import * as auditPeople from "./migrations/0009_audit_people";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
 
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   "0006_claim_kind": claimKind,
   "0007_identity_sightings": identitySightings,
   "0008_sessions": sessions,
+  "0009_audit_people": auditPeople,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -182,6 +182,12 @@ export interface AuditEventsTable {
   after: string | null;
 }
 
+/** A person an audit event is about, so the trail can be filtered by person. */
+export interface AuditEventPeopleTable {
+  eventId: number;
+  personId: number;
+}
+
 export interface DB {
   people: PeopleTable;
   identities: IdentitiesTable;
@@ -198,6 +204,7 @@ export interface DB {
   sessions: SessionsTable;
   mentoringPlans: MentoringPlansTable;
   auditEvents: AuditEventsTable;
+  auditEventPeople: AuditEventPeopleTable;
 }
 
 export type NewStarterTask = Insertable<StarterTasksTable>;

@@ -119,6 +119,7 @@ export async function insertMentoringPlan(
       before: null,
       after: { id, ...row },
       occurredAt: now,
+      personIds: [plan.mentorPersonId, plan.menteePersonId],
     });
     return id;
   });
@@ -145,6 +146,7 @@ export async function updateMentoringPlanStatus(
       before,
       after: { ...before, status, updatedAt: now, updatedBy: login },
       occurredAt: now,
+      personIds: [before.mentorPersonId, before.menteePersonId],
     });
     return true;
   });

@@ -2,12 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { requireAuditFilter } from "../request-params.server";
 import { getReadDb } from "../db.server";
-import { listAuditEvents } from "../models/audit.server";
+import { listFilteredAuditEvents } from "../models/audit.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit trail · Steward" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const events = await listAuditEvents(await getReadDb(), requireAuditFilter(request));
+  const events = await listFilteredAuditEvents(await getReadDb(), requireAuditFilter(request));
   return {
     events: events.map((e) => ({
       ...e,
@@ -32,6 +32,9 @@ export default function AuditPage() {
           </label>{" "}
           <label>
             By (GitHub login) <input name="login" />
+          </label>{" "}
+          <label>
+            About (GitHub login) <input name="about" />
           </label>{" "}
           <button type="submit">Filter</button>
         </Form>

@@ -81,3 +81,10 @@ export async function action({ request }: ActionFunctionArgs) {
   });
   return redirect(`/planning#mentoring-${input.stage}`, { status: 303 });
 }
+
+// A page of its own only so that a refused or mistaken write (400, 403, 404) is shown in Steward's
+// layout by the root error boundary, with the message, instead of as bare text; the loader sends a
+// GET back to the planning page, so this never renders.
+export default function Plans() {
+  return null;
+}
