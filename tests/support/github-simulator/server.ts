@@ -32,6 +32,8 @@ export interface GitHubSimulator {
   oauth: { clientId: string; clientSecret: string };
   /** Primary rate limit left for the token (GitHub's x-ratelimit-remaining). */
   remaining: () => number;
+  /** A personal access token of `login`, as a person makes one on GitHub: `GET /user` answers with them. */
+  personalToken: (login: string) => string;
   close: () => Promise<void>;
 }
 
@@ -375,6 +377,11 @@ export async function startGitHubSimulator({
     oauth,
     log,
     fail: (fault, { times = 1, path = /.*/, after = 0 } = {}) => faults.push({ fault, times, path, skip: after }),
+    personalToken: (login: string) => {
+      const personal = `ghp_${randomBytes(16).toString("hex")}`;
+      oauthTokens.set(personal, login);
+      return personal;
+    },
     remaining: () => remaining,
     close: () =>
       new Promise<void>((resolve) => {
