@@ -92,7 +92,15 @@ export function ContributionList({
               </ul>
             </details>
           ) : null}
-          {corrector ? <CorrectionForm contribution={c} corrector={corrector} returnTo={returnTo} /> : null}
+          {corrector ? (
+            // Keyed by the verdict, so a written correction folds the form and its boxes show the new stages.
+            <CorrectionForm
+              key={`${c.correction?.id ?? "classifier"}:${c.stages.map((s) => s.id).join(",")}`}
+              contribution={c}
+              corrector={corrector}
+              returnTo={returnTo}
+            />
+          ) : null}
         </li>
       ))}
     </ol>
