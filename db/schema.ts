@@ -188,6 +188,22 @@ export interface AuditEventPeopleTable {
   personId: number;
 }
 
+/**
+ * A steward's correction of one contribution's stages, which stands in for the classifier's verdict
+ * until it is undone; the newest one not undone counts.
+ */
+export interface StageCorrectionsTable {
+  id: Generated<number>;
+  contributionId: number;
+  /** JSON array of stage ids; `[]` sets "no stage". */
+  stages: string;
+  reason: string;
+  createdBy: string;
+  createdAt: Timestamp;
+  undoneAt: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  undoneBy: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface DB {
   people: PeopleTable;
   identities: IdentitiesTable;
@@ -205,6 +221,7 @@ export interface DB {
   mentoringPlans: MentoringPlansTable;
   auditEvents: AuditEventsTable;
   auditEventPeople: AuditEventPeopleTable;
+  stageCorrections: StageCorrectionsTable;
 }
 
 export type NewStarterTask = Insertable<StarterTasksTable>;

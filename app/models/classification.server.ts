@@ -1,6 +1,7 @@
 import type { Database, Executor } from "../../db/database";
 import { classifyContribution, type Classification } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
+import { applyCorrection, standingCorrection, type StageCorrection } from "../stewardship/corrections";
 import { creditedParts, dayNumber, type ContributionPart } from "../stewardship/metrics";
 import { chunk, groupByContribution, parseNumbers, parseStrings } from "./columns.server";
 
@@ -13,14 +14,61 @@ export interface StageVerdict {
 }
 
 /**
+ * Each of these contributions' standing correction (the newest not undone), by contribution id; a
+ * contribution nobody corrected has none.
+ */
+export async function listStandingCorrections(
+  db: Executor,
+  contributionIds: number[],
+): Promise<Map<number, StageCorrection & { id: number; createdAt: string }>> {
+  const standing = new Map<number, StageCorrection & { id: number; createdAt: string }>();
+  for (const part of chunk([...new Set(contributionIds)], 1)) {
+    const rows = await db
+      .selectFrom("stageCorrections")
+      .select(["id", "contributionId", "stages", "reason", "createdBy", "createdAt", "undoneAt"])
+      .where("contributionId", "in", part)
+      .where("undoneAt", "is", null)
+      .execute();
+    for (const [contributionId, corrections] of groupByContribution(rows)) {
+      const c = standingCorrection(corrections);
+      if (c) {
+        standing.set(contributionId, {
+          id: c.id,
+          stageIds: parseStrings(c.stages),
+          reason: c.reason,
+          login: c.createdBy,
+          createdAt: c.createdAt,
+        });
+      }
+    }
+  }
+  return standing;
+}
+
+/**
  * Stores verdicts on contributions that have none: the evidence under this configuration version, the
- * stages the contribution earned, and each credited person's activity on those stages.
+ * stages the contribution earned, and each credited person's activity on those stages. A contribution a
+ * steward corrected gets the correction's stages instead of the classifier's, whoever stores it (an
+ * import, a sync, a webhook, a reclassification), so a correction survives them all.
  */
 export async function storeStageVerdicts(
   trx: Executor,
   config: CompiledConfig,
-  verdicts: StageVerdict[],
+  classified: StageVerdict[],
 ): Promise<void> {
+  const corrections = await listStandingCorrections(
+    trx,
+    classified.map((v) => v.contributionId),
+  );
+  const verdicts =
+    corrections.size === 0
+      ? classified
+      : classified.map((v) => {
+          const correction = corrections.get(v.contributionId);
+          return correction
+            ? { ...v, classification: applyCorrection(v.classification, correction, config.stageIds) }
+            : v;
+        });
   const classificationRows = verdicts.map((v) => ({
     contributionId: v.contributionId,
     configVersion: config.version,

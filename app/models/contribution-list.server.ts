@@ -4,7 +4,9 @@ import type { ContributionRole } from "../../db/schema";
 import type { Evidence } from "../stewardship/classify";
 import { isGeneratedPath, type CompiledConfig } from "../stewardship/config";
 import type { TimeWindow } from "../stewardship/metrics";
+import { correctionNote } from "../stewardship/corrections";
 import { containsPattern } from "../stewardship/query-params";
+import { listStandingCorrections } from "./classification.server";
 import { chunk, groupByContribution, parseEvidence } from "./columns.server";
 
 export interface ContributionFilter {
@@ -34,6 +36,8 @@ export interface ContributionView {
   authors: Array<{ id: number; login: string | null; name: string; role: ContributionRole }>;
   stages: Array<{ id: string; score: number }>;
   evidence: Evidence[];
+  /** The steward's correction its stages come from, if one stands. */
+  correction: { id: number; login: string; reason: string; note: string } | null;
 }
 
 /** Contributions newest first, with their people, stages and evidence; three queries per page. */
@@ -93,7 +97,7 @@ export async function listContributions(db: Database, filter: ContributionFilter
     .execute();
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [people, stages] = await Promise.all([
+  const [people, stages, corrections] = await Promise.all([
     db
       .selectFrom("contributionPeople as cp")
       .innerJoin("people as p", "p.id", "cp.personId")
@@ -107,6 +111,7 @@ export async function listContributions(db: Database, filter: ContributionFilter
       .select(["contributionId", "stageId", "score"])
       .orderBy("score", "desc")
       .execute(),
+    listStandingCorrections(db, ids),
   ]);
   const peopleById = groupByContribution(people);
   const stagesById = groupByContribution(stages);
@@ -121,7 +126,16 @@ export async function listContributions(db: Database, filter: ContributionFilter
     authors: (peopleById.get(row.id) ?? []).map((p) => ({ id: p.id, login: p.login, name: p.name, role: p.role })),
     stages: (stagesById.get(row.id) ?? []).map((s) => ({ id: s.stageId, score: s.score })),
     evidence: parseEvidence(row.evidence),
+    correction: correctionView(corrections.get(row.id)),
   }));
+}
+
+function correctionView(
+  correction: { id: number; login: string; reason: string } | undefined,
+): ContributionView["correction"] {
+  if (!correction) return null;
+  const { id, login, reason } = correction;
+  return { id, login, reason, note: correctionNote(correction) };
 }
 
 export interface StageFile {

@@ -12,6 +12,7 @@ export async function deleteStoredData(db: Database): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const table of [
       "stageActivity",
+      "stageCorrections",
       "contributionStages",
       "classifications",
       "contributionFiles",

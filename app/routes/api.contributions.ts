@@ -31,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       authors: c.authors.map(({ id, login, name, role }) => ({ id, login, name, role })),
       stages: c.stages,
       evidence: c.evidence,
+      correction: c.correction ? { id: c.correction.id, by: c.correction.login, reason: c.correction.reason } : null,
     })),
   });
 }

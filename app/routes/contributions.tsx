@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { getSignedIn, getSignInConfig, isSteward } from "../auth.server";
 import { ContributionList } from "../components/contribution-list";
 import { CoverageNote } from "../components/coverage-note";
 import { KeptWindowInputs } from "../components/window-form";
@@ -30,6 +31,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     }),
     getCoverage(db),
   ]);
+  const session = getSignInConfig() ? await getSignedIn(request, db) : null;
+  const writer = session && (await isSteward(db, session.login)) ? { csrf: session.csrfToken } : null;
   const pageLink = (n: number) => {
     const search = new URL(request.url).searchParams;
     search.set("page", String(n));
@@ -51,11 +54,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     previousPage: page > 1 ? pageLink(page - 1) : null,
     nextPage: contributions.length > PAGE_SIZE ? pageLink(page + 1) : null,
     repository: config.config.project.repository,
+    writer,
   };
 }
 
 export default function ContributionsPage() {
-  const { filter, coverage, stages, contributions, page, previousPage, nextPage, repository } =
+  const { filter, coverage, stages, contributions, page, previousPage, nextPage, repository, writer } =
     useLoaderData<typeof loader>();
   return (
     <main className="page">
@@ -99,7 +103,11 @@ export default function ContributionsPage() {
           <button type="submit">Filter</button>
         </Form>
       </header>
-      <ContributionList contributions={contributions} repository={repository} />
+      <ContributionList
+        contributions={contributions}
+        repository={repository}
+        corrector={writer ? { csrf: writer.csrf, stages } : null}
+      />
       <nav className="pager" aria-label="Pages">
         {previousPage ? <Link to={previousPage}>← Newer</Link> : null} <span className="muted">Page {page}</span>{" "}
         {nextPage ? <Link to={nextPage}>Older →</Link> : null}

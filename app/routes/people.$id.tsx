@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { getSignedIn, getSignInConfig, isSteward } from "../auth.server";
 import { RecentContributions } from "../components/contribution-list";
 import { CoverageNote } from "../components/coverage-note";
 import { isLoginOnly, PersonLink } from "../components/person-link";
@@ -40,6 +41,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listPersonAliases(db, id),
     listMentoringPlans(db, { personId: id }),
   ]);
+  const session = getSignInConfig() ? await getSignedIn(request, db) : null;
+  const writer = session && (await isSteward(db, session.login)) ? { csrf: session.csrfToken } : null;
   const points = trendPoints(asOf, 24);
   const stages = config.config.stages
     .map((stage) => ({
@@ -72,11 +75,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     stages,
     recent,
     repository: config.config.project.repository,
+    writer,
+    stageNames: config.config.stages.map((s) => ({ id: s.id, name: s.name })),
   };
 }
 
 export default function PersonPage() {
-  const { person, aliases, params, coverage, stages, recent, repository, mentoring } = useLoaderData<typeof loader>();
+  const { person, aliases, params, coverage, stages, recent, repository, mentoring, writer, stageNames } =
+    useLoaderData<typeof loader>();
   const maintained = stages.filter((s) => s.maintains);
   const windowLink = useWindowLink();
   return (
@@ -143,7 +149,11 @@ export default function PersonPage() {
           </ul>
         </section>
       ) : null}
-      <RecentContributions contributions={recent} repository={repository} />
+      <RecentContributions
+        contributions={recent}
+        repository={repository}
+        corrector={writer ? { csrf: writer.csrf, stages: stageNames } : null}
+      />
     </main>
   );
 }

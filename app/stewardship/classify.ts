@@ -28,7 +28,8 @@ export type EvidenceRule =
   | "umbrella"
   | "umbrella-ignored"
   | "label"
-  | "keyword";
+  | "keyword"
+  | "correction";
 
 /** One reason for (or against) a label, in words a maintainer can check. */
 export interface Evidence {

@@ -80,3 +80,32 @@ describe("a steward planning mentoring", () => {
     expect(audit.problems).toEqual([]);
   });
 });
+
+describe("a steward correcting a contribution's stages", () => {
+  it("sets a contribution's stages on the contributions page, sees who set them and why, and undoes it", async () => {
+    if (!browser) throw new Error("the browser did not start");
+    const { page, problems } = await openPage(browser, `${app.baseUrl}/contributions`);
+    await page.getByRole("link", { name: "Sign in with GitHub" }).click();
+    await page.waitForURL(`${app.baseUrl}/contributions`);
+    const id = await page.locator("li.contribution").first().getAttribute("data-contribution");
+    const item = page.locator(`li.contribution[data-contribution="${id}"]`);
+    const label = await item.locator(".contribution-meta .stage-tag").allTextContents();
+    const other = ["frontend", "middle-end", "backend"].find((s) => !label.includes(s)) ?? "backend";
+
+    await item.locator("summary", { hasText: "Correct stages" }).click();
+    const form = item.locator("form.correction-form");
+    for (const stage of label) await form.locator(`input[value="${stage}"]`).uncheck();
+    await form.locator(`input[value="${other}"]`).check();
+    await form.getByLabel("Reason").fill("the change is in the other stage's files");
+    await form.getByRole("button", { name: "Correct stages" }).click();
+    await expect
+      .poll(() => item.locator(".correction-note").textContent())
+      .toContain("set by @steward-sam: the change is in the other stage's files");
+    expect(await item.locator(".contribution-meta .stage-tag").allTextContents()).toEqual([other]);
+
+    await item.getByRole("button", { name: "Undo correction" }).click();
+    await expect.poll(() => item.locator(".correction-note").count()).toBe(0);
+    expect(await item.locator(".contribution-meta .stage-tag").allTextContents()).toEqual(label);
+    expect(problems).toEqual([]);
+  });
+});
