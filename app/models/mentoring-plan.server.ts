@@ -194,7 +194,6 @@ export async function listMenteeCredits(
   return byPair;
 }
 
-
 /** The person a login names (case-insensitively), or null: plans are made between people Steward knows. */
 export async function getPersonIdByLogin(db: Executor, login: string): Promise<number | null> {
   const row = await db
@@ -213,18 +212,18 @@ export async function getPersonIdByLogin(db: Executor, login: string): Promise<n
 async function checkTaskKeys(db: Executor, stageId: string, keys: string[]): Promise<Checked<string[]>> {
   const unique = [...new Set(keys)];
   if (unique.length === 0) return { ok: true, value: [] };
-  const stored = await db
-    .selectFrom("starterTasks")
-    .select(["key", "stageId"])
-    .where("key", "in", unique)
-    .execute();
+  const stored = await db.selectFrom("starterTasks").select(["key", "stageId"]).where("key", "in", unique).execute();
   const stageOf = new Map(stored.map((t) => [t.key, t.stageId]));
   for (const [i, key] of keys.entries()) {
     if (!stageOf.has(key))
       return { ok: false, field: `tasks.${i}`, message: `there is no starter task "${key}" (see /tasks)` };
     const taskStage = stageOf.get(key);
     if (taskStage && taskStage !== stageId)
-      return { ok: false, field: `tasks.${i}`, message: `starter task "${key}" is a ${taskStage} task, not ${stageId}` };
+      return {
+        ok: false,
+        field: `tasks.${i}`,
+        message: `starter task "${key}" is a ${taskStage} task, not ${stageId}`,
+      };
   }
   return { ok: true, value: unique };
 }
@@ -270,7 +269,11 @@ export async function createMentoringPlan(
   { plan, stageIds, login, now }: { plan: NewMentoringPlan; stageIds: readonly string[]; login: string; now: string },
 ): Promise<Checked<MentoringPlan>> {
   if (!stageIds.includes(plan.stage))
-    return { ok: false, field: "stage", message: `there is no stage "${plan.stage}"; use one of: ${stageIds.join(", ")}` };
+    return {
+      ok: false,
+      field: "stage",
+      message: `there is no stage "${plan.stage}"; use one of: ${stageIds.join(", ")}`,
+    };
   return db.transaction().execute(async (trx) => {
     const mentorPersonId = await getPersonIdByLogin(trx, plan.mentor);
     if (mentorPersonId === null) return unknownPerson("mentor", plan.mentor);

@@ -58,7 +58,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!saved.ok) return jsonError(400, `${saved.field}: ${saved.message}.`);
   const goal = saved.value;
   return jsonResponse(
-    { goal: { stage: goal.stageId, target: goal.target, by: goal.dueOn, setBy: goal.updatedBy, setAt: goal.updatedAt } },
+    {
+      goal: { stage: goal.stageId, target: goal.target, by: goal.dueOn, setBy: goal.updatedBy, setAt: goal.updatedAt },
+    },
     { status: 201 },
   );
 }

@@ -15,7 +15,10 @@ const changesSchema = z
     tasks: planFields.tasks.optional(),
   })
   .strict()
-  .refine((c) => Object.values(c).some((v) => v !== undefined), "must change at least one of aim, notes, status, tasks");
+  .refine(
+    (c) => Object.values(c).some((v) => v !== undefined),
+    "must change at least one of aim, notes, status, tasks",
+  );
 
 function planId(raw: string | undefined): number | null {
   const id = Number(raw);

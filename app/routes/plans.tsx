@@ -64,7 +64,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const plan = { stage, mentor, mentee, aim, notes, tasks };
     saved = await createMentoringPlan(db, { plan, stageIds: getConfig().stageIds, login: session.login, now });
   } else {
-    const changes = input.intent === "status" ? { status: input.status } : { aim: input.aim, notes: input.notes, tasks: input.tasks };
+    const changes =
+      input.intent === "status" ? { status: input.status } : { aim: input.aim, notes: input.notes, tasks: input.tasks };
     const changed = await changeMentoringPlan(db, { id: input.id, changes, login: session.login, now });
     if (!changed) return badRequest(`There is no mentoring plan ${input.id}.`);
     saved = changed;

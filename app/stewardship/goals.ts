@@ -61,7 +61,11 @@ export function checkGoalInput(
   stageIds: readonly string[],
 ): Checked<{ stageId: string; target: number; dueOn: string }> {
   if (!stageIds.includes(input.stage))
-    return { ok: false, field: "stage", message: `there is no stage "${input.stage}"; use one of: ${stageIds.join(", ")}` };
+    return {
+      ok: false,
+      field: "stage",
+      message: `there is no stage "${input.stage}"; use one of: ${stageIds.join(", ")}`,
+    };
   const target = typeof input.target === "string" && input.target.trim() !== "" ? Number(input.target) : input.target;
   if (typeof target !== "number" || !Number.isInteger(target))
     return { ok: false, field: "target", message: "must be a whole number of maintainers" };

@@ -46,6 +46,9 @@ export const planFields = {
     .max(20, "may pick at most 20 starter tasks"),
 };
 
+/** How many months of a mentee's credit the planning page draws. */
+export const CREDIT_TREND_MONTHS = 6;
+
 /** A mentee's credit on the plan's stage in the window ending on a month's last day (or `asOf`). */
 export interface CreditPoint {
   month: string;
@@ -60,7 +63,7 @@ export interface CreditPoint {
  */
 export function creditTrend(
   credits: readonly Credit[],
-  { asOf, windowDays, months = 6 }: { asOf: string; windowDays: number; months?: number },
+  { asOf, windowDays, months = CREDIT_TREND_MONTHS }: { asOf: string; windowDays: number; months?: number },
 ): CreditPoint[] {
   let low = 0;
   let high = 0;
