@@ -300,17 +300,18 @@ function StageGoalLine({ stageId, goal, csrf }: { stageId: string; goal: GoalVie
 }
 
 /** The starter tasks a steward may pick for a mentee: the stage's open ones, and those already picked. */
-function TaskPicker({ tasks, picked }: { tasks: TaskChoice[]; picked: string[] }) {
+function TaskPicker({ id, tasks, picked }: { id: string; tasks: TaskChoice[]; picked: string[] }) {
   const known = new Set(tasks.map((t) => t.key));
   const choices = [
     ...tasks,
     ...picked.filter((key) => !known.has(key)).map((key) => ({ key, title: key, claimed: false })),
   ];
   if (choices.length === 0) return <p className="muted">No open starter task to pick in this stage.</p>;
+  // A label of its own (not wrapping the list), so the list's name is not followed by every option's text.
   return (
-    <label className="task-picker">
-      Starter tasks for the mentee (pick any)
-      <select name="tasks" multiple defaultValue={picked} size={Math.min(5, choices.length)}>
+    <div className="task-picker">
+      <label htmlFor={id}>Starter tasks for the mentee (pick any)</label>
+      <select id={id} name="tasks" multiple defaultValue={picked} size={Math.min(5, choices.length)}>
         {choices.map((task) => (
           <option key={task.key} value={task.key}>
             {task.title}
@@ -318,7 +319,7 @@ function TaskPicker({ tasks, picked }: { tasks: TaskChoice[]; picked: string[] }
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 
@@ -397,7 +398,7 @@ function MentoringPlans({
                       <label>
                         Notes <input name="notes" defaultValue={plan.notes} />
                       </label>
-                      <TaskPicker tasks={tasks} picked={plan.tasks.map((t) => t.key)} />
+                      <TaskPicker id={`tasks-plan-${plan.id}`} tasks={tasks} picked={plan.tasks.map((t) => t.key)} />
                       <button type="submit">Save plan</button>
                     </Form>
                   </details>
@@ -424,7 +425,7 @@ function MentoringPlans({
           <label>
             Notes <input name="notes" />
           </label>
-          <TaskPicker tasks={tasks} picked={[]} />
+          <TaskPicker id={`tasks-new-${stageId}`} tasks={tasks} picked={[]} />
           <button type="submit">Add a plan</button>
         </Form>
       ) : null}
