@@ -62,6 +62,7 @@ export function TrendChart({
   title,
   yLabel = "Active maintainers",
   goalLabel = "goal",
+  lineLabel,
   compact = false,
   changes = [],
 }: {
@@ -69,6 +70,8 @@ export function TrendChart({
   goal?: number;
   /** What the dashed line is called in the legend: the stage's goal, or the rule's minimum credit. */
   goalLabel?: string;
+  /** What the line is called in the legend; "<yLabel> per month" unless told. */
+  lineLabel?: string;
   /** A small chart, such as one per mentoring plan. */
   compact?: boolean;
   title: string;
@@ -173,7 +176,7 @@ export function TrendChart({
         </div>
       </div>
       <figcaption className="chart-legend">
-        <span className="legend-line">{yLabel} per month</span>
+        <span className="legend-line">{lineLabel ?? `${yLabel} per month`}</span>
         {goal !== undefined ? (
           <span className="legend-goal">
             {goalLabel}: {goal}

@@ -359,7 +359,7 @@ function MentoringPlans({
               </p>
               {plan.notes ? <p className="muted">{plan.notes}</p> : null}
               <p data-credit>
-                {plan.mentee.name}&apos;s {plan.creditText} in the last {windowDays} days.
+                {plan.mentee.name}&apos;s credit in the last {windowDays} days: {plan.creditText}.
               </p>
               <TrendChart
                 compact
@@ -367,6 +367,7 @@ function MentoringPlans({
                 goal={min}
                 goalLabel="needed"
                 yLabel="Credit"
+                lineLabel={`credit in the ${windowDays} days to each month's end`}
                 title={`${plan.mentee.name}: credit in the window at each month's end, last ${plan.trend.length} months`}
               />
               <PlanTasks tasks={plan.tasks} repository={repository} />

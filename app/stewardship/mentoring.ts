@@ -81,9 +81,8 @@ export function creditTrend(
 /** "1.5 of the 2 needed", or "2 of the 2 needed: counts as a maintainer". */
 export function describeCredit(credit: number, minCredit: number): string {
   const shown = Number.isInteger(credit) ? String(credit) : credit.toFixed(1);
-  return qualifies(credit, minCredit)
-    ? `credit ${shown} of the ${minCredit} needed: counts as a maintainer`
-    : `credit ${shown} of the ${minCredit} needed`;
+  const text = `${shown} of the ${minCredit} needed`;
+  return qualifies(credit, minCredit) ? `${text}: counts as a maintainer` : text;
 }
 
 interface PlanPersonLike {

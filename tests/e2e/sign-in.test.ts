@@ -68,7 +68,7 @@ describe("a steward planning mentoring", () => {
     await expect.poll(() => plan.locator(`[data-plan-task="${taskKey}"]`).textContent()).toContain(taskTitle);
     await expect
       .poll(() => plan.locator("[data-credit]").textContent())
-      .toMatch(/Tomasz Wren's credit [\d.]+ of the 2 needed/);
+      .toMatch(/Tomasz Wren's credit in the last 180 days: [\d.]+ of the 2 needed/);
 
     // Both people's pages show the plan and the task picked for the mentee.
     for (const name of [/Mira Okafor/, /Tomasz Wren/]) {

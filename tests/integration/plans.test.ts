@@ -205,7 +205,7 @@ describe("mentoring plans from the planning page", () => {
     await postForm(plansAction, "/plans", [...planFields, ["csrf", csrf]], { cookie });
     const page = await planningLoader(args(new Request(`${origin}/planning`, { headers: { Cookie: cookie } })));
     const [plan] = page.mentoring;
-    expect(plan?.creditText).toBe("credit 1 of the 2 needed");
+    expect(plan?.creditText).toBe("1 of the 2 needed");
     expect(plan?.trend).toHaveLength(6);
     expect(plan?.trend.at(-1)).toEqual({ month: today.slice(0, 7), value: 1 });
     expect(plan?.tasks.map((t) => [t.key, t.title])).toEqual([
@@ -551,12 +551,14 @@ describe("where plans and goals show", () => {
     const past = addDays(today, -1);
     await postJson(apiGoalsAction, "/api/goals", { stage: "middle-end", target: 2, by: past }, { token: sam });
     await postJson(apiGoalsAction, "/api/goals", { stage: "backend", target: 2, by: past }, { token: sam });
-    await postJson(apiGoalsAction, "/api/goals", { stage: "frontend", target: 2, by: "2099-01-01" }, { token: sam });
+    await postJson(apiGoalsAction, "/api/goals", { stage: "frontend", target: 3, by: "2099-01-01" }, { token: sam });
     const dashboard = await dashboardLoader(args(new Request(`${origin}/`)));
     const line = (id: string) => dashboard.stages.find((s) => s.id === id)?.goalLine;
     expect(line("middle-end")).toEqual({ text: `2 by ${past}, 1 now`, met: false, overdue: true });
     expect(line("backend")).toEqual({ text: `2 by ${past}, 2 now`, met: true, overdue: false });
-    expect(line("frontend")).toEqual({ text: "2 by 2099-01-01, 1 now", met: false, overdue: false });
+    expect(line("frontend")).toEqual({ text: "3 by 2099-01-01, 1 now", met: false, overdue: false });
+    // The target a steward set is the stage's goal everywhere: the card's count, its status, the trend's line.
+    expect(dashboard.stages.find((s) => s.id === "frontend")).toMatchObject({ goal: 3, status: "unmet" });
     // As of a day before the date, the same goal is not yet overdue.
     const earlier = await dashboardLoader(args(new Request(`${origin}/?asOf=${addDays(today, -2)}`)));
     expect(earlier.stages.find((s) => s.id === "middle-end")?.goalLine.overdue).toBe(false);

@@ -55,10 +55,10 @@ describe("creditTrend", () => {
 
 describe("describeCredit", () => {
   it.each([
-    [0, 2, "credit 0 of the 2 needed"],
-    [1.5, 2, "credit 1.5 of the 2 needed"],
-    [2, 2, "credit 2 of the 2 needed: counts as a maintainer"],
-    [3.5, 2, "credit 3.5 of the 2 needed: counts as a maintainer"],
+    [0, 2, "0 of the 2 needed"],
+    [1.5, 2, "1.5 of the 2 needed"],
+    [2, 2, "2 of the 2 needed: counts as a maintainer"],
+    [3.5, 2, "3.5 of the 2 needed: counts as a maintainer"],
   ])("%d of %d → %s", (credit, min, text) => {
     expect(describeCredit(credit, min)).toBe(text);
   });
