@@ -11,6 +11,7 @@ import { loader as tasksLoader } from "../../app/routes/tasks";
 import { loader as planningLoader } from "../../app/routes/planning";
 import { loader as dashboardLoader } from "../../app/routes/_index";
 import { loader as personLoader } from "../../app/routes/people.$id";
+import { loader as howLoader } from "../../app/routes/how-steward-counts";
 import { loader as auditApiLoader } from "../../app/routes/api.audit";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
@@ -559,6 +560,7 @@ describe("where plans and goals show", () => {
     expect(line("frontend")).toEqual({ text: "3 by 2099-01-01, 1 now", met: false, overdue: false });
     // The target a steward set is the stage's goal everywhere: the card's count, its status, the trend's line.
     expect(dashboard.stages.find((s) => s.id === "frontend")).toMatchObject({ goal: 3, status: "unmet" });
+    expect((await howLoader()).stages.find((s) => s.id === "frontend")?.goal).toBe(3);
     // As of a day before the date, the same goal is not yet overdue.
     const earlier = await dashboardLoader(args(new Request(`${origin}/?asOf=${addDays(today, -2)}`)));
     expect(earlier.stages.find((s) => s.id === "middle-end")?.goalLine.overdue).toBe(false);
