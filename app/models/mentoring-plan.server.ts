@@ -261,7 +261,7 @@ async function storedPlan(trx: Executor, id: number) {
 /**
  * Adds a plan, its picked tasks and its audit event in one transaction, for the planning page and
  * `POST /api/plans` alike. The stage must be configured (`stageIds`), both people known to Steward by
- * login, every task a starter task of the stage; otherwise nothing is written and the answer names the
+ * login (two different people), every task a starter task of the stage; otherwise nothing is written and the answer names the
  * field.
  */
 export async function createMentoringPlan(
@@ -279,6 +279,8 @@ export async function createMentoringPlan(
     if (mentorPersonId === null) return unknownPerson("mentor", plan.mentor);
     const menteePersonId = await getPersonIdByLogin(trx, plan.mentee);
     if (menteePersonId === null) return unknownPerson("mentee", plan.mentee);
+    if (menteePersonId === mentorPersonId)
+      return { ok: false, field: "mentee", message: "must be someone other than the mentor" };
     const tasks = await checkTaskKeys(trx, plan.stage, plan.tasks);
     if (!tasks.ok) return tasks;
     const row = {

@@ -437,6 +437,7 @@ describe("the plans and goals API", () => {
       [good, github.personalToken("newcomer-nia"), 403, /@newcomer-nia may read but not write/],
       [{ ...good, stage: "optimizer" }, sam, 400, /^stage: there is no stage "optimizer"/],
       [{ ...good, mentor: "nobody-here" }, sam, 400, /^mentor: Steward knows nobody with the login @nobody-here/],
+      [{ ...good, mentor: "Newcomer-Nia" }, sam, 400, /^mentee: must be someone other than the mentor/],
       [{ ...good, tasks: ["134584#1", "999999"] }, sam, 400, /^tasks\.1: there is no starter task "999999"/],
       [{ ...good, tasks: ["140002"] }, sam, 400, /^tasks\.0: starter task "140002" is a backend task/],
       [{ ...good, aim: "" }, sam, 400, /^aim: must say what the plan aims at/],
