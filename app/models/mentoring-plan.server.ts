@@ -261,8 +261,8 @@ async function storedPlan(trx: Executor, id: number) {
 /**
  * Adds a plan, its picked tasks and its audit event in one transaction, for the planning page and
  * `POST /api/plans` alike. The stage must be configured (`stageIds`), both people known to Steward by
- * login (two different people), every task a starter task of the stage; otherwise nothing is written and the answer names the
- * field.
+ * login (and two different people), every task a starter task of the stage; otherwise nothing is
+ * written and the answer names the field.
  */
 export async function createMentoringPlan(
   db: Database,
