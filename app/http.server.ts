@@ -117,3 +117,11 @@ export async function readJsonBody<T>(
   }
   return parsed.data;
 }
+
+/**
+ * A 405 for a write endpoint of the API asked with a method it does not take: JSON naming the methods
+ * that work, with an `Allow` header.
+ */
+export function methodNotAllowed(request: Request, allow: string): Response {
+  return jsonError(405, `${request.method} is not allowed here; this endpoint answers ${allow}.`, { allow });
+}

@@ -169,6 +169,21 @@ export interface MentoringPlansTable {
   updatedBy: string;
 }
 
+/** A starter task a mentoring plan picked for its mentee, by the task's key. */
+export interface MentoringPlanTasksTable {
+  planId: number;
+  taskKey: string;
+}
+
+/** A stage's goal as a steward set it: `target` maintainers by `dueOn` (YYYY-MM-DD). */
+export interface StageGoalsTable {
+  stageId: string;
+  target: number;
+  dueOn: string;
+  updatedAt: Timestamp;
+  updatedBy: string;
+}
+
 /** One write by a signed-in person: who, when, what, and the subject as JSON before and after. */
 export interface AuditEventsTable {
   id: Generated<number>;
@@ -219,6 +234,8 @@ export interface DB {
   webhookDeliveries: WebhookDeliveriesTable;
   sessions: SessionsTable;
   mentoringPlans: MentoringPlansTable;
+  mentoringPlanTasks: MentoringPlanTasksTable;
+  stageGoals: StageGoalsTable;
   auditEvents: AuditEventsTable;
   auditEventPeople: AuditEventPeopleTable;
   stageCorrections: StageCorrectionsTable;

@@ -1,11 +1,16 @@
+import { Link } from "@remix-run/react";
 import type { StarterTaskView } from "../models/starter-task.server";
 import { taskGuide } from "../stewardship/starter-guide";
 import { CodeTitle } from "./code-title";
 import { PersonLink } from "./person-link";
-
-export type TaskItem = Omit<StarterTaskView, "updatedAt">;
+import { useWindowLink } from "./window-form";
 
 type Person = { id: number; login: string | null; name: string };
+
+export type TaskItem = Omit<StarterTaskView, "updatedAt"> & {
+  /** Live mentoring plans that picked the task for their mentee. */
+  mentoring?: Array<{ planId: number; mentor: Person; mentee: Person }>;
+};
 
 /**
  * Starter tasks with their state in words and, for free ones, what a newcomer does next: how to claim
@@ -74,6 +79,11 @@ export function TaskList({
                   {state === "free" && task.claimEvidence ? <>{task.claimEvidence}.</> : null}
                 </div>
               ) : null}
+              {task.mentoring?.map((plan) => (
+                <div key={plan.planId} className="task-meta task-mentoring" data-mentoring-plan={plan.planId}>
+                  mentored: <Handle person={plan.mentor} /> with <Handle person={plan.mentee} />
+                </div>
+              ))}
               {state === "free" ? (
                 <ul className="task-next">
                   <li className="task-claim">
@@ -108,5 +118,15 @@ export function TaskList({
         })}
       </ul>
     </>
+  );
+}
+
+/** "@login" linking to the person's page (their name when no login is known). */
+function Handle({ person }: { person: Person }) {
+  const windowLink = useWindowLink();
+  return (
+    <Link to={windowLink(`/people/${person.id}`)} className="person-link" title={person.name}>
+      {person.login ? `@${person.login}` : person.name}
+    </Link>
   );
 }

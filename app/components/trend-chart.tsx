@@ -61,10 +61,19 @@ export function TrendChart({
   goal,
   title,
   yLabel = "Active maintainers",
+  goalLabel = "goal",
+  lineLabel,
+  compact = false,
   changes = [],
 }: {
   points: TrendPoint[];
   goal?: number;
+  /** What the dashed line is called in the legend: the stage's goal, or the rule's minimum credit. */
+  goalLabel?: string;
+  /** What the line is called in the legend; "<yLabel> per month" unless told. */
+  lineLabel?: string;
+  /** A small chart, such as one per mentoring plan. */
+  compact?: boolean;
   title: string;
   yLabel?: string;
   /** Marked on the months where they happened, and listed under the chart; only between months with data. */
@@ -104,7 +113,7 @@ export function TrendChart({
   const at = (left: number, topPct?: number): CSSProperties =>
     topPct === undefined ? { left: `${left}%` } : { left: `${left}%`, top: `${topPct}%` };
   return (
-    <figure className="trend-chart">
+    <figure className={compact ? "trend-chart compact" : "trend-chart"}>
       <div className="chart-frame" role="group" aria-label={title}>
         <span className="y-label" aria-hidden="true">
           {yLabel}
@@ -167,8 +176,12 @@ export function TrendChart({
         </div>
       </div>
       <figcaption className="chart-legend">
-        <span className="legend-line">{yLabel} per month</span>
-        {goal !== undefined ? <span className="legend-goal">goal: {goal}</span> : null}
+        <span className="legend-line">{lineLabel ?? `${yLabel} per month`}</span>
+        {goal !== undefined ? (
+          <span className="legend-goal">
+            {goalLabel}: {goal}
+          </span>
+        ) : null}
         {bands.length > 0 ? <span className="legend-no-data">no data</span> : null}
         {changeOf.size > 0 ? <span className="legend-change">who joined or lapsed</span> : null}
       </figcaption>

@@ -11,6 +11,7 @@ import type { Evidence } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
 import { qualifies, todayUtc, windowEndingOn, type Credit, type TimeWindow } from "../stewardship/metrics";
 import { chunk, parseEvidence } from "./columns.server";
+import { listStageGoals } from "./stage-goal.server";
 
 export interface BusFactorQuery {
   asOf: string;
@@ -147,13 +148,18 @@ export async function getBusFactorReport(
 ): Promise<BusFactorReport> {
   const windows = reportWindows(query.asOf, query.windowDays);
   const stages = config.config.stages.filter((s) => !stageId || s.id === stageId);
-  const activity = await listStageActivity(db, { stageIds: stages.map((s) => s.id), span: windows.span });
+  const [activity, goals] = await Promise.all([
+    listStageActivity(db, { stageIds: stages.map((s) => s.id), span: windows.span }),
+    listStageGoals(db, { stages }),
+  ]);
   return {
     ...query,
     window: windows.window,
     stages: stages.map((stage) =>
       composeStageReport(
-        stage,
+        // A goal a steward set replaces the configuration's; writing one changes the data version, so
+        // cached reports are recomputed with it.
+        { ...stage, goal: goals.find((g) => g.stageId === stage.id)?.target ?? stage.goal },
         activity.filter((a) => a.stageId === stage.id),
         windows,
         query.min,

@@ -11,9 +11,11 @@ import { getConfig } from "../config.server";
 import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
 import { listLatestRuns } from "../models/import-run.server";
+import { listStageGoals } from "../models/stage-goal.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
 import { coverageView, windowKnown } from "../stewardship/coverage";
+import { goalProgress } from "../stewardship/goals";
 import { todayUtc } from "../stewardship/metrics";
 import { capList, pageCaps } from "../stewardship/capped-list";
 
@@ -24,7 +26,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getReadDb();
   const coverage = await getCoverage(db);
   const { params, notes } = requireWindowParams(request, config.config, coverage);
-  const [report, runs] = await Promise.all([getCachedBusFactorReport({ config, ...params }), listLatestRuns(db)]);
+  const [report, runs, goals] = await Promise.all([
+    getCachedBusFactorReport({ config, ...params }),
+    listLatestRuns(db),
+    listStageGoals(db, { stages: config.config.stages }),
+  ]);
   const known = windowKnown(params.windowDays, coverage, todayUtc());
   return {
     repository: config.config.project.repository,
@@ -34,6 +40,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     stages: report.stages.map((stage) => ({
       ...stageSummary(stage, known),
       maintainerCount: stage.activeMaintainers.length,
+      // The dated goal against the maintainers counted on the page's as-of day: overdue when that day is
+      // past the goal's date and the goal is not met.
+      goalLine: goalProgress(
+        goals.find((g) => g.stageId === stage.id) ?? { target: stage.goal, dueOn: null },
+        stage.activeMaintainers.length,
+        params.asOf,
+      ),
       maintainers: capList(stage.activeMaintainers, pageCaps.cardMaintainers).items.map(
         ({ id, login, name, contributions }) => ({ id, login, name, contributions }),
       ),
@@ -68,6 +81,10 @@ export default function Dashboard() {
             </header>
             <p className="count" aria-label={`${stage.maintainerCount} of ${stage.goal} maintainers`}>
               <strong>{stage.maintainerCount}</strong> / {stage.goal}
+            </p>
+            <p className="goal-line" data-goal={stage.id}>
+              Goal: {stage.goalLine.text}
+              {stage.goalLine.overdue ? <strong className="warning overdue"> — overdue</strong> : null}
             </p>
             {stage.maintainers.length > 0 ? (
               <ul className="maintainers">

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { jsonError } from "../http.server";
 
-const endpoints = "/api/bus-factor, /api/contributions, /api/tasks, /api/audit, /api/corrections";
+const endpoints =
+  "/api/bus-factor, /api/contributions, /api/tasks, /api/audit, /api/plans, /api/goals, /api/corrections";
 
 function unknownEndpoint(request: Request): Response {
   const { pathname } = new URL(request.url);

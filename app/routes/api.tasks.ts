@@ -4,6 +4,7 @@ import { getReadDb } from "../db.server";
 import { jsonResponse, readOnlyApiAction } from "../http.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
+import { listTaskMentoring } from "../models/mentoring-plan.server";
 import { listStarterTasks } from "../models/starter-task.server";
 import { apiListParams } from "../request-params.server";
 import { coverageRange, effectiveAsOf } from "../stewardship/coverage";
@@ -24,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listStarterTasks(db, { stageId: stage, state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
     listTodaysMaintainers(db, config, { asOf: effectiveAsOf(undefined, todayUtc(), coverage).asOf }),
   ]);
+  const mentoring = await listTaskMentoring(db, { taskKeys: tasks.map((t) => t.key) });
   return jsonResponse({
     coverage: coverageRange(coverage),
     tasks: tasks.map((task) => ({
@@ -37,6 +39,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       claimedBy: task.claimedBy,
       claimEvidence: task.claimEvidence,
       labels: task.labels,
+      // Live (active or paused) mentoring plans that picked this task for their mentee.
+      mentoring: (mentoring.get(task.key) ?? []).map(({ planId, mentor, mentee }) => ({
+        plan: planId,
+        mentor: mentor.login,
+        mentee: mentee.login,
+      })),
       suggestedMentors: suggestMentors(maintainers.get(task.stageId ?? "") ?? [], pageCaps.mentors).map(
         ({ id, login, name }) => ({ id, login, name }),
       ),

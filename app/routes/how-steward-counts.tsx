@@ -2,6 +2,8 @@ import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CodeTitle } from "../components/code-title";
 import { getConfig } from "../config.server";
+import { getReadDb } from "../db.server";
+import { listStageGoals } from "../models/stage-goal.server";
 import { reviewWeight } from "../stewardship/reviews";
 import { CLAIM_DAYS } from "../stewardship/starter-tasks";
 
@@ -9,12 +11,19 @@ export const meta: MetaFunction = () => [{ title: "How Steward counts · Steward
 
 export async function loader() {
   const { config, maintainerRule } = getConfig();
+  // A goal a steward set on the planning page replaces the configuration's.
+  const goals = await listStageGoals(await getReadDb(), { stages: config.stages });
   return {
     repository: config.project.repository,
     windowDays: maintainerRule.windowDays,
     minCredit: maintainerRule.minCredit,
     minStageShare: config.classification.minStageShare,
-    stages: config.stages.map(({ id, name, description, goal }) => ({ id, name, description, goal })),
+    stages: config.stages.map(({ id, name, description, goal }) => ({
+      id,
+      name,
+      description,
+      goal: goals.find((g) => g.stageId === id)?.target ?? goal,
+    })),
     umbrellas: config.umbrellaIssues.map(({ number, title, stage, starterTrack }) => ({
       number,
       title,

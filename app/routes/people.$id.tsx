@@ -4,6 +4,7 @@ import { getSignedIn, getSignInConfig, isSteward } from "../auth.server";
 import { RecentContributions } from "../components/contribution-list";
 import { CoverageNote } from "../components/coverage-note";
 import { isLoginOnly, PersonLink } from "../components/person-link";
+import { PlanTasks } from "../components/plan-tasks";
 import { TrendChart } from "../components/trend-chart";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
@@ -144,6 +145,8 @@ export default function PersonPage() {
                 <PersonLink person={plan.mentor} /> mentors <PersonLink person={plan.mentee} /> in{" "}
                 <Link to={windowLink("/planning")}>{plan.stageName}</Link>: {plan.aim} ({plan.status})
                 {plan.idle ? <strong className="warning"> — {plan.idle}</strong> : null}
+                {plan.notes ? <span className="muted"> — {plan.notes}</span> : null}
+                <PlanTasks tasks={plan.tasks} repository={repository} />
               </li>
             ))}
           </ul>

@@ -11,11 +11,16 @@ import { getSignedIn, getSignInConfig, isSteward } from "../auth.server";
 import { getConfig } from "../config.server";
 import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
-import { listMentoringPlans, type MentoringPlan } from "../models/mentoring-plan.server";
-import { idlePlanNote, planStatuses } from "../stewardship/mentoring";
-import { coverageView } from "../stewardship/coverage";
+import { PlanTasks } from "../components/plan-tasks";
+import { TrendChart } from "../components/trend-chart";
+import { listMenteeCredits, listMentoringPlans, type MentoringPlan } from "../models/mentoring-plan.server";
+import { listStageGoals } from "../models/stage-goal.server";
+import { listStarterTasks } from "../models/starter-task.server";
+import { CREDIT_TREND_MONTHS, creditTrend, describeCredit, idlePlanNote, planStatuses } from "../stewardship/mentoring";
+import { coverageView, windowKnown } from "../stewardship/coverage";
 import { capList, pageCaps } from "../stewardship/capped-list";
-import { dayNumber } from "../stewardship/metrics";
+import { goalProgress } from "../stewardship/goals";
+import { dayNumber, todayUtc, trendPoints, windowEndingOn } from "../stewardship/metrics";
 import { groupDepartures, planStages, sharedMaintainers, type DepartureGroup } from "../stewardship/planning";
 import { requireWindowParams } from "../request-params.server";
 
@@ -39,10 +44,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
   const session = getSignInConfig() ? await getSignedIn(request, db) : null;
   const writer = session && (await isSteward(db, session.login)) ? { csrf: session.csrfToken } : null;
-  const mentoring = (await listMentoringPlans(db)).map((plan) => ({
-    ...plan,
-    idle: idlePlanNote(plan, params.asOf),
-  }));
+  const stored = await listMentoringPlans(db);
+  // Each mentee's credit in the window at the end of the last months, drawn against the rule's minimum.
+  const firstPoint = trendPoints(params.asOf, CREDIT_TREND_MONTHS)[0]?.asOf ?? params.asOf;
+  const [credits, goals, openTasks] = await Promise.all([
+    listMenteeCredits(db, {
+      pairs: stored.map((plan) => ({ stageId: plan.stageId, personId: plan.mentee.id })),
+      span: {
+        from: windowEndingOn(firstPoint, params.windowDays).from,
+        to: windowEndingOn(params.asOf, params.windowDays).to,
+      },
+    }),
+    listStageGoals(db, { stages: config.config.stages }),
+    // The tasks a steward's forms offer to pick: the open ones, the stage's and those of no stage yet.
+    writer ? listStarterTasks(db, { state: "open", limit: 500 }) : Promise.resolve([]),
+  ]);
+  const known = windowKnown(params.windowDays, coverage, todayUtc());
+  const mentoring = stored.map((plan) => {
+    const trend = creditTrend(credits.get(`${plan.stageId} ${plan.mentee.id}`) ?? [], params);
+    const credit = trend.at(-1)?.credit ?? 0;
+    return {
+      ...plan,
+      idle: idlePlanNote(plan, params.asOf),
+      creditText: describeCredit(credit, params.min),
+      trend: trend.map((p) => ({ month: p.month, value: known(p.asOf) ? p.credit : null })),
+    };
+  });
   const person = ({ id, login, name, credit }: { id: number; login: string | null; name: string; credit: number }) => ({
     id,
     login,
@@ -55,6 +82,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
     mentoring,
     coverage: coverageView(coverage, notes),
     stageNames: Object.fromEntries(config.config.stages.map((s) => [s.id, s.name])),
+    repository: config.config.project.repository,
+    goals: Object.fromEntries(
+      goals.map((goal) => {
+        const count = report.stages.find((s) => s.id === goal.stageId)?.activeMaintainers.length ?? 0;
+        return [goal.stageId, { ...goal, ...goalProgress(goal, count, params.asOf) }];
+      }),
+    ),
+    taskChoices: Object.fromEntries(
+      config.config.stages.map((stage) => [
+        stage.id,
+        openTasks
+          .filter((t) => t.stageId === stage.id || t.stageId === null)
+          .map((t) => ({ key: t.key, title: t.title, claimed: t.claimedBy !== null })),
+      ]),
+    ),
     plans: plans.map((plan) => {
       // The soonest to lapse first: the ones a plan is about; the rest are on the stage page.
       const maintainers = capList(plan.maintainers, pageCaps.maintainers);
@@ -81,7 +123,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function PlanningPage() {
-  const { params, coverage, stageNames, plans, shared, mentoring, writer } = useLoaderData<typeof loader>();
+  const { params, coverage, stageNames, plans, shared, mentoring, writer, goals, taskChoices, repository } =
+    useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
   const names = (ids: string[]) => ids.map((id) => stageNames[id] ?? id).join(", ");
   return (
@@ -127,6 +170,7 @@ export default function PlanningPage() {
             <Link to={windowLink(`/stages/${plan.id}`)}>{plan.name}</Link> <StatusBadge status={plan.status} />
           </h2>
           <p className="plan-summary">{plan.summary}</p>
+          <StageGoalLine stageId={plan.id} goal={goals[plan.id]} csrf={writer?.csrf ?? null} />
 
           <h3>If nobody does more work: days each maintainer still counts</h3>
           {plan.maintainers.length === 0 ? (
@@ -187,6 +231,10 @@ export default function PlanningPage() {
             stageId={plan.id}
             plans={mentoring.filter((m) => m.stageId === plan.id)}
             csrf={writer?.csrf ?? null}
+            tasks={taskChoices[plan.id] ?? []}
+            repository={repository}
+            min={params.min}
+            windowDays={params.windowDays}
           />
         </section>
       ))}
@@ -197,37 +245,165 @@ export default function PlanningPage() {
   );
 }
 
-type PlanView = Omit<MentoringPlan, "status"> & { status: string; idle: string | null };
+type PlanView = Omit<MentoringPlan, "status"> & {
+  status: string;
+  idle: string | null;
+  creditText: string;
+  trend: Array<{ month: string; value: number | null }>;
+};
 
-/** A stage's mentoring plans, and for stewards (who get `csrf`) the forms that add one or change its status. */
-function MentoringPlans({ stageId, plans, csrf }: { stageId: string; plans: PlanView[]; csrf: string | null }) {
+type TaskChoice = { key: string; title: string; claimed: boolean };
+
+interface GoalView {
+  stageId: string;
+  target: number;
+  dueOn: string | null;
+  updatedAt: string | null;
+  updatedBy: string | null;
+  text: string;
+  overdue: boolean;
+}
+
+/** A stage's dated goal ("2 by 2027-03-01, 1 now"), and for stewards the form that sets it. */
+function StageGoalLine({ stageId, goal, csrf }: { stageId: string; goal: GoalView | undefined; csrf: string | null }) {
+  if (!goal) return null;
+  return (
+    <div id={`goal-${stageId}`} className="stage-goal" data-goal={stageId}>
+      <p>
+        <strong>Goal:</strong> {goal.text}
+        {goal.overdue ? <strong className="warning overdue"> — overdue</strong> : null}
+        {goal.updatedBy ? (
+          <span className="muted">
+            {" "}
+            (set by @{goal.updatedBy} on {goal.updatedAt?.slice(0, 10)})
+          </span>
+        ) : (
+          <span className="muted"> (the configuration&apos;s goal)</span>
+        )}
+      </p>
+      {csrf ? (
+        <Form method="post" action="/goals" className="plan-form goal-form">
+          <input type="hidden" name="csrf" value={csrf} />
+          <input type="hidden" name="stage" value={stageId} />
+          <label>
+            Maintainers wanted{" "}
+            <input name="target" type="number" min={1} max={100} defaultValue={goal.target} required />
+          </label>
+          <label>
+            By <input name="by" type="date" defaultValue={goal.dueOn ?? ""} required />
+          </label>
+          <button type="submit">Set goal</button>
+        </Form>
+      ) : null}
+    </div>
+  );
+}
+
+/** The starter tasks a steward may pick for a mentee: the stage's open ones, and those already picked. */
+function TaskPicker({ id, tasks, picked }: { id: string; tasks: TaskChoice[]; picked: string[] }) {
+  const known = new Set(tasks.map((t) => t.key));
+  const choices = [
+    ...tasks,
+    ...picked.filter((key) => !known.has(key)).map((key) => ({ key, title: key, claimed: false })),
+  ];
+  if (choices.length === 0) return <p className="muted">No open starter task to pick in this stage.</p>;
+  // A label of its own (not wrapping the list), so the list's name is not followed by every option's text.
+  return (
+    <div className="task-picker">
+      <label htmlFor={id}>Starter tasks for the mentee (pick any)</label>
+      <select id={id} name="tasks" multiple defaultValue={picked} size={Math.min(5, choices.length)}>
+        {choices.map((task) => (
+          <option key={task.key} value={task.key}>
+            {task.title}
+            {task.claimed ? " (claimed)" : ""}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/**
+ * A stage's mentoring plans: each with the mentee's credit against the rule and its trend, the starter
+ * tasks picked for them, and for stewards (who get `csrf`) the forms that change a plan or add one.
+ */
+function MentoringPlans({
+  stageId,
+  plans,
+  csrf,
+  tasks,
+  repository,
+  min,
+  windowDays,
+}: {
+  stageId: string;
+  plans: PlanView[];
+  csrf: string | null;
+  tasks: TaskChoice[];
+  repository: string;
+  min: number;
+  windowDays: number;
+}) {
   return (
     <div id={`mentoring-${stageId}`} data-mentoring={stageId}>
       <h3>Mentoring toward the rule</h3>
       {plans.length === 0 ? (
         <p className="muted">No mentoring plan for this stage yet.</p>
       ) : (
-        <ul className="plan-list">
+        <ul className="mentoring-plans">
           {plans.map((plan) => (
-            <li key={plan.id} data-plan={plan.id}>
-              <PersonLink person={plan.mentor} /> mentors <PersonLink person={plan.mentee} />: {plan.aim} ({plan.status}
-              ){plan.idle ? <strong className="warning"> — {plan.idle}</strong> : null}
-              {plan.notes ? <span className="muted"> — {plan.notes}</span> : null}
+            <li key={plan.id} id={`plan-${plan.id}`} data-plan={plan.id} className="mentoring-plan">
+              <p>
+                <PersonLink person={plan.mentor} /> mentors <PersonLink person={plan.mentee} />: {plan.aim} (
+                {plan.status}){plan.idle ? <strong className="warning"> — {plan.idle}</strong> : null}
+              </p>
+              {plan.notes ? <p className="muted">{plan.notes}</p> : null}
+              <p data-credit>
+                {plan.mentee.name}&apos;s credit in the last {windowDays} days: {plan.creditText}.
+              </p>
+              <TrendChart
+                compact
+                points={plan.trend}
+                goal={min}
+                goalLabel="needed"
+                yLabel="Credit"
+                lineLabel={`credit in the ${windowDays} days to each month's end`}
+                title={`${plan.mentee.name}: credit in the window at each month's end, last ${plan.trend.length} months`}
+              />
+              <PlanTasks tasks={plan.tasks} repository={repository} />
               {csrf ? (
-                <Form method="post" action="/plans" className="inline-form">
-                  <input type="hidden" name="csrf" value={csrf} />
-                  <input type="hidden" name="intent" value="status" />
-                  <input type="hidden" name="id" value={plan.id} />
-                  <label>
-                    Status{" "}
-                    <select name="status" defaultValue={plan.status}>
-                      {planStatuses.map((status) => (
-                        <option key={status}>{status}</option>
-                      ))}
-                    </select>
-                  </label>{" "}
-                  <button type="submit">Change</button>
-                </Form>
+                <>
+                  <Form method="post" action="/plans" className="inline-form">
+                    <input type="hidden" name="csrf" value={csrf} />
+                    <input type="hidden" name="intent" value="status" />
+                    <input type="hidden" name="id" value={plan.id} />
+                    <label>
+                      Status{" "}
+                      <select name="status" defaultValue={plan.status}>
+                        {planStatuses.map((status) => (
+                          <option key={status}>{status}</option>
+                        ))}
+                      </select>
+                    </label>{" "}
+                    <button type="submit">Change</button>
+                  </Form>
+                  <details className="plan-edit">
+                    <summary>Edit aim, notes and tasks</summary>
+                    <Form method="post" action="/plans" className="plan-form">
+                      <input type="hidden" name="csrf" value={csrf} />
+                      <input type="hidden" name="intent" value="edit" />
+                      <input type="hidden" name="id" value={plan.id} />
+                      <label>
+                        Aim <input name="aim" required defaultValue={plan.aim} />
+                      </label>
+                      <label>
+                        Notes <input name="notes" defaultValue={plan.notes} />
+                      </label>
+                      <TaskPicker id={`tasks-plan-${plan.id}`} tasks={tasks} picked={plan.tasks.map((t) => t.key)} />
+                      <button type="submit">Save plan</button>
+                    </Form>
+                  </details>
+                </>
               ) : null}
             </li>
           ))}
@@ -240,16 +416,17 @@ function MentoringPlans({ stageId, plans, csrf }: { stageId: string; plans: Plan
           <input type="hidden" name="stage" value={stageId} />
           <label>
             Mentor (GitHub login) <input name="mentor" required />
-          </label>{" "}
+          </label>
           <label>
             Mentee (GitHub login) <input name="mentee" required />
-          </label>{" "}
+          </label>
           <label>
             Aim <input name="aim" required placeholder="second maintainer by 2027-03-01" />
-          </label>{" "}
+          </label>
           <label>
             Notes <input name="notes" />
-          </label>{" "}
+          </label>
+          <TaskPicker id={`tasks-new-${stageId}`} tasks={tasks} picked={[]} />
           <button type="submit">Add a plan</button>
         </Form>
       ) : null}

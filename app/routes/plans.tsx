@@ -5,38 +5,42 @@ import { checkCsrf, requireSteward } from "../auth.server";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { badRequest } from "../http.server";
-import {
-  getPersonIdByLogin,
-  insertMentoringPlan,
-  planStatuses,
-  updateMentoringPlanStatus,
-} from "../models/mentoring-plan.server";
+import { changeMentoringPlan, createMentoringPlan } from "../models/mentoring-plan.server";
+import type { Checked } from "../stewardship/checked";
 import { isoSeconds } from "../stewardship/dates";
+import { planFields } from "../stewardship/mentoring";
 
-const login = z
-  .string()
-  .trim()
-  .transform((v) => v.replace(/^@/, ""))
-  .pipe(z.string().regex(/^[\w-]+$/, "must be a GitHub login"));
+const id = z.coerce.number().int().positive();
 
+// The planning page's three forms: add a plan, change its status, edit its aim, notes and tasks. The
+// fields' rules are the API's (`planFields`); the picked tasks come as repeated `tasks` fields.
 const formSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("add"),
-    stage: z.string(),
-    mentor: login,
-    mentee: login,
-    aim: z.string().trim().min(1, "say what the plan aims at").max(500),
-    notes: z.string().trim().max(2000).default(""),
+    stage: planFields.stage,
+    mentor: planFields.mentor,
+    mentee: planFields.mentee,
+    aim: planFields.aim,
+    notes: planFields.notes.default(""),
+    tasks: planFields.tasks,
   }),
+  z.object({ intent: z.literal("status"), id, status: planFields.status }),
   z.object({
-    intent: z.literal("status"),
-    id: z.coerce.number().int().positive(),
-    status: z.enum(planStatuses),
+    intent: z.literal("edit"),
+    id,
+    aim: planFields.aim,
+    notes: planFields.notes.default(""),
+    tasks: planFields.tasks,
   }),
 ]);
 
+function notSaved(field: string, message: string): Response {
+  return badRequest(`The plan was not saved: ${field} ${message}.`);
+}
+
 // The mentoring plans' writes, from the planning page's forms: a signed-in steward, this session's
-// form token, then the write and its audit event in one transaction.
+// form token, then the write and its audit event in one transaction (the same model functions as
+// POST /api/plans and /api/plans/:id).
 export async function loader() {
   return redirect("/planning");
 }
@@ -46,40 +50,28 @@ export async function action({ request }: ActionFunctionArgs) {
   const session = await requireSteward(request, db, { returnTo: "/planning" });
   const form = await request.formData();
   await checkCsrf(request, form, session);
-  const parsed = formSchema.safeParse(Object.fromEntries(form));
+  const fields = { ...Object.fromEntries(form), tasks: form.getAll("tasks").filter((t) => t !== "") };
+  const parsed = formSchema.safeParse(fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return badRequest(`The plan was not saved: ${issue?.path.join(".") ?? "form"} ${issue?.message ?? "is invalid"}.`);
+    return notSaved(issue?.path.join(".") || "form", issue?.message ?? "is invalid");
   }
   const input = parsed.data;
   const now = isoSeconds(Date.now());
-  if (input.intent === "status") {
-    const found = await updateMentoringPlanStatus(db, {
-      id: input.id,
-      status: input.status,
-      login: session.login,
-      now,
-    });
-    if (!found) return badRequest(`There is no mentoring plan ${input.id}.`);
-    return redirect("/planning#mentoring", { status: 303 });
+  let saved: Checked<{ id: number }>;
+  if (input.intent === "add") {
+    const { stage, mentor, mentee, aim, notes, tasks } = input;
+    const plan = { stage, mentor, mentee, aim, notes, tasks };
+    saved = await createMentoringPlan(db, { plan, stageIds: getConfig().stageIds, login: session.login, now });
+  } else {
+    const changes =
+      input.intent === "status" ? { status: input.status } : { aim: input.aim, notes: input.notes, tasks: input.tasks };
+    const changed = await changeMentoringPlan(db, { id: input.id, changes, login: session.login, now });
+    if (!changed) return badRequest(`There is no mentoring plan ${input.id}.`);
+    saved = changed;
   }
-  if (!getConfig().stageIds.includes(input.stage)) return badRequest(`There is no stage "${input.stage}".`);
-  const [mentorPersonId, menteePersonId] = await Promise.all([
-    getPersonIdByLogin(db, input.mentor),
-    getPersonIdByLogin(db, input.mentee),
-  ]);
-  if (mentorPersonId === null || menteePersonId === null) {
-    const unknown = mentorPersonId === null ? input.mentor : input.mentee;
-    return badRequest(
-      `Steward knows nobody with the login @${unknown}: plans are made between people it has seen work.`,
-    );
-  }
-  await insertMentoringPlan(db, {
-    plan: { stageId: input.stage, mentorPersonId, menteePersonId, aim: input.aim, notes: input.notes },
-    login: session.login,
-    now,
-  });
-  return redirect(`/planning#mentoring-${input.stage}`, { status: 303 });
+  if (!saved.ok) return notSaved(saved.field, saved.message);
+  return redirect(`/planning#plan-${saved.value.id}`, { status: 303 });
 }
 
 // A page of its own only so that a refused or mistaken write (400, 403, 404) is shown in Steward's

@@ -8,6 +8,7 @@ import { getConfig } from "../config.server";
 import { getReadDb } from "../db.server";
 import { listTodaysMaintainers } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
+import { listTaskMentoring } from "../models/mentoring-plan.server";
 import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
 import { requireListParams } from "../request-params.server";
 import { pageCaps } from "../stewardship/capped-list";
@@ -31,6 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     countStarterTasks(db, { stageId: stage, state }),
     listTodaysMaintainers(db, config, { asOf }),
   ]);
+  const mentoring = await listTaskMentoring(db, { taskKeys: tasks.map((t) => t.key) });
   const groups = [...config.config.stages.map((s) => ({ id: s.id, name: s.name })), { id: null, name: "No stage yet" }]
     .map((group) => ({
       ...group,
@@ -39,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         login,
         name,
       })),
-      tasks: tasks.filter((t) => t.stageId === group.id),
+      tasks: tasks.filter((t) => t.stageId === group.id).map((t) => ({ ...t, mentoring: mentoring.get(t.key) ?? [] })),
     }))
     .filter((group) => group.tasks.length > 0);
   return {

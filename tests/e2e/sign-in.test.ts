@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe("a steward planning mentoring", () => {
-  it("signs in through GitHub, writes a plan, sees it on the planning page and the mentee's page, signs out", async () => {
+  it("signs in through GitHub, writes a plan with a starter task, sees it on the planning page, both people's pages and the tasks page, signs out", async () => {
     if (!browser) throw new Error("the browser did not start");
     const { page, problems } = await openPage(browser, `${app.baseUrl}/planning`);
     expect(await page.locator("form.plan-form").count()).toBe(0);
@@ -53,16 +53,39 @@ describe("a steward planning mentoring", () => {
     await page.waitForURL(`${app.baseUrl}/planning`);
     await expect.poll(() => page.locator(".sign-in span").textContent()).toBe("@steward-sam");
 
-    const form = page.locator('[data-mentoring="middle-end"] form.plan-form');
+    const form = page.locator('[data-mentoring="middle-end"] > form.plan-form');
     await form.getByLabel("Mentor (GitHub login)").fill("mokafor");
     await form.getByLabel("Mentee (GitHub login)").fill("twren");
-    await form.getByLabel("Aim").fill("second maintainer of the middle-end by 2027-03-01");
+    await form.getByLabel("Aim", { exact: true }).fill("second maintainer of the middle-end by 2027-03-01");
+    const picker = form.getByLabel("Starter tasks for the mentee (pick any)");
+    const [taskKey] = await picker.selectOption({ index: 0 });
+    const taskTitle = ((await picker.locator("option:checked").textContent()) ?? "")
+      .replace(/ \(claimed\)$/, "")
+      .replace(/`/g, "");
     await form.getByRole("button", { name: "Add a plan" }).click();
     const plan = page.locator('[data-mentoring="middle-end"] li[data-plan]');
     await expect.poll(() => plan.textContent()).toContain("second maintainer of the middle-end by 2027-03-01");
+    await expect.poll(() => plan.locator(`[data-plan-task="${taskKey}"]`).textContent()).toContain(taskTitle);
+    await expect
+      .poll(() => plan.locator("[data-credit]").textContent())
+      .toMatch(/Tomasz Wren's credit in the last 180 days: [\d.]+ of the 2 needed/);
 
-    await plan.getByRole("link", { name: /Tomasz Wren/ }).click();
-    await expect.poll(() => page.locator("[data-mentoring-plans]").textContent()).toContain("Middle-end");
+    // Both people's pages show the plan and the task picked for the mentee.
+    for (const name of [/Mira Okafor/, /Tomasz Wren/]) {
+      await plan.getByRole("link", { name }).first().click();
+      const onPerson = page.locator("[data-mentoring-plans]");
+      await expect.poll(() => onPerson.textContent()).toContain("Middle-end");
+      await expect.poll(() => onPerson.textContent()).toContain("second maintainer of the middle-end by 2027-03-01");
+      await expect.poll(() => onPerson.locator(`[data-plan-task="${taskKey}"]`).count()).toBe(1);
+      await page.goto(`${app.baseUrl}/planning`);
+    }
+
+    // The tasks page says who mentors the picked task.
+    await page.goto(`${app.baseUrl}/tasks?state=all`);
+    await expect
+      .poll(() => page.locator(`[data-task="${taskKey}"] .task-mentoring`).textContent())
+      .toBe("mentored: @mokafor with @twren");
+    await page.goto(`${app.baseUrl}/planning`);
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(`${app.baseUrl}/`, { waitUntil: "load" });
