@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { requireApiSteward } from "../../app/auth.server";
 import { readJsonBody } from "../../app/http.server";
-import { insertMentoringPlan, getPersonIdByLogin } from "../../app/models/mentoring-plan.server";
+import { createMentoringPlan } from "../../app/models/mentoring-plan.server";
 import { loader as auditApiLoader } from "../../app/routes/api.audit";
 import { todayUtc } from "../../app/stewardship/metrics";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
@@ -114,21 +114,20 @@ describe("API writers", () => {
 
 describe("the audit trail about one person", () => {
   it("lists the writes about a person (as mentor or mentee), and nothing for a login Steward does not know", async () => {
-    const [alice, nia] = await Promise.all([
-      getPersonIdByLogin(test.db, "alice-l"),
-      getPersonIdByLogin(test.db, "newcomer-nia"),
-    ]);
-    await insertMentoringPlan(test.db, {
+    const created = await createMentoringPlan(test.db, {
       plan: {
-        stageId: "middle-end",
-        mentorPersonId: alice!,
-        menteePersonId: nia!,
+        stage: "middle-end",
+        mentor: "alice-l",
+        mentee: "newcomer-nia",
         aim: "second maintainer",
         notes: "",
+        tasks: [],
       },
+      stageIds: ["frontend", "middle-end", "backend"],
       login: "steward-sam",
       now: `${todayUtc()}T10:00:00Z`,
     });
+    expect(created.ok).toBe(true);
     const read = async (query: string) => {
       const response = (await auditApiLoader({
         request: new Request(`${origin}/api/audit?${query}`),

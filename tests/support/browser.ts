@@ -37,9 +37,13 @@ export async function openPage(
     if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) =>
-    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ""}`),
-  );
+  page.on("requestfailed", (request) => {
+    const reason = request.failure()?.errorText ?? "";
+    // A navigation cancels the old page's requests still in flight (its favicon, a prefetch): the browser
+    // says ERR_ABORTED, which is not the app failing. A refused or failed request still counts.
+    if (reason === "net::ERR_ABORTED" && !request.isNavigationRequest()) return;
+    problems.push(`request failed: ${request.url()} ${reason}`);
+  });
   await page.goto(url);
   return { page, problems };
 }
