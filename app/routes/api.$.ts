@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { jsonError } from "../http.server";
 
-const endpoints = "/api/bus-factor, /api/contributions, /api/tasks, /api/audit";
+const endpoints =
+  "/api/bus-factor, /api/contributions, /api/tasks, /api/audit, /api/people/corrections, POST /api/people/merges, POST /api/people/splits";
 
 function unknownEndpoint(request: Request): Response {
   const { pathname } = new URL(request.url);
