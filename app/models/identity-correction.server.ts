@@ -169,7 +169,8 @@ export async function mergePeopleByCorrection(
         throw new CorrectionRefused(`people.${i}`, `person ${personId} has no identities to merge by`);
     });
     const before = await describePeople(trx, people);
-    const id = await insertCorrection(trx, { kind: "merge", identities: rows.map(correctionIdentity), ...input });
+    const identities = rows.map((row) => ({ ...correctionIdentity(row), personId: row.personId }));
+    const id = await insertCorrection(trx, { kind: "merge", identities, ...input });
     await regroupIdentities(trx, config);
     const after = await holders(
       trx,
@@ -285,14 +286,21 @@ export async function undoIdentityCorrection(
     if (!row) return null;
     if (row.undoneAt !== null)
       throw new CorrectionRefused("id", `correction ${id} was already undone on ${row.undoneAt}`);
-    const keys = [...parseCorrectionIdentities(row.identities), ...parseCorrectionIdentities(row.splitOff)].map(
-      (i) => i.key,
+    const named = [...parseCorrectionIdentities(row.identities), ...parseCorrectionIdentities(row.splitOff)];
+    const byKey = await identityIdsOfKeys(
+      trx,
+      named.map((i) => i.key),
     );
-    const identityIds = [...(await identityIdsOfKeys(trx, keys)).values()].flat().map((r) => r.id);
+    const identityIds = [...byKey.values()].flat().map((r) => r.id);
+    const formerPersonOf = new Map<number, number>();
+    for (const { key, personId } of named) {
+      if (personId === undefined) continue;
+      for (const identity of byKey.get(key.toLowerCase()) ?? []) formerPersonOf.set(identity.id, personId);
+    }
     const beforeIds = await holders(trx, identityIds);
     const before = await describePeople(trx, beforeIds);
     await trx.updateTable("identityCorrections").set({ undoneAt: now, undoneBy: login }).where("id", "=", id).execute();
-    await regroupIdentities(trx, config);
+    await regroupIdentities(trx, config, { formerPersonOf });
     const afterIds = await holders(trx, identityIds);
     await insertAuditEvent(trx, {
       login,

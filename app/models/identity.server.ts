@@ -67,6 +67,8 @@ interface PartRow {
 export interface CorrectionIdentity {
   key: string;
   shown: string;
+  /** A merge: the person the identity belonged to before, so an undo can give them their id back. */
+  personId?: number;
 }
 
 /** A stored correction's JSON list of identities. */
@@ -75,7 +77,13 @@ export function parseCorrectionIdentities(json: string): CorrectionIdentity[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((item: unknown) =>
     typeof item === "object" && item !== null && "key" in item && typeof item.key === "string"
-      ? [{ key: item.key, shown: "shown" in item && typeof item.shown === "string" ? item.shown : "" }]
+      ? [
+          {
+            key: item.key,
+            shown: "shown" in item && typeof item.shown === "string" ? item.shown : "",
+            ...("personId" in item && typeof item.personId === "number" ? { personId: item.personId } : {}),
+          },
+        ]
       : [],
   );
 }
@@ -117,7 +125,8 @@ export async function resolveStoredIdentities(db: Database, config: CompiledConf
  * Regroups every stored identity into people with the identity rules, the configuration's `identities`
  * entries and stewards' live corrections, and moves stored data to match, inside `trx`: each cluster
  * of identities becomes one person (the lowest person id it already had, else a new person for a part
- * split off; clusters holding one of `keepIdsOf` choose first, so the side of a split that stays keeps
+ * split off, which takes back the id its identities had before if `formerPersonOf` says so and the id
+ * is free; clusters holding one of `keepIdsOf` choose first, so the side of a split that stays keeps
  * the person's id), people left without identities are deleted, each contribution keeps one row per
  * person and role (the strongest weight), and the contributions whose people changed get their stage
  * activity recomputed through the classifier's own path. Running it again changes nothing.
@@ -125,7 +134,7 @@ export async function resolveStoredIdentities(db: Database, config: CompiledConf
 export async function regroupIdentities(
   trx: Transaction<DB>,
   config: CompiledConfig,
-  { keepIdsOf = [] }: { keepIdsOf?: number[] } = {},
+  { keepIdsOf = [], formerPersonOf = new Map() }: { keepIdsOf?: number[]; formerPersonOf?: Map<number, number> } = {},
 ): Promise<IdentityResolutionReport> {
   const identities = await trx
     .selectFrom("identities")
@@ -185,9 +194,20 @@ export async function regroupIdentities(
       (current === undefined && members.every((m) => people.get(m.personId)?.isBot === 1));
     let personId = reused;
     if (personId === undefined) {
+      // An undone merge gives the person split off again the id (and so the page address) they had.
+      const former = members
+        .flatMap((m) => formerPersonOf.get(m.id) ?? [])
+        .sort((a, b) => a - b)
+        .find((id) => !people.has(id) && !taken.has(id));
       const inserted = await trx
         .insertInto("people")
-        .values({ login: null, name, isBot: bot ? 1 : 0, avatarUrl: null })
+        .values({
+          ...(former === undefined ? {} : { id: former }),
+          login: null,
+          name,
+          isBot: bot ? 1 : 0,
+          avatarUrl: null,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       personId = Number(inserted.id);

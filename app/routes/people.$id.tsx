@@ -151,7 +151,6 @@ export default function PersonPage() {
           </ul>
         </section>
       ) : null}
-      <RecentContributions contributions={recent} repository={repository} />
       {writer || corrections.length > 0 ? (
         <IdentityCorrections
           personId={person.id}
@@ -160,6 +159,7 @@ export default function PersonPage() {
           csrf={writer?.csrf ?? null}
         />
       ) : null}
+      <RecentContributions contributions={recent} repository={repository} />
     </main>
   );
 }
@@ -215,7 +215,8 @@ function IdentityCorrections({
         </ul>
       )}
       {csrf ? (
-        <div className="correction-forms">
+        // Keyed by the corrections listed, so the forms are emptied once a write has gone through.
+        <div className="correction-forms" key={corrections.map((c) => c.id).join(",")}>
           <Form method="post" action="/people-corrections" className="correction-form" data-merge-form>
             <h3>Merge with another person</h3>
             {hidden("merge")}
