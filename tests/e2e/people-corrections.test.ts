@@ -83,4 +83,17 @@ describe("a steward correcting who is who", () => {
     expect(await page.locator("h1").textContent()).toContain("Tomasz Wren");
     expect(problems).toEqual([]);
   });
+
+  it("serves the API endpoints at their addresses", async () => {
+    const listed = await fetch(`${app.baseUrl}/api/people/corrections`);
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toMatchObject({ corrections: [{ kind: "merge", undoneBy: "steward-sam" }] });
+    const undo = await fetch(`${app.baseUrl}/api/people/corrections/1/undo`, { method: "POST" });
+    expect(undo.status).toBe(401);
+    for (const endpoint of ["merges", "splits"]) {
+      expect((await fetch(`${app.baseUrl}/api/people/${endpoint}`, { method: "POST", body: "{}" })).status).toBe(401);
+      expect((await fetch(`${app.baseUrl}/api/people/${endpoint}`)).status).toBe(405);
+    }
+    expect((await fetch(`${app.baseUrl}/people-corrections`, { redirect: "manual" })).status).toBe(302);
+  });
 });

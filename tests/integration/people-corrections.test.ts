@@ -472,6 +472,22 @@ describe("refusals change nothing", () => {
       expect(response.status, JSON.stringify(input)).toBe(400);
       expect(((await response.json()) as { error: string }).error.startsWith(`${field}:`)).toBe(true);
     }
+    // The configuration file wins: a merge it keeps apart is refused, and says to edit the file.
+    const configFile = process.env.STEWARD_CONFIG ?? "";
+    const apartFile = path.join(test.dir, "apart.config.json");
+    const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, unknown>;
+    const identities = [{ keepApart: [mark.email, "@markshannon"], reason: "two Marks" }];
+    fs.writeFileSync(apartFile, JSON.stringify({ ...config, identities }));
+    process.env.STEWARD_CONFIG = apartFile;
+    try {
+      const kept = await postJson(mergesAction, "/api/people/merges", body);
+      expect(kept.status).toBe(400);
+      expect(((await kept.json()) as { error: string }).error).toMatch(
+        /^people: they stay apart: .*steward\.config\.json/,
+      );
+    } finally {
+      process.env.STEWARD_CONFIG = configFile;
+    }
     const unknown = await postJson(undoAction, "/x", null, { params: { id: "9999" } });
     expect(unknown.status).toBe(404);
     expect(await counts()).toEqual(before);
