@@ -7,7 +7,7 @@ import { chunk } from "./columns.server";
 import {
   correctionIdentity,
   parseCorrectionIdentities,
-  regroupIdentities,
+  resolveStoredIdentities,
   type CorrectionIdentity,
 } from "./identity.server";
 
@@ -171,7 +171,7 @@ export async function mergePeopleByCorrection(
     const before = await describePeople(trx, people);
     const identities = rows.map((row) => ({ ...correctionIdentity(row), personId: row.personId }));
     const id = await insertCorrection(trx, { kind: "merge", identities, ...input });
-    await regroupIdentities(trx, config);
+    await resolveStoredIdentities(trx, config);
     const after = await holders(
       trx,
       rows.map((row) => row.id),
@@ -222,7 +222,7 @@ export async function splitPersonByCorrection(
       splitOff: leaving.map(correctionIdentity),
       ...input,
     });
-    await regroupIdentities(trx, config, { keepIdsOf: staying.map((row) => row.id) });
+    await resolveStoredIdentities(trx, config, { keepIdsOf: staying.map((row) => row.id) });
     const stayed = await holders(
       trx,
       staying.map((row) => row.id),
@@ -300,7 +300,7 @@ export async function undoIdentityCorrection(
     const beforeIds = await holders(trx, identityIds);
     const before = await describePeople(trx, beforeIds);
     await trx.updateTable("identityCorrections").set({ undoneAt: now, undoneBy: login }).where("id", "=", id).execute();
-    await regroupIdentities(trx, config, { formerPersonOf });
+    await resolveStoredIdentities(trx, config, { formerPersonOf });
     const afterIds = await holders(trx, identityIds);
     await insertAuditEvent(trx, {
       login,

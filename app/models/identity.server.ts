@@ -1,5 +1,5 @@
-import type { Transaction } from "kysely";
-import type { Database, Executor } from "../../db/database";
+import { Transaction } from "kysely";
+import type { Executor } from "../../db/database";
 import type { ContributionRole, DB } from "../../db/schema";
 import { isBot, type CompiledConfig } from "../stewardship/config";
 import { displayName, loginFromEmail, parseCoAuthor } from "../stewardship/identity";
@@ -115,181 +115,181 @@ export function correctionIdentity(
 }
 
 /**
- * Regroups every stored identity into people, in one transaction of its own; see `regroupIdentities`.
- */
-export async function resolveStoredIdentities(db: Database, config: CompiledConfig): Promise<IdentityResolutionReport> {
-  return db.transaction().execute((trx) => regroupIdentities(trx, config));
-}
-
-/**
  * Regroups every stored identity into people with the identity rules, the configuration's `identities`
- * entries and stewards' live corrections, and moves stored data to match, inside `trx`: each cluster
- * of identities becomes one person (the lowest person id it already had, else a new person for a part
- * split off, which takes back the id its identities had before if `formerPersonOf` says so and the id
- * is free; clusters holding one of `keepIdsOf` choose first, so the side of a split that stays keeps
- * the person's id), people left without identities are deleted, each contribution keeps one row per
- * person and role (the strongest weight), and the contributions whose people changed get their stage
- * activity recomputed through the classifier's own path. Running it again changes nothing.
+ * entries and stewards' live corrections, and moves stored data to match, in one transaction (`db`'s own
+ * when it is one, so a correction commits with its regrouping): each cluster of identities becomes one
+ * person (the lowest person id it already had, else a new person for a part split off, which takes back
+ * the id its identities had before if `formerPersonOf` says so and the id is free; clusters holding one of
+ * `keepIdsOf` choose first, so the side of a split that stays keeps the person's id), people left without
+ * identities are deleted, each contribution keeps one row per person and role (the strongest weight), and
+ * the contributions whose people changed get their stage activity recomputed through the classifier's own
+ * path. Running it again changes nothing.
  */
-export async function regroupIdentities(
-  trx: Transaction<DB>,
+export async function resolveStoredIdentities(
+  db: Executor,
   config: CompiledConfig,
   { keepIdsOf = [], formerPersonOf = new Map() }: { keepIdsOf?: number[]; formerPersonOf?: Map<number, number> } = {},
 ): Promise<IdentityResolutionReport> {
-  const identities = await trx
-    .selectFrom("identities")
-    .select(["id", "personId", "kind", "value", "name", "login"])
-    .orderBy("id")
-    .execute();
-  const byId = new Map(identities.map((row) => [row.id, row]));
-  const people = new Map(
-    (await trx.selectFrom("people").select(["id", "login", "name", "isBot", "avatarUrl"]).execute()).map((p) => [
-      p.id,
-      p,
-    ]),
-  );
-  const corrections = await listLiveCorrections(trx);
-  const resolved = resolveIdentities(identities.map(toRecord), config.config.identities, corrections).clusters;
-  const first = new Set(keepIdsOf);
-  // A stable sort: the clusters holding a preferred identity choose their person first.
-  const clusters = [...resolved].sort(
-    (a, b) => Number(b.ids.some((id) => first.has(id))) - Number(a.ids.some((id) => first.has(id))),
-  );
+  const regroup = async (trx: Transaction<DB>): Promise<IdentityResolutionReport> => {
+    const identities = await trx
+      .selectFrom("identities")
+      .select(["id", "personId", "kind", "value", "name", "login"])
+      .orderBy("id")
+      .execute();
+    const byId = new Map(identities.map((row) => [row.id, row]));
+    const people = new Map(
+      (await trx.selectFrom("people").select(["id", "login", "name", "isBot", "avatarUrl"]).execute()).map((p) => [
+        p.id,
+        p,
+      ]),
+    );
+    const corrections = await listLiveCorrections(trx);
+    const resolved = resolveIdentities(identities.map(toRecord), config.config.identities, corrections).clusters;
+    const first = new Set(keepIdsOf);
+    // A stable sort: the clusters holding a preferred identity choose their person first.
+    const clusters = [...resolved].sort(
+      (a, b) => Number(b.ids.some((id) => first.has(id))) - Number(a.ids.some((id) => first.has(id))),
+    );
 
-  // Each cluster takes the lowest person id among its identities' people that no earlier cluster took.
-  const taken = new Set<number>();
-  const target = new Map<number, number>(); // identity id → person id
-  const wanted = new Map<number, { name: string; login: string | null; isBot: boolean }>();
-  let split = 0;
-  // Logins are unique: one held by a person without identities (none should be) stays theirs.
-  const withIdentities = new Set(identities.map((row) => row.personId));
-  const usedLogins = new Set(
-    [...people.values()].flatMap((p) => (p.login !== null && !withIdentities.has(p.id) ? [p.login] : [])),
-  );
-  for (const cluster of clusters) {
-    const members = cluster.ids.flatMap((id) => byId.get(id) ?? []);
-    const records = members.map(toRecord);
-    const candidates = [...new Set(members.map((m) => m.personId))].sort((a, b) => a - b);
-    const reused = candidates.find((id) => !taken.has(id));
-    const logins = records.flatMap((r) => r.login?.toLowerCase() ?? (r.email ? loginFromEmail(r.email) : null) ?? []);
-    const current = reused === undefined ? undefined : people.get(reused);
-    const login =
-      [current?.login ?? null, ...logins].find(
-        (l): l is string => l !== null && logins.includes(l) && !usedLogins.has(l),
-      ) ?? null;
-    if (login) usedLogins.add(login);
-    // The name to show: the person's own if the cluster still has it, else the earliest real one (a
-    // legacy trailer's name is lower-cased, so it comes last).
-    const names = [...members.filter((m) => !legacyTrailer(m)), ...members.filter(legacyTrailer)]
-      .map((m) => displayName(toRecord(m)))
-      .filter((n) => n !== "unknown contributor");
-    const name =
-      current && (names.includes(current.name) || names.length === 0)
-        ? current.name
-        : (names[0] ?? "unknown contributor");
-    // GitHub's word that an account is a bot stays with the person it was said of.
-    const bot =
-      isBot(config, login ?? name) ||
-      current?.isBot === 1 ||
-      (current === undefined && members.every((m) => people.get(m.personId)?.isBot === 1));
-    let personId = reused;
-    if (personId === undefined) {
-      // An undone merge gives the person split off again the id (and so the page address) they had.
-      const former = members
-        .flatMap((m) => formerPersonOf.get(m.id) ?? [])
-        .sort((a, b) => a - b)
-        .find((id) => !people.has(id) && !taken.has(id));
-      const inserted = await trx
-        .insertInto("people")
-        .values({
-          ...(former === undefined ? {} : { id: former }),
-          login: null,
-          name,
-          isBot: bot ? 1 : 0,
-          avatarUrl: null,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      personId = Number(inserted.id);
-      split += 1;
+    // Each cluster takes the lowest person id among its identities' people that no earlier cluster took.
+    const taken = new Set<number>();
+    const target = new Map<number, number>(); // identity id → person id
+    const wanted = new Map<number, { name: string; login: string | null; isBot: boolean }>();
+    let split = 0;
+    // Logins are unique: one held by a person without identities (none should be) stays theirs.
+    const withIdentities = new Set(identities.map((row) => row.personId));
+    const usedLogins = new Set(
+      [...people.values()].flatMap((p) => (p.login !== null && !withIdentities.has(p.id) ? [p.login] : [])),
+    );
+    for (const cluster of clusters) {
+      const members = cluster.ids.flatMap((id) => byId.get(id) ?? []);
+      const records = members.map(toRecord);
+      const candidates = [...new Set(members.map((m) => m.personId))].sort((a, b) => a - b);
+      const reused = candidates.find((id) => !taken.has(id));
+      const logins = records.flatMap((r) => r.login?.toLowerCase() ?? (r.email ? loginFromEmail(r.email) : null) ?? []);
+      const current = reused === undefined ? undefined : people.get(reused);
+      const login =
+        [current?.login ?? null, ...logins].find(
+          (l): l is string => l !== null && logins.includes(l) && !usedLogins.has(l),
+        ) ?? null;
+      if (login) usedLogins.add(login);
+      // The name to show: the person's own if the cluster still has it, else the earliest real one (a
+      // legacy trailer's name is lower-cased, so it comes last).
+      const names = [...members.filter((m) => !legacyTrailer(m)), ...members.filter(legacyTrailer)]
+        .map((m) => displayName(toRecord(m)))
+        .filter((n) => n !== "unknown contributor");
+      const name =
+        current && (names.includes(current.name) || names.length === 0)
+          ? current.name
+          : (names[0] ?? "unknown contributor");
+      // GitHub's word that an account is a bot stays with the person it was said of.
+      const bot =
+        isBot(config, login ?? name) ||
+        current?.isBot === 1 ||
+        (current === undefined && members.every((m) => people.get(m.personId)?.isBot === 1));
+      let personId = reused;
+      if (personId === undefined) {
+        // An undone merge gives the person split off again the id (and so the page address) they had.
+        const former = members
+          .flatMap((m) => formerPersonOf.get(m.id) ?? [])
+          .sort((a, b) => a - b)
+          .find((id) => !people.has(id) && !taken.has(id));
+        const inserted = await trx
+          .insertInto("people")
+          .values({
+            ...(former === undefined ? {} : { id: former }),
+            login: null,
+            name,
+            isBot: bot ? 1 : 0,
+            avatarUrl: null,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        personId = Number(inserted.id);
+        split += 1;
+      }
+      taken.add(personId);
+      wanted.set(personId, { name, login, isBot: bot });
+      for (const member of members) target.set(member.id, personId);
     }
-    taken.add(personId);
-    wanted.set(personId, { name, login, isBot: bot });
-    for (const member of members) target.set(member.id, personId);
-  }
 
-  const moved = identities.filter((row) => target.get(row.id) !== row.personId);
-  const byTarget = new Map<number, number[]>();
-  for (const row of moved) {
-    const personId = target.get(row.id) ?? row.personId;
-    byTarget.set(personId, [...(byTarget.get(personId) ?? []), row.id]);
-  }
-  for (const [personId, ids] of byTarget) {
-    for (const part of chunk(ids, 1))
-      await trx.updateTable("identities").set({ personId }).where("id", "in", part).execute();
-  }
+    const moved = identities.filter((row) => target.get(row.id) !== row.personId);
+    const byTarget = new Map<number, number[]>();
+    for (const row of moved) {
+      const personId = target.get(row.id) ?? row.personId;
+      byTarget.set(personId, [...(byTarget.get(personId) ?? []), row.id]);
+    }
+    for (const [personId, ids] of byTarget) {
+      for (const part of chunk(ids, 1))
+        await trx.updateTable("identities").set({ personId }).where("id", "in", part).execute();
+    }
 
-  // People who kept no identity are folded into the person their first identity went to.
-  const emptied = new Map<number, number>();
-  for (const row of identities) {
-    if (taken.has(row.personId) || emptied.has(row.personId)) continue;
-    emptied.set(row.personId, target.get(row.id) ?? row.personId);
-  }
+    // People who kept no identity are folded into the person their first identity went to.
+    const emptied = new Map<number, number>();
+    for (const row of identities) {
+      if (taken.has(row.personId) || emptied.has(row.personId)) continue;
+      emptied.set(row.personId, target.get(row.id) ?? row.personId);
+    }
 
-  const parts = await trx
-    .selectFrom("contributionPeople")
-    .select(["contributionId", "personId", "role", "weight", "occurredAt", "identityId"])
-    .execute();
-  const personOf = (part: PartRow) =>
-    (part.identityId !== null ? target.get(part.identityId) : undefined) ?? emptied.get(part.personId) ?? part.personId;
-  const affected = new Set(parts.filter((part) => personOf(part) !== part.personId).map((p) => p.contributionId));
-  const rebuilt = new Map<string, PartRow>();
-  for (const part of parts) {
-    if (!affected.has(part.contributionId)) continue;
-    const row = { ...part, personId: personOf(part) };
-    const key = `${row.contributionId}:${row.personId}:${row.role}`;
-    const kept = rebuilt.get(key);
-    // One row per (contribution, person, role): the strongest weight, then the latest part.
-    if (
-      !kept ||
-      row.weight > kept.weight ||
-      (row.weight === kept.weight && (row.occurredAt ?? "") > (kept.occurredAt ?? ""))
-    )
-      rebuilt.set(key, row);
-  }
-  const contributionIds = [...affected].sort((a, b) => a - b);
-  for (const part of chunk(contributionIds, 1))
-    await trx.deleteFrom("contributionPeople").where("contributionId", "in", part).execute();
-  for (const part of chunk([...rebuilt.values()], 6)) await trx.insertInto("contributionPeople").values(part).execute();
-
-  for (const [from, to] of emptied) {
-    await trx
-      .updateTable("starterTasks")
-      .set({ claimedByPersonId: to })
-      .where("claimedByPersonId", "=", from)
+    const parts = await trx
+      .selectFrom("contributionPeople")
+      .select(["contributionId", "personId", "role", "weight", "occurredAt", "identityId"])
       .execute();
-  }
-  // Logins are unique: release the ones that move before giving them to their new people.
-  const changed = [...wanted].filter(([id, want]) => {
-    const person = people.get(id);
-    return !person || person.login !== want.login || person.name !== want.name || person.isBot !== Number(want.isBot);
-  });
-  const releasing = changed.filter(([id, want]) => (people.get(id)?.login ?? null) !== want.login).map(([id]) => id);
-  for (const part of chunk(releasing, 1))
-    await trx.updateTable("people").set({ login: null }).where("id", "in", part).execute();
-  const emptiedIds = [...emptied.keys()];
-  for (const part of chunk(emptiedIds, 1)) await trx.deleteFrom("people").where("id", "in", part).execute();
-  for (const [id, want] of changed) {
-    await trx
-      .updateTable("people")
-      .set({ login: want.login, name: want.name, isBot: want.isBot ? 1 : 0 })
-      .where("id", "=", id)
-      .execute();
-  }
+    const personOf = (part: PartRow) =>
+      (part.identityId !== null ? target.get(part.identityId) : undefined) ??
+      emptied.get(part.personId) ??
+      part.personId;
+    const affected = new Set(parts.filter((part) => personOf(part) !== part.personId).map((p) => p.contributionId));
+    const rebuilt = new Map<string, PartRow>();
+    for (const part of parts) {
+      if (!affected.has(part.contributionId)) continue;
+      const row = { ...part, personId: personOf(part) };
+      const key = `${row.contributionId}:${row.personId}:${row.role}`;
+      const kept = rebuilt.get(key);
+      // One row per (contribution, person, role): the strongest weight, then the latest part.
+      if (
+        !kept ||
+        row.weight > kept.weight ||
+        (row.weight === kept.weight && (row.occurredAt ?? "") > (kept.occurredAt ?? ""))
+      )
+        rebuilt.set(key, row);
+    }
+    const contributionIds = [...affected].sort((a, b) => a - b);
+    for (const part of chunk(contributionIds, 1))
+      await trx.deleteFrom("contributionPeople").where("contributionId", "in", part).execute();
+    for (const part of chunk([...rebuilt.values()], 6))
+      await trx.insertInto("contributionPeople").values(part).execute();
 
-  for (const part of chunk(contributionIds, 1)) await reclassifyContributions(trx, config, part);
-  await setMeta(trx, IDENTITY_VERSION_KEY, config.identityVersion);
-  return { merged: emptied.size, split, contributions: contributionIds.length };
+    for (const [from, to] of emptied) {
+      await trx
+        .updateTable("starterTasks")
+        .set({ claimedByPersonId: to })
+        .where("claimedByPersonId", "=", from)
+        .execute();
+    }
+    // Logins are unique: release the ones that move before giving them to their new people.
+    const changed = [...wanted].filter(([id, want]) => {
+      const person = people.get(id);
+      return !person || person.login !== want.login || person.name !== want.name || person.isBot !== Number(want.isBot);
+    });
+    const releasing = changed.filter(([id, want]) => (people.get(id)?.login ?? null) !== want.login).map(([id]) => id);
+    for (const part of chunk(releasing, 1))
+      await trx.updateTable("people").set({ login: null }).where("id", "in", part).execute();
+    const emptiedIds = [...emptied.keys()];
+    for (const part of chunk(emptiedIds, 1)) await trx.deleteFrom("people").where("id", "in", part).execute();
+    for (const [id, want] of changed) {
+      await trx
+        .updateTable("people")
+        .set({ login: want.login, name: want.name, isBot: want.isBot ? 1 : 0 })
+        .where("id", "=", id)
+        .execute();
+    }
+
+    for (const part of chunk(contributionIds, 1)) await reclassifyContributions(trx, config, part);
+    await setMeta(trx, IDENTITY_VERSION_KEY, config.identityVersion);
+    return { merged: emptied.size, split, contributions: contributionIds.length };
+  };
+  return db instanceof Transaction ? regroup(db) : db.transaction().execute(regroup);
 }
 
 /** The names and GitHub logins a person joins, for their page; never an e-mail address. */
