@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConfig } from "../../app/config.server";
 import { importGitHistory } from "../../app/ingest/git-import.server";
 import { resolveStoredIdentities } from "../../app/models/identity.server";
+import { PeopleResolver } from "../../app/models/person.server";
+import { upsertPullRequest } from "../../app/models/pull-request.server";
 import { loader as startLoader } from "../../app/routes/auth.github";
 import { loader as callbackLoader } from "../../app/routes/auth.github_.callback";
 import { loader as busFactorLoader } from "../../app/routes/api.bus-factor";
@@ -233,8 +235,32 @@ describe("merging two people by hand", () => {
     expect((await listAuditEvents(test.db, { personId: a }))[0]?.id).toBe(event?.id);
   });
 
-  it("the merge survives a re-import of the same history, a new commit and a re-resolution", async () => {
+  it("the merge survives a re-import of the same history, a new commit, a sync and a re-resolution", async () => {
     const merged = await personOf(mark.email);
+    // The sync learns that PR #22, markshannon's squash commit, is @markshannon's: that says nothing of
+    // Mark's other address, which only the steward's merge joined (so the merge stays undoable).
+    const config = getConfig();
+    await test.db.transaction().execute(async (trx) =>
+      upsertPullRequest(trx, {
+        config,
+        people: await PeopleResolver.load(trx, config),
+        pr: {
+          number: 22,
+          account: { login: "markshannon", isBot: false, avatarUrl: null },
+          title: "gh-100002: Improve the uop optimizer",
+          createdAt: `${addDays(today, -31)}T10:00:00Z`,
+          mergedAt: `${addDays(today, -30)}T10:00:00Z`,
+          updatedAt: `${addDays(today, -30)}T10:00:00Z`,
+          author: { name: "markshannon", login: "markshannon" },
+          labels: [],
+          refs: [],
+          files: [],
+          reviewers: [],
+        },
+      }),
+    );
+    await resolveStoredIdentities(test.db, config);
+    expect(await personOf(mark.email)).toBe(merged);
     expect(await importGitHistory({ db: test.db, config: getConfig(), repoPath: repo.dir })).toMatchObject({
       added: 0,
     });
