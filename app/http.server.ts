@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 /**
  * The Content-Security-Policy of a page: the app's own scripts from /build/ and the inline hydration
@@ -57,6 +57,11 @@ export async function readOnlyApiAction({ request }: ActionFunctionArgs): Promis
   return jsonError(405, `${request.method} is not allowed here; this API answers GET (and HEAD).`, {
     allow: "GET, HEAD",
   });
+}
+
+/** The `loader` of a write-only API route: GET answers a JSON 405 saying to POST. */
+export async function writeOnlyApiLoader({ request }: LoaderFunctionArgs): Promise<Response> {
+  return jsonError(405, `${request.method} is not allowed here; this API endpoint answers POST.`, { allow: "POST" });
 }
 
 /** A 400 for a page: the error boundary shows the message, which says what to fix. */

@@ -103,3 +103,16 @@ export function requireAuditFilter(request: Request): AuditFilter {
   }
   return { ...(stage ? { stageId: stage } : {}), ...(login ? { login } : {}), ...(about ? { about } : {}) };
 }
+
+/** A person a correction names: their id (`12`, `#12`) or GitHub login (`@login`, `login`). */
+export const personRef = z.union([
+  z.number().int().positive(),
+  z.string().trim().min(1, "must be a person's id or GitHub login"),
+]);
+
+/** Why a steward merged or split people: kept with the correction and in the audit trail. */
+export const correctionReason = z
+  .string()
+  .trim()
+  .min(1, "must say why (the reason is kept with the correction)")
+  .max(500, "must be at most 500 characters");

@@ -11,6 +11,7 @@ import * as identitySightings from "./migrations/0007_identity_sightings";
 import * as sessions from "./migrations/0008_sessions";
 import * as auditPeople from "./migrations/0009_audit_people";
 import * as stageCorrections from "./migrations/0010_stage_corrections";
+import * as identityCorrections from "./migrations/0011_identity_corrections";
 import * as goalsAndPlanTasks from "./migrations/0012_goals_and_plan_tasks";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   "0008_sessions": sessions,
   "0009_audit_people": auditPeople,
   "0010_stage_corrections": stageCorrections,
+  "0011_identity_corrections": identityCorrections,
   "0012_goals_and_plan_tasks": goalsAndPlanTasks,
 };
 

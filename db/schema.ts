@@ -219,6 +219,27 @@ export interface StageCorrectionsTable {
   undoneBy: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+export type IdentityCorrectionKind = "merge" | "split";
+
+/**
+ * A steward's correction of identity resolution (see migration 0011). `identities` and `splitOff` are
+ * JSON arrays of `{ key, shown }`: the key as the configuration's `identities` entries are written (an
+ * e-mail address, `@login` or a name), and the name or login to show for it, never an e-mail address.
+ */
+export interface IdentityCorrectionsTable {
+  id: Generated<number>;
+  kind: IdentityCorrectionKind;
+  /** A merge: every identity joined; a split: the identities that stay with the person. */
+  identities: string;
+  /** A split: the identities that are someone else; `[]` for a merge. */
+  splitOff: ColumnType<string, string | undefined, string>;
+  reason: string;
+  createdBy: string;
+  createdAt: Timestamp;
+  undoneAt: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  undoneBy: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface DB {
   people: PeopleTable;
   identities: IdentitiesTable;
@@ -239,6 +260,7 @@ export interface DB {
   auditEvents: AuditEventsTable;
   auditEventPeople: AuditEventPeopleTable;
   stageCorrections: StageCorrectionsTable;
+  identityCorrections: IdentityCorrectionsTable;
 }
 
 export type NewStarterTask = Insertable<StarterTasksTable>;

@@ -184,15 +184,21 @@ async function resolvePeople(
   return [...rows.values()];
 }
 
-/** The person credited as a contribution's author (its first, for git commits), if any. */
-export async function getAuthorId(trx: Executor, contributionId: number): Promise<number | null> {
+/**
+ * The person credited as a contribution's author (its first, for git commits), if any, and the identity
+ * they were credited under.
+ */
+export async function getAuthor(
+  trx: Executor,
+  contributionId: number,
+): Promise<{ personId: number; identityId: number | null } | null> {
   const row = await trx
     .selectFrom("contributionPeople")
-    .select("personId")
+    .select(["personId", "identityId"])
     .where("contributionId", "=", contributionId)
     .where("role", "=", "author")
     .executeTakeFirst();
-  return row?.personId ?? null;
+  return row ?? null;
 }
 
 /** A contribution's file rows, each path once (the first mention wins). */
@@ -272,10 +278,10 @@ async function mergeCommitIntoPullRequest(
     .executeTakeFirst();
   await replacePeople(trx, people, contributionId, commit.people, ["author", "co-author"]);
   // git's author of the squash commit is the PR's author on GitHub: one person, linked by login.
-  const gitAuthor = await getAuthorId(trx, contributionId);
+  const gitAuthor = await getAuthor(trx, contributionId);
   if (account?.login && gitAuthor !== null) {
     await linkGitHubAccount(trx, {
-      personId: gitAuthor,
+      ...gitAuthor,
       login: account.login,
       isBot: account.isBot === 1,
       avatarUrl: account.avatarUrl,

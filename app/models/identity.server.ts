@@ -1,8 +1,14 @@
-import type { Database, Executor } from "../../db/database";
-import type { ContributionRole } from "../../db/schema";
+import { Transaction } from "kysely";
+import type { Executor } from "../../db/database";
+import type { ContributionRole, DB } from "../../db/schema";
 import { isBot, type CompiledConfig } from "../stewardship/config";
 import { displayName, loginFromEmail, parseCoAuthor } from "../stewardship/identity";
-import { resolveIdentities, type IdentityRecord } from "../stewardship/identity-resolution";
+import {
+  correctionKey,
+  resolveIdentities,
+  type IdentityCorrection,
+  type IdentityRecord,
+} from "../stewardship/identity-resolution";
 import { reclassifyContributions } from "./classification.server";
 import { chunk } from "./columns.server";
 import { getMeta, setMeta } from "./meta.server";
@@ -37,7 +43,7 @@ interface StoredIdentity {
 // `@sunmy2019`) was stored as a name identity, lower-cased.
 const legacyTrailer = (row: Pick<StoredIdentity, "kind" | "value">) => row.kind === "name" && /[<@]/.test(row.value);
 
-function toRecord(row: StoredIdentity): IdentityRecord {
+function toRecord(row: Pick<StoredIdentity, "id" | "kind" | "value" | "name" | "login">): IdentityRecord {
   const trailer = legacyTrailer(row) ? parseCoAuthor(row.value) : null;
   if (trailer) return { id: row.id, name: trailer.name, email: trailer.email ?? null, login: trailer.login ?? null };
   return {
@@ -57,16 +63,74 @@ interface PartRow {
   identityId: number | null;
 }
 
+/** One key of a correction and the name or login to show for it (never an e-mail address). */
+export interface CorrectionIdentity {
+  key: string;
+  shown: string;
+  /** A merge: the person the identity belonged to before, so an undo can give them their id back. */
+  personId?: number;
+}
+
+/** A stored correction's JSON list of identities. */
+export function parseCorrectionIdentities(json: string): CorrectionIdentity[] {
+  const value: unknown = JSON.parse(json);
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) =>
+    typeof item === "object" && item !== null && "key" in item && typeof item.key === "string"
+      ? [
+          {
+            key: item.key,
+            shown: "shown" in item && typeof item.shown === "string" ? item.shown : "",
+            ...("personId" in item && typeof item.personId === "number" ? { personId: item.personId } : {}),
+          },
+        ]
+      : [],
+  );
+}
+
+/** Stewards' corrections that are not undone, as identity resolution takes them. */
+export async function listLiveCorrections(db: Executor): Promise<IdentityCorrection[]> {
+  const rows = await db
+    .selectFrom("identityCorrections")
+    .select(["id", "kind", "identities", "splitOff", "reason"])
+    .where("undoneAt", "is", null)
+    .orderBy("id")
+    .execute();
+  return rows.map((row) => {
+    const members = parseCorrectionIdentities(row.identities).map((i) => i.key);
+    const base = { id: row.id, members, reason: row.reason };
+    return row.kind === "merge"
+      ? { ...base, kind: "merge" as const }
+      : { ...base, kind: "split" as const, splitOff: parseCorrectionIdentities(row.splitOff).map((i) => i.key) };
+  });
+}
+
+/** A stored identity as a correction keys it, and what a page may show of it: its login or name. */
+export function correctionIdentity(
+  row: Pick<StoredIdentity, "id" | "kind" | "value" | "name" | "login">,
+): CorrectionIdentity {
+  const record = toRecord(row);
+  const shown = row.kind === "login" ? `@${row.value}` : displayName(record);
+  return { key: correctionKey(record), shown };
+}
+
 /**
- * Regroups every stored identity into people with the identity rules and the configuration's
- * `identities` entries, and moves stored data to match, in one transaction: each cluster of identities
- * becomes one person (the lowest person id it already had, else a new person for a part split off),
- * people left without identities are deleted, each contribution keeps one row per person and role
- * (the strongest weight), and the contributions whose people changed get their stage activity
- * recomputed through the classifier's own path. Running it again changes nothing.
+ * Regroups every stored identity into people with the identity rules, the configuration's `identities`
+ * entries and stewards' live corrections, and moves stored data to match, in one transaction (`db`'s own
+ * when it is one, so a correction commits with its regrouping): each cluster of identities becomes one
+ * person (the lowest person id it already had, else a new person for a part split off, which takes back
+ * the id its identities had before if `formerPersonOf` says so and the id is free; clusters holding one of
+ * `keepIdsOf` choose first, so the side of a split that stays keeps the person's id), people left without
+ * identities are deleted, each contribution keeps one row per person and role (the strongest weight), and
+ * the contributions whose people changed get their stage activity recomputed through the classifier's own
+ * path. Running it again changes nothing.
  */
-export async function resolveStoredIdentities(db: Database, config: CompiledConfig): Promise<IdentityResolutionReport> {
-  return db.transaction().execute(async (trx) => {
+export async function resolveStoredIdentities(
+  db: Executor,
+  config: CompiledConfig,
+  { keepIdsOf = [], formerPersonOf = new Map() }: { keepIdsOf?: number[]; formerPersonOf?: Map<number, number> } = {},
+): Promise<IdentityResolutionReport> {
+  const regroup = async (trx: Transaction<DB>): Promise<IdentityResolutionReport> => {
     const identities = await trx
       .selectFrom("identities")
       .select(["id", "personId", "kind", "value", "name", "login"])
@@ -79,7 +143,13 @@ export async function resolveStoredIdentities(db: Database, config: CompiledConf
         p,
       ]),
     );
-    const { clusters } = resolveIdentities(identities.map(toRecord), config.config.identities);
+    const corrections = await listLiveCorrections(trx);
+    const resolved = resolveIdentities(identities.map(toRecord), config.config.identities, corrections).clusters;
+    const first = new Set(keepIdsOf);
+    // A stable sort: the clusters holding a preferred identity choose their person first.
+    const clusters = [...resolved].sort(
+      (a, b) => Number(b.ids.some((id) => first.has(id))) - Number(a.ids.some((id) => first.has(id))),
+    );
 
     // Each cluster takes the lowest person id among its identities' people that no earlier cluster took.
     const taken = new Set<number>();
@@ -119,9 +189,20 @@ export async function resolveStoredIdentities(db: Database, config: CompiledConf
         (current === undefined && members.every((m) => people.get(m.personId)?.isBot === 1));
       let personId = reused;
       if (personId === undefined) {
+        // An undone merge gives the person split off again the id (and so the page address) they had.
+        const former = members
+          .flatMap((m) => formerPersonOf.get(m.id) ?? [])
+          .sort((a, b) => a - b)
+          .find((id) => !people.has(id) && !taken.has(id));
         const inserted = await trx
           .insertInto("people")
-          .values({ login: null, name, isBot: bot ? 1 : 0, avatarUrl: null })
+          .values({
+            ...(former === undefined ? {} : { id: former }),
+            login: null,
+            name,
+            isBot: bot ? 1 : 0,
+            avatarUrl: null,
+          })
           .returning("id")
           .executeTakeFirstOrThrow();
         personId = Number(inserted.id);
@@ -207,7 +288,8 @@ export async function resolveStoredIdentities(db: Database, config: CompiledConf
     for (const part of chunk(contributionIds, 1)) await reclassifyContributions(trx, config, part);
     await setMeta(trx, IDENTITY_VERSION_KEY, config.identityVersion);
     return { merged: emptied.size, split, contributions: contributionIds.length };
-  });
+  };
+  return db instanceof Transaction ? regroup(db) : db.transaction().execute(regroup);
 }
 
 /** The names and GitHub logins a person joins, for their page; never an e-mail address. */

@@ -181,11 +181,20 @@ export async function linkGitHubAccount(
   trx: Executor,
   {
     personId,
+    identityId = null,
     login,
     isBot,
     avatarUrl,
     people,
-  }: { personId: number; login: string; isBot: boolean; avatarUrl: string | null; people: PeopleResolver },
+  }: {
+    personId: number;
+    /** The identity the author was credited under: GitHub's link is about that address only. */
+    identityId?: number | null;
+    login: string;
+    isBot: boolean;
+    avatarUrl: string | null;
+    people: PeopleResolver;
+  },
 ): Promise<number> {
   const value = login.toLowerCase();
   const owner = await trx
@@ -202,12 +211,15 @@ export async function linkGitHubAccount(
   } else if (!owner) {
     await trx.insertInto("identities").values({ personId, kind: "login", value, name: login, login: value }).execute();
   }
-  // GitHub's word that these addresses are this account's: kept on the identities, so that identity
-  // resolution, which regroups identities from what each was seen with, keeps them together.
+  // GitHub's word that the author's address is this account's: kept on the identity, so that identity
+  // resolution, which regroups identities from what each was seen with, keeps them together. Only that
+  // address: the person's others were joined to it by Steward's rules or a steward's merge, which must
+  // stay undoable (rows credited before identities were recorded fall back to all of the person's).
   await trx
     .updateTable("identities")
     .set({ login: value })
-    .where("personId", "=", keep)
+    .$if(identityId === null, (q) => q.where("personId", "=", keep))
+    .$if(identityId !== null, (q) => q.where("id", "=", identityId ?? 0))
     .where("kind", "=", "email")
     .where("login", "is", null)
     .execute();

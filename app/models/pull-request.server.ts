@@ -5,7 +5,7 @@ import type { CompiledConfig } from "../stewardship/config";
 import type { PersonIdentity } from "../stewardship/identity";
 import { reclassifyContributions } from "./classification.server";
 import { chunk, toJsonArray } from "./columns.server";
-import { fileTotals, getAuthorId, replaceFiles, replacePeople } from "./contribution.server";
+import { fileTotals, getAuthor, replaceFiles, replacePeople } from "./contribution.server";
 import { linkGitHubAccount, type PeopleResolver } from "./person.server";
 
 /** A pull request as the GitHub sync reads it, with reviewers already weighed. */
@@ -67,8 +67,8 @@ export async function upsertPullRequest(
       .where("id", "=", existing.id)
       .execute();
     // The squash commit's author is the PR's author: this links git's identity to the GitHub account.
-    const gitAuthor = await getAuthorId(trx, existing.id);
-    if (gitAuthor !== null && pr.account) await linkGitHubAccount(trx, { personId: gitAuthor, ...pr.account, people });
+    const gitAuthor = await getAuthor(trx, existing.id);
+    if (gitAuthor !== null && pr.account) await linkGitHubAccount(trx, { ...gitAuthor, ...pr.account, people });
     await replacePeople(trx, people, existing.id, reviewers, ["reviewer"]);
     await reclassifyContributions(trx, config, [existing.id]);
     return "merged";
@@ -97,8 +97,8 @@ export async function upsertPullRequest(
   const authors = pr.author ? [{ identity: pr.author, role: "author" as const }] : [];
   await replacePeople(trx, people, id, [...authors, ...reviewers], ["author", "co-author", "reviewer"]);
   if (pr.account) {
-    const author = await getAuthorId(trx, id);
-    if (author !== null) await linkGitHubAccount(trx, { personId: author, ...pr.account, people });
+    const author = await getAuthor(trx, id);
+    if (author !== null) await linkGitHubAccount(trx, { ...author, ...pr.account, people });
   }
   await reclassifyContributions(trx, config, [id]);
   return existing ? "updated" : "added";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { jsonError } from "../http.server";
 
 const endpoints =
-  "/api/bus-factor, /api/contributions, /api/tasks, /api/audit, /api/plans, /api/goals, /api/corrections";
+  "/api/bus-factor, /api/contributions, /api/tasks, /api/audit, /api/plans, /api/goals, /api/corrections, /api/people/corrections, POST /api/people/merges, POST /api/people/splits";
 
 function unknownEndpoint(request: Request): Response {
   const { pathname } = new URL(request.url);

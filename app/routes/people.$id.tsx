@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { getSignedIn, getSignInConfig, isSteward } from "../auth.server";
 import { RecentContributions } from "../components/contribution-list";
 import { CoverageNote } from "../components/coverage-note";
@@ -13,6 +13,7 @@ import { notFound } from "../http.server";
 import { listActiveMaintainers } from "../models/bus-factor.server";
 import { listContributions } from "../models/contribution-list.server";
 import { listPersonAliases } from "../models/identity.server";
+import { listIdentityCorrections, type IdentityCorrectionView } from "../models/identity-correction.server";
 import { getCoverage } from "../models/coverage.server";
 import { listPersonStageMonths, requirePerson } from "../models/person.server";
 import { listMentoringPlans } from "../models/mentoring-plan.server";
@@ -35,12 +36,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const window = requireWindowParams(request, config.config, coverage);
   const { asOf } = window.params;
   const today = todayUtc();
-  const [months, maintainers, recent, aliases, mentoring] = await Promise.all([
+  const [months, maintainers, recent, aliases, mentoring, corrections] = await Promise.all([
     listPersonStageMonths(db, id),
     listActiveMaintainers(db, window.params),
     listContributions(db, { personId: id, to: `${addDays(asOf, 1)}T00:00:00Z`, limit: 20 }),
     listPersonAliases(db, id),
     listMentoringPlans(db, { personId: id }),
+    listIdentityCorrections(db, { personId: id }),
   ]);
   const session = getSignInConfig() ? await getSignedIn(request, db) : null;
   const writer = session && (await isSteward(db, session.login)) ? { csrf: session.csrfToken } : null;
@@ -66,6 +68,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     person,
     aliases,
+    writer,
+    corrections,
     mentoring: mentoring.map((plan) => ({
       ...plan,
       stageName: config.config.stages.find((s) => s.id === plan.stageId)?.name ?? plan.stageId,
@@ -76,13 +80,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     stages,
     recent,
     repository: config.config.project.repository,
-    writer,
     stageNames: config.config.stages.map((s) => ({ id: s.id, name: s.name })),
   };
 }
 
 export default function PersonPage() {
-  const { person, aliases, params, coverage, stages, recent, repository, mentoring, writer, stageNames } =
+  const { person, aliases, params, coverage, stages, recent, repository, mentoring, writer, stageNames, corrections } =
     useLoaderData<typeof loader>();
   const maintained = stages.filter((s) => s.maintains);
   const windowLink = useWindowLink();
@@ -152,11 +155,107 @@ export default function PersonPage() {
           </ul>
         </section>
       ) : null}
+      {writer || corrections.length > 0 ? (
+        <IdentityCorrections
+          personId={person.id}
+          aliases={[...aliases.logins.map((login) => `@${login}`), ...aliases.names]}
+          corrections={corrections}
+          csrf={writer?.csrf ?? null}
+        />
+      ) : null}
       <RecentContributions
         contributions={recent}
         repository={repository}
         corrector={writer ? { csrf: writer.csrf, stages: stageNames } : null}
       />
     </main>
+  );
+}
+
+/**
+ * The stewards' corrections about this person, and for stewards (who get `csrf`) the forms that merge
+ * them with another person, split some of their names and logins off, or undo a correction.
+ */
+function IdentityCorrections({
+  personId,
+  aliases,
+  corrections,
+  csrf,
+}: {
+  personId: number;
+  aliases: string[];
+  corrections: IdentityCorrectionView[];
+  csrf: string | null;
+}) {
+  const hidden = (intent: string) =>
+    csrf ? (
+      <>
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="person" value={personId} />
+        <input type="hidden" name="intent" value={intent} />
+      </>
+    ) : null;
+  return (
+    <section aria-labelledby="corrections" data-identity-corrections>
+      <h2 id="corrections">Who this person is</h2>
+      {corrections.length === 0 ? (
+        <p className="muted">No steward has merged or split this person.</p>
+      ) : (
+        <ul className="plan-list">
+          {corrections.map((correction) => (
+            <li key={correction.id} data-correction={correction.id}>
+              {correction.kind === "merge"
+                ? `Merged ${correction.identities.join(", ")} into one person`
+                : `Split ${correction.splitOff.join(", ")} off ${correction.identities.join(", ")}`}
+              : {correction.reason}{" "}
+              <span className="muted">
+                (@{correction.createdBy}, {correction.createdAt.slice(0, 10)})
+              </span>
+              {csrf ? (
+                <Form method="post" action="/people-corrections" className="correction-undo">
+                  {hidden("undo")}
+                  <input type="hidden" name="correction" value={correction.id} />
+                  <button type="submit">Undo</button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {csrf ? (
+        // Keyed by the corrections listed, so the forms are emptied once a write has gone through.
+        <div className="correction-forms" key={corrections.map((c) => c.id).join(",")}>
+          <Form method="post" action="/people-corrections" className="correction-form" data-merge-form>
+            <h3>Merge with another person</h3>
+            {hidden("merge")}
+            <label>
+              The other person (GitHub login or person id) <input name="other" required />
+            </label>
+            <label>
+              Why they are one person <input name="reason" required />
+            </label>
+            <button type="submit">Merge</button>
+          </Form>
+          {aliases.length > 1 ? (
+            <Form method="post" action="/people-corrections" className="correction-form" data-split-form>
+              <h3>Split</h3>
+              {hidden("split")}
+              <fieldset>
+                <legend>The names and logins that are someone else</legend>
+                {aliases.map((alias) => (
+                  <label key={alias}>
+                    <input type="checkbox" name="identity" value={alias} /> {alias}
+                  </label>
+                ))}
+              </fieldset>
+              <label>
+                Why they are someone else <input name="reason" required />
+              </label>
+              <button type="submit">Split</button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
   );
 }

@@ -17,7 +17,8 @@ export interface IdentityRecord {
 /** An explicit configuration entry; members are e-mail addresses, `@login`s or exact names. */
 export type IdentityEntry = { merge: string[]; reason?: string } | { keepApart: string[]; reason?: string };
 
-export type IdentityRule = "configured merge" | "GitHub login" | "same e-mail" | "same full name" | "e-mail local part";
+export type IdentityRule =
+  "configured merge" | "steward correction" | "GitHub login" | "same e-mail" | "same full name" | "e-mail local part";
 
 /** One union that joined two records' clusters, and the rule that caused it. */
 export interface IdentityMerge {
@@ -37,8 +38,11 @@ export interface IdentityCluster {
 export interface IdentityResolution {
   /** Every record in exactly one cluster; clusters ordered by their smallest id. */
   clusters: IdentityCluster[];
-  /** Unions a rule or merge entry asked for that a keepApart entry refused. */
-  refused: Array<IdentityMerge & { keptApartBy: number }>;
+  /**
+   * Unions a rule, merge entry or correction asked for that a keep-apart word refused: the index of the
+   * configuration's keepApart entry, or -1 and the id of the correction (a split).
+   */
+  refused: Array<IdentityMerge & { keptApartBy: number; correction?: number }>;
 }
 
 // Local parts that many unrelated people use, so sharing one says nothing.
@@ -160,27 +164,122 @@ function matchesMember(record: IdentityRecord, member: string): boolean {
 }
 
 /**
- * Clusters identity records. Configured merges come first, then the rules from the strongest: the same
- * GitHub login, the same e-mail, the same full name of two or more words, the same distinctive e-mail
- * local part where the names agree. Every union checks the keepApart entries first and is refused if
- * it would put members of two of an entry's groups into one cluster, so those entries beat every rule
- * and every merge entry.
+ * The key a correction stores for one sighting, in the configuration's vocabulary: its e-mail address,
+ * else `@login`, else its name. A correction's key names only the sighting it was taken from (see
+ * `matchesCorrectionKey`), so a correction never sweeps in another person who shares a name.
  */
-export function resolveIdentities(records: IdentityRecord[], entries: IdentityEntry[] = []): IdentityResolution {
+export function correctionKey(record: IdentityRecord): string {
+  const email = record.email?.trim().toLowerCase();
+  if (email) return email;
+  const login = record.login?.trim().toLowerCase();
+  if (login) return `@${login}`;
+  return record.name.trim();
+}
+
+/** Whether a correction's key is this sighting's own key (case-insensitively). */
+export function matchesCorrectionKey(record: IdentityRecord, key: string): boolean {
+  return correctionKey(record).toLowerCase() === key.trim().toLowerCase();
+}
+
+/**
+ * A steward's correction, stored in the database. A merge says all its members are one person; a
+ * split says `splitOff` is one person and `members` (what stayed) another, and keeps the two apart.
+ * Members are keys as `correctionKey` makes them.
+ */
+export type IdentityCorrection =
+  | { id: number; kind: "merge"; members: string[]; reason: string }
+  | { id: number; kind: "split"; members: string[]; splitOff: string[]; reason: string };
+
+/** Where an explicit word ranks: the configuration above every correction, a later correction above an earlier. */
+const CONFIGURATION_LEVEL = Number.MAX_SAFE_INTEGER;
+// A cluster that already holds two of an entry's groups (a higher word joined them): the entry no longer
+// constrains it.
+const OVERRULED = -1;
+
+interface ApartEntry {
+  level: number;
+  /** The configuration entry's index, or the correction's id. */
+  by: { entry: number } | { correction: number };
+  /** Which group of the entry a record belongs to, if any. */
+  groupOf: (record: IdentityRecord) => number | undefined;
+}
+
+interface MergeEntry {
+  level: number;
+  matches: (record: IdentityRecord) => boolean;
+  rule: IdentityRule;
+  detail: string;
+}
+
+/**
+ * Clusters identity records. Explicit words come first, from the strongest: the configuration's
+ * `identities` entries, then stewards' corrections from the latest; then the rules from the strongest:
+ * the same GitHub login, the same e-mail, the same full name of two or more words, the same distinctive
+ * e-mail local part where the names agree. Every union checks the keep-apart words (the configuration's
+ * keepApart entries, the corrections' splits) first and is refused if it would put members of two of a
+ * word's groups into one cluster, unless the union's own word ranks above that keep-apart word: so the
+ * configuration beats every correction, a later correction beats an earlier one, and every explicit
+ * word beats every rule. Within one rank, keeping apart beats merging.
+ */
+export function resolveIdentities(
+  records: IdentityRecord[],
+  entries: IdentityEntry[] = [],
+  corrections: IdentityCorrection[] = [],
+): IdentityResolution {
   const index = new Map(records.map((r, i) => [r.id, i]));
   const parent = records.map((_, i) => i);
-  // Per cluster root: for each keepApart entry it touches, which of that entry's members it holds.
-  const apart = records.map(() => new Map<number, number>());
   const merges: IdentityMerge[] = [];
   const refused: IdentityResolution["refused"] = [];
 
+  // Latest first; a correction ranks by its position, so 1 is the oldest.
+  const ranked = [...corrections].sort((a, b) => b.id - a.id);
+  const levelOf = (correction: IdentityCorrection) => corrections.length - ranked.indexOf(correction);
+  const inKeys = (keys: string[]) => (record: IdentityRecord) => keys.some((k) => matchesCorrectionKey(record, k));
+
+  const apartEntries: ApartEntry[] = [];
+  const mergeEntries: MergeEntry[] = [];
   entries.forEach((entry, e) => {
-    if (!("keepApart" in entry)) return;
-    entry.keepApart.forEach((member, m) => {
-      records.forEach((record, i) => {
-        if (matchesMember(record, member) && !apart[i]?.has(e)) apart[i]?.set(e, m);
+    const detail = entry.reason ?? "an identities entry";
+    if ("keepApart" in entry) {
+      const members = entry.keepApart;
+      apartEntries.push({
+        level: CONFIGURATION_LEVEL,
+        by: { entry: e },
+        groupOf: (record) => {
+          const m = members.findIndex((member) => matchesMember(record, member));
+          return m === -1 ? undefined : m;
+        },
       });
+    } else {
+      const members = entry.merge;
+      const matches = (record: IdentityRecord) => members.some((m) => matchesMember(record, m));
+      mergeEntries.push({ level: CONFIGURATION_LEVEL, matches, rule: "configured merge", detail });
+    }
+  });
+  for (const correction of ranked) {
+    const level = levelOf(correction);
+    const detail = `correction ${correction.id}: ${correction.reason}`;
+    mergeEntries.push({ level, matches: inKeys(correction.members), rule: "steward correction", detail });
+    if (correction.kind === "split") {
+      const stay = inKeys(correction.members);
+      const leave = inKeys(correction.splitOff);
+      mergeEntries.push({ level, matches: leave, rule: "steward correction", detail });
+      apartEntries.push({
+        level,
+        by: { correction: correction.id },
+        groupOf: (record) => (stay(record) ? 0 : leave(record) ? 1 : undefined),
+      });
+    }
+  }
+
+  // Per cluster root: for each keep-apart entry it touches, which of that entry's groups it holds.
+  const apart = records.map((record) => {
+    const tags = new Map<number, number>();
+    apartEntries.forEach((entry, e) => {
+      const group = entry.groupOf(record);
+      if (group !== undefined) tags.set(e, group);
     });
+    return tags;
   });
 
   const find = (i: number): number => {
@@ -194,26 +293,36 @@ export function resolveIdentities(records: IdentityRecord[], entries: IdentityEn
     return root;
   };
 
-  const union = (a: number, b: number, rule: IdentityRule, detail: string) => {
+  /** Joins a's and b's clusters unless a keep-apart word of at least `level` forbids it; true if joined. */
+  const union = (a: number, b: number, rule: IdentityRule, detail: string, level = 0, report = true): boolean => {
     const ra = find(a);
     const rb = find(b);
-    if (ra === rb) return;
+    if (ra === rb) return true;
     const tagsA = apart[ra] ?? new Map<number, number>();
     const tagsB = apart[rb] ?? new Map<number, number>();
     const from = records[a]?.id ?? a;
     const to = records[b]?.id ?? b;
-    for (const [entry, member] of tagsB) {
+    for (const [entry, group] of tagsB) {
       const other = tagsA.get(entry);
-      if (other !== undefined && other !== member) {
-        refused.push({ from, to, rule, detail, keptApartBy: entry });
-        return;
+      if (other === undefined || other === group || other === OVERRULED || group === OVERRULED) continue;
+      const word = apartEntries[entry];
+      if (word && word.level >= level) {
+        if (report) {
+          const by = "entry" in word.by ? { keptApartBy: word.by.entry } : { keptApartBy: -1, ...word.by };
+          refused.push({ from, to, rule, detail, ...by });
+        }
+        return false;
       }
     }
     const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
     parent[drop] = keep;
     const keptTags = apart[keep] ?? new Map<number, number>();
-    for (const [entry, member] of apart[drop] ?? []) keptTags.set(entry, member);
+    for (const [entry, group] of apart[drop] ?? []) {
+      const held = keptTags.get(entry);
+      keptTags.set(entry, held === undefined || held === group ? group : OVERRULED);
+    }
     merges.push({ from, to, rule, detail });
+    return true;
   };
 
   /** Unions all records sharing a key under `rule`. */
@@ -228,13 +337,16 @@ export function resolveIdentities(records: IdentityRecord[], entries: IdentityEn
     });
   };
 
-  entries.forEach((entry) => {
-    if (!("merge" in entry)) return;
-    const members = records.flatMap((record, i) => (entry.merge.some((m) => matchesMember(record, m)) ? [i] : []));
+  for (const entry of mergeEntries) {
+    const members = records.flatMap((record, i) => (entry.matches(record) ? [i] : []));
     const [head, ...rest] = members;
-    if (head === undefined) return;
-    for (const i of rest) union(head, i, "configured merge", entry.reason ?? "an identities entry");
-  });
+    if (head === undefined) continue;
+    // Each member tries every earlier one, so a member kept apart from the first still joins the others.
+    rest.forEach((i, k) => {
+      const joined = [head, ...rest.slice(0, k)].map((j) => union(j, i, entry.rule, entry.detail, entry.level, false));
+      if (!joined.some(Boolean)) union(head, i, entry.rule, entry.detail, entry.level);
+    });
+  }
   unionByKey("GitHub login", effectiveLogin);
   unionByKey("same e-mail", (r) => r.email?.trim().toLowerCase() || null);
   unionByKey("same full name", (r) => (isGenericName(r.name) ? null : normaliseName(r.name)));

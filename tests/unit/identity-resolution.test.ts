@@ -3,9 +3,11 @@ import { parseCommitMessage } from "../../app/stewardship/commit-message";
 import { ConfigError, identityVersion, parseConfig } from "../../app/stewardship/config";
 import { parseCoAuthor } from "../../app/stewardship/identity";
 import {
+  correctionKey,
   isGenericName,
   normaliseName,
   resolveIdentities,
+  type IdentityCorrection,
   type IdentityEntry,
   type IdentityRecord,
 } from "../../app/stewardship/identity-resolution";
@@ -195,6 +197,113 @@ describe("resolveIdentities: the rules", () => {
         [1, 2, "same full name", "ken jin"],
       ],
       [[4, 5, "same e-mail", "brandtbucher@microsoft.com"]],
+    ]);
+  });
+});
+
+describe("resolveIdentities: stewards' corrections", () => {
+  const ids = (sightings: Sighting[], entries: IdentityEntry[], corrections: IdentityCorrection[]) =>
+    resolveIdentities(records(sightings), entries, corrections).clusters.map((c) => c.ids);
+  // Two Bob Smiths the full-name rule takes for one; the second also wrote with no e-mail at all.
+  const bobs: Sighting[] = [
+    ["Bob Smith", "bob@example.org"],
+    ["Bob Smith", "rsmith@corp.example"],
+    ["Bob Smith", null],
+    ["bsmith", null, "bsmith"],
+  ];
+
+  it("keys a sighting by its e-mail, else its @login, else its name", () => {
+    expect(records(bobs).map(correctionKey)).toEqual([
+      "bob@example.org",
+      "rsmith@corp.example",
+      "Bob Smith",
+      "@bsmith",
+    ]);
+  });
+
+  it("a merge joins what no rule would, and undoing it (dropping it) leaves the rules' answer", () => {
+    expect(ids(bobs, [], [])).toEqual([[1, 2, 3], [4]]);
+    const merge: IdentityCorrection = { id: 1, kind: "merge", members: ["bob@example.org", "@bsmith"], reason: "r" };
+    const result = resolveIdentities(records(bobs), [], [merge]);
+    expect(result.clusters.map((c) => c.ids)).toEqual([[1, 2, 3, 4]]);
+    expect(result.clusters[0]?.merges).toContainEqual({
+      from: 1,
+      to: 4,
+      rule: "steward correction",
+      detail: "correction 1: r",
+    });
+  });
+
+  it("a split keeps its two sides apart and each side whole, even where only the other side joined them", () => {
+    const split: IdentityCorrection = {
+      id: 1,
+      kind: "split",
+      members: ["bob@example.org"],
+      splitOff: ["rsmith@corp.example", "Bob Smith"],
+      reason: "two Bob Smiths",
+    };
+    // Without the split's own merge, 2 and 3 would each be refused by record 1 and end up alone.
+    expect(ids(bobs, [], [split])).toEqual([[1], [2, 3], [4]]);
+  });
+
+  it("a name key names only the name-only sighting, not everybody seen with that name", () => {
+    const merge: IdentityCorrection = { id: 1, kind: "merge", members: ["Bob Smith", "@bsmith"], reason: "r" };
+    const sightings: Sighting[] = [
+      ["Bob Smith", "bob@example.org"],
+      ["Bob Smith", null],
+      ["bsmith", null, "bsmith"],
+    ];
+    expect(ids(sightings, [{ keepApart: ["bob@example.org", "@bsmith"] }], [merge])).toEqual([[1], [2, 3]]);
+  });
+
+  it("the configuration beats every correction, whichever way", () => {
+    const split: IdentityCorrection = {
+      id: 1,
+      kind: "split",
+      members: ["bob@example.org"],
+      splitOff: ["rsmith@corp.example"],
+      reason: "r",
+    };
+    expect(ids(bobs, [{ merge: ["bob@example.org", "rsmith@corp.example"] }], [split])).toEqual([[1, 2, 3], [4]]);
+    const merge: IdentityCorrection = { id: 2, kind: "merge", members: ["bob@example.org", "@bsmith"], reason: "r" };
+    const result = resolveIdentities(records(bobs), [{ keepApart: ["bob@example.org", "@bsmith"] }], [merge]);
+    expect(result.clusters.map((c) => c.ids)).toEqual([[1, 2, 3], [4]]);
+    expect(result.refused).toContainEqual(expect.objectContaining({ rule: "steward correction", keptApartBy: 0 }));
+  });
+
+  it("a later correction beats an earlier one", () => {
+    const merge = (id: number): IdentityCorrection => ({
+      id,
+      kind: "merge",
+      members: ["bob@example.org", "rsmith@corp.example", "Bob Smith"],
+      reason: "one Bob",
+    });
+    const split = (id: number): IdentityCorrection => ({
+      id,
+      kind: "split",
+      members: ["bob@example.org"],
+      splitOff: ["rsmith@corp.example", "Bob Smith"],
+      reason: "two Bobs",
+    });
+    expect(ids(bobs, [], [merge(1), split(2)])).toEqual([[1], [2, 3], [4]]);
+    expect(ids(bobs, [], [split(1), merge(2)])).toEqual([[1, 2, 3], [4]]);
+    const refused = resolveIdentities(records(bobs), [], [merge(1), split(2)]).refused;
+    expect(refused).toContainEqual(expect.objectContaining({ keptApartBy: -1, correction: 2 }));
+  });
+
+  it("a split holds against the login rule for identities that come later", () => {
+    const sightings: Sighting[] = [...bobs, ["Robert Smith", "12345+bsmith@users.noreply.github.com"]];
+    const split: IdentityCorrection = {
+      id: 1,
+      kind: "split",
+      members: ["bob@example.org", "rsmith@corp.example", "Bob Smith"],
+      splitOff: ["@bsmith"],
+      reason: "r",
+    };
+    // The noreply sighting came after the split; the login rule puts it with @bsmith, on the split-off side.
+    expect(ids(sightings, [], [split])).toEqual([
+      [1, 2, 3],
+      [4, 5],
     ]);
   });
 });
