@@ -219,6 +219,16 @@ export async function isSteward(db: Database, login: string): Promise<boolean> {
   return [...maintainers.values()].some((people) => people.some((p) => p.login?.toLowerCase() === wanted));
 }
 
+/**
+ * What a page's loader hands its forms: this session's form token when the reader is a signed-in
+ * steward, else null (the page is read-only for them, and shows no forms).
+ */
+export async function getPageWriter(request: Request, db: Database): Promise<{ csrf: string } | null> {
+  if (!getSignInConfig()) return null;
+  const session = await getSignedIn(request, db);
+  return session && (await isSteward(db, session.login)) ? { csrf: session.csrfToken } : null;
+}
+
 function refused(status: 401 | 403, message: string, api: boolean): Response {
   return api
     ? jsonError(status, message)

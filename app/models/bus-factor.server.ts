@@ -73,7 +73,8 @@ export interface RecentContributor extends StageContributor {
 
 export interface BusFactorReport extends BusFactorQuery {
   window: TimeWindow;
-  stages: StageReport[];
+  /** Each stage's report, with the date its goal is due by (null while only the configuration sets it). */
+  stages: Array<StageReport & { goalDueOn: string | null }>;
 }
 
 interface StageActivity extends PersonCredits {
@@ -155,16 +156,20 @@ export async function getBusFactorReport(
   return {
     ...query,
     window: windows.window,
-    stages: stages.map((stage) =>
-      composeStageReport(
-        // A goal a steward set replaces the configuration's; writing one changes the data version, so
-        // cached reports are recomputed with it.
-        { ...stage, goal: goals.find((g) => g.stageId === stage.id)?.target ?? stage.goal },
-        activity.filter((a) => a.stageId === stage.id),
-        windows,
-        query.min,
-      ),
-    ),
+    stages: stages.map((stage) => {
+      // A goal a steward set replaces the configuration's; writing one changes the data version, so
+      // cached reports are recomputed with it.
+      const goal = goals.find((g) => g.stageId === stage.id);
+      return {
+        ...composeStageReport(
+          { ...stage, goal: goal?.target ?? stage.goal },
+          activity.filter((a) => a.stageId === stage.id),
+          windows,
+          query.min,
+        ),
+        goalDueOn: goal?.dueOn ?? null,
+      };
+    }),
   };
 }
 

@@ -11,7 +11,6 @@ import { getConfig } from "../config.server";
 import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
 import { listLatestRuns } from "../models/import-run.server";
-import { listStageGoals } from "../models/stage-goal.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
 import { coverageView, windowKnown } from "../stewardship/coverage";
@@ -26,11 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getReadDb();
   const coverage = await getCoverage(db);
   const { params, notes } = requireWindowParams(request, config.config, coverage);
-  const [report, runs, goals] = await Promise.all([
-    getCachedBusFactorReport({ config, ...params }),
-    listLatestRuns(db),
-    listStageGoals(db, { stages: config.config.stages }),
-  ]);
+  const [report, runs] = await Promise.all([getCachedBusFactorReport({ config, ...params }), listLatestRuns(db)]);
   const known = windowKnown(params.windowDays, coverage, todayUtc());
   return {
     repository: config.config.project.repository,
@@ -43,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       // The dated goal against the maintainers counted on the page's as-of day: overdue when that day is
       // past the goal's date and the goal is not met.
       goalLine: goalProgress(
-        goals.find((g) => g.stageId === stage.id) ?? { target: stage.goal, dueOn: null },
+        { target: stage.goal, dueOn: stage.goalDueOn },
         stage.activeMaintainers.length,
         params.asOf,
       ),

@@ -5,6 +5,7 @@ import { getReadDb } from "../db.server";
 import { jsonError, jsonResponse, readOnlyApiAction } from "../http.server";
 import { getCoverage } from "../models/coverage.server";
 import { coverageRange } from "../stewardship/coverage";
+import { goalProgress } from "../stewardship/goals";
 import { apiMaintainerCap } from "../stewardship/capped-list";
 import { parseWindowParams } from "../stewardship/query-params";
 
@@ -25,6 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: stage.id,
       name: stage.name,
       goal: stage.goal,
+      goalDueOn: stage.goalDueOn,
+      goalOverdue: goalProgress(
+        { target: stage.goal, dueOn: stage.goalDueOn },
+        stage.activeMaintainers.length,
+        report.asOf,
+      ).overdue,
       status: stage.status,
       statusText: stage.statusText,
       activeMaintainerCount: stage.activeMaintainers.length,

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { getSignedIn, getSignInConfig, isSteward } from "../auth.server";
+import { getPageWriter } from "../auth.server";
 import { ContributionList } from "../components/contribution-list";
 import { CoverageNote } from "../components/coverage-note";
 import { KeptWindowInputs } from "../components/window-form";
@@ -31,8 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     }),
     getCoverage(db),
   ]);
-  const session = getSignInConfig() ? await getSignedIn(request, db) : null;
-  const writer = session && (await isSteward(db, session.login)) ? { csrf: session.csrfToken } : null;
+  const writer = await getPageWriter(request, db);
   const pageLink = (n: number) => {
     const search = new URL(request.url).searchParams;
     search.set("page", String(n));

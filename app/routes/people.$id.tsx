@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { getSignedIn, getSignInConfig, isSteward } from "../auth.server";
+import { getPageWriter } from "../auth.server";
 import { RecentContributions } from "../components/contribution-list";
 import { CoverageNote } from "../components/coverage-note";
 import { isLoginOnly, PersonLink } from "../components/person-link";
@@ -44,8 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listMentoringPlans(db, { personId: id }),
     listIdentityCorrections(db, { personId: id }),
   ]);
-  const session = getSignInConfig() ? await getSignedIn(request, db) : null;
-  const writer = session && (await isSteward(db, session.login)) ? { csrf: session.csrfToken } : null;
+  const writer = await getPageWriter(request, db);
   const points = trendPoints(asOf, 24);
   const stages = config.config.stages
     .map((stage) => ({

@@ -7,7 +7,7 @@ import { StatusBadge } from "../components/status-badge";
 import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
-import { getSignedIn, getSignInConfig, isSteward } from "../auth.server";
+import { getPageWriter } from "../auth.server";
 import { getConfig } from "../config.server";
 import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
@@ -42,8 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     { minCredit: params.min },
   );
-  const session = getSignInConfig() ? await getSignedIn(request, db) : null;
-  const writer = session && (await isSteward(db, session.login)) ? { csrf: session.csrfToken } : null;
+  const writer = await getPageWriter(request, db);
   const stored = await listMentoringPlans(db);
   // Each mentee's credit in the window at the end of the last months, drawn against the rule's minimum.
   const firstPoint = trendPoints(params.asOf, CREDIT_TREND_MONTHS)[0]?.asOf ?? params.asOf;
