@@ -393,6 +393,7 @@ function toFacts(pr: GitHubPullRequest): PullRequestFacts {
     title: pr.title,
     createdAt: pr.createdAt,
     mergedAt: pr.mergedAt,
+    state: pr.state === "MERGED" ? "merged" : pr.state === "OPEN" ? "open" : "closed",
     updatedAt: pr.updatedAt,
     author: pr.author ? { name: pr.author.name || pr.author.login, login: pr.author.login } : null,
     account: pr.author ? { login: pr.author.login, isBot: pr.author.isBot, avatarUrl: pr.author.avatarUrl } : null,
