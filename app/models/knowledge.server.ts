@@ -170,6 +170,10 @@ export async function listOpenPullRequests(
     .where("c.kind", "=", "pull_request")
     .select(["c.id", "c.prNumber", "c.title", "c.occurredAt"]);
   if (pr !== undefined) query = query.where("c.prNumber", "=", pr);
+  // Only PRs labelled with a stage can be given a stage's learner reviewer.
+  query = query.where(({ exists, selectFrom }) =>
+    exists(selectFrom("contributionStages as cs").select("cs.contributionId").whereRef("cs.contributionId", "=", "c.id")),
+  );
   if (stageId) {
     query = query.where(({ exists, selectFrom }) =>
       exists(
