@@ -55,8 +55,8 @@ export async function getStageKnowledgeReport(
 ) {
   const knowledge = await getStageKnowledge(db, { config, stageId: stage.id, before });
   const globs = config.pathRules.filter((r) => r.stage === stage.id && !r.generated).map((r) => r.glob);
-  const literal = globs.filter((g) => !/[*?]/.test(g));
-  const files = [...new Set([...knowledge.files, ...literal])].sort();
+  // The files the history knows; before any history, the rules that name one file.
+  const files = knowledge.files.length > 0 ? knowledge.files : globs.filter((g) => !/[*?]/.test(g));
   const maintainers = stage.activeMaintainers.map(person);
   const ownership = codeowners
     ? compareOwnership(codeowners, { files, globs, maintainers, knowers: knowledge.authors.map(person) })
