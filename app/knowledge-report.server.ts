@@ -101,13 +101,12 @@ export async function listLearnerReviewers(
     pr,
     limit,
   }: { config: CompiledConfig; query: BusFactorQuery; stageId?: string; pr?: number; limit: number },
-): Promise<Array<{ number: number; title: string; authors: ReturnType<typeof person>[]; suggestions: LearnerSuggestion[] }>> {
+): Promise<
+  Array<{ number: number; title: string; authors: ReturnType<typeof person>[]; suggestions: LearnerSuggestion[] }>
+> {
   const openPrs = await listOpenPullRequests(db, { stageId, pr, limit });
   if (openPrs.length === 0) return [];
-  const [report, plans] = await Promise.all([
-    getCachedBusFactorReport({ config, ...query }),
-    listMentoringPlans(db),
-  ]);
+  const [report, plans] = await Promise.all([getCachedBusFactorReport({ config, ...query }), listMentoringPlans(db)]);
   const stagePlans = planStages(
     report.stages.map((stage) => ({
       id: stage.id,

@@ -123,11 +123,11 @@ export type StoredCodeowners = CodeownersTable;
 
 /** Records the CODEOWNERS file a source read (replacing what it read before). */
 export async function upsertCodeowners(db: Executor, file: StoredCodeowners): Promise<void> {
-  const { source, ...rest } = file;
+  const { path, revision, text, readAt } = file;
   await db
     .insertInto("codeowners")
     .values(file)
-    .onConflict((oc) => oc.column("source").doUpdateSet(rest))
+    .onConflict((oc) => oc.column("source").doUpdateSet({ path, revision, text, readAt }))
     .execute();
 }
 
@@ -172,7 +172,9 @@ export async function listOpenPullRequests(
   if (pr !== undefined) query = query.where("c.prNumber", "=", pr);
   // Only PRs labelled with a stage can be given a stage's learner reviewer.
   query = query.where(({ exists, selectFrom }) =>
-    exists(selectFrom("contributionStages as cs").select("cs.contributionId").whereRef("cs.contributionId", "=", "c.id")),
+    exists(
+      selectFrom("contributionStages as cs").select("cs.contributionId").whereRef("cs.contributionId", "=", "c.id"),
+    ),
   );
   if (stageId) {
     query = query.where(({ exists, selectFrom }) =>

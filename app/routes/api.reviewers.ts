@@ -22,12 +22,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!params.ok) return jsonError(400, params.message);
   const stored = await getPullRequestState(db, { number: pr });
   if (!stored) {
-    return jsonError(404, `Steward knows no pull request #${pr}; open pull requests arrive with a GitHub sync or webhook.`);
+    return jsonError(
+      404,
+      `Steward knows no pull request #${pr}; open pull requests arrive with a GitHub sync or webhook.`,
+    );
   }
   const [open] =
-    stored.state === "open"
-      ? await listLearnerReviewers(db, { config, query: params.value.params, pr, limit: 1 })
-      : [];
+    stored.state === "open" ? await listLearnerReviewers(db, { config, query: params.value.params, pr, limit: 1 }) : [];
   const note = !open
     ? stored.state === "open"
       ? `#${pr} is open but no stage claims its files: no stage's reviewers to suggest.`

@@ -9,6 +9,8 @@ import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getSignedIn, getSignInConfig, isSteward } from "../auth.server";
 import { getConfig } from "../config.server";
+import { LearnerReviewers } from "../components/learner-reviewers";
+import { listLearnerReviewers } from "../knowledge-report.server";
 import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
 import { listMentoringPlans, type MentoringPlan } from "../models/mentoring-plan.server";
@@ -49,10 +51,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     name,
     credit,
   });
+  const reviewers = await listLearnerReviewers(db, { config, query: params, limit: pageCaps.openPullRequests });
   return {
     params,
     writer,
     mentoring,
+    reviewers,
+    repository: config.config.project.repository,
     coverage: coverageView(coverage, notes),
     stageNames: Object.fromEntries(config.config.stages.map((s) => [s.id, s.name])),
     plans: plans.map((plan) => {
@@ -81,7 +86,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function PlanningPage() {
-  const { params, coverage, stageNames, plans, shared, mentoring, writer } = useLoaderData<typeof loader>();
+  const { params, coverage, stageNames, plans, shared, mentoring, writer, reviewers, repository } =
+    useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
   const names = (ids: string[]) => ids.map((id) => stageNames[id] ?? id).join(", ");
   return (
@@ -190,6 +196,14 @@ export default function PlanningPage() {
           />
         </section>
       ))}
+      <section aria-labelledby="reviewers">
+        <h2 id="reviewers">Open pull requests: a learner reviewer</h2>
+        <p className="muted">
+          Where a stage has fewer than two maintainers, a{" "}
+          <Link to="/how-steward-counts#knowledge">second reviewer on the way</Link> learns the stage by reviewing.
+        </p>
+        <LearnerReviewers reviewers={reviewers} repository={repository} />
+      </section>
       <p className="muted">
         Every change to a plan is kept in the <Link to="/audit">audit trail</Link>.
       </p>

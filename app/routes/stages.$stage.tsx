@@ -54,28 +54,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
   const personIds = maintainers.items.map((p) => p.id);
   const codeowners = await getCodeowners(db);
-  const [credited, authored, contributors, busiest, recent, tasks, taskCount, knowledge, reviewers] = await Promise.all([
-    listCreditedContributions(db, {
-      stageId: stage.id,
-      personIds,
-      window: report.window,
-      limit: pageCaps.credited,
-    }),
-    countAuthoredContributions(db, { stageId: stage.id, personIds, window: report.window }),
-    listStageContributors(db, { stageId: stage.id, window: report.window }),
-    listBusiestStageFiles(db, { config, stageId: stage.id, window: report.window, limit: 10 }),
-    listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
-    listStarterTasks(db, { stageId: stage.id, state: "open", limit: pageCaps.tasks }),
-    countStarterTasks(db, { stageId: stage.id, state: "open" }),
-    getStageKnowledgeReport(db, {
-      config,
-      stage,
-      before: report.window.to,
-      codeowners: codeowners?.parsed ?? null,
-      caps: pageCaps,
-    }),
-    listLearnerReviewers(db, { config, query: window, stageId: stage.id, limit: pageCaps.openPullRequests }),
-  ]);
+  const [credited, authored, contributors, busiest, recent, tasks, taskCount, knowledge, reviewers] = await Promise.all(
+    [
+      listCreditedContributions(db, {
+        stageId: stage.id,
+        personIds,
+        window: report.window,
+        limit: pageCaps.credited,
+      }),
+      countAuthoredContributions(db, { stageId: stage.id, personIds, window: report.window }),
+      listStageContributors(db, { stageId: stage.id, window: report.window }),
+      listBusiestStageFiles(db, { config, stageId: stage.id, window: report.window, limit: 10 }),
+      listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
+      listStarterTasks(db, { stageId: stage.id, state: "open", limit: pageCaps.tasks }),
+      countStarterTasks(db, { stageId: stage.id, state: "open" }),
+      getStageKnowledgeReport(db, {
+        config,
+        stage,
+        before: report.window.to,
+        codeowners: codeowners?.parsed ?? null,
+        caps: pageCaps,
+      }),
+      listLearnerReviewers(db, { config, query: window, stageId: stage.id, limit: pageCaps.openPullRequests }),
+    ],
+  );
   // The whole window's contributions of the stage, as /contributions filters them (whole days).
   const windowFilter = `stage=${stage.id}&from=${addDays(window.asOf, 1 - window.windowDays)}&to=${window.asOf}`;
   return {
@@ -179,8 +181,8 @@ export default function StagePage() {
           <Link to="/how-steward-counts#absence-factor">Absence factor</Link> {stage.contributorAbsenceFactor}: the
           fewest people who made half of the stage&apos;s contributions in the window.{" "}
           <Link to="/how-steward-counts#knowledge">Knowledge truck factor</Link> {knowledge.truckFactor}: the fewest
-          people whose departure leaves more than half of its {knowledge.fileCount} hand-written files without an
-          author who knows them.
+          people whose departure leaves more than half of its {knowledge.fileCount} hand-written files without an author
+          who knows them.
         </p>
         <CoverageNote coverage={coverage} />
         <WindowForm {...params} />
@@ -333,8 +335,8 @@ function KnowledgeSection({ knowledge }: { knowledge: StageData["knowledge"] }) 
   return (
     <>
       <p className="muted">
-        A person <Link to="/how-steward-counts#knowledge">knows a file</Link> when they created it or changed it
-        often enough compared with everyone else (degree of authorship).{" "}
+        A person <Link to="/how-steward-counts#knowledge">knows a file</Link> when they created it or changed it often
+        enough compared with everyone else (degree of authorship).{" "}
         {knowledge.truckFactor > 0
           ? `Without the ${knowledge.truckFactor === 1 ? "key person" : `${knowledge.truckFactor} key people`}, ${knowledge.orphanedWithoutKeyPeople} of ${knowledge.fileCount} files would have nobody who knows them.`
           : `${knowledge.unauthoredFiles} of ${knowledge.fileCount} files already have nobody who knows them.`}
@@ -371,8 +373,7 @@ function OwnershipSection({
   if (!ownership || !codeowners) {
     return (
       <p className="muted">
-        No CODEOWNERS file has been read: a git import reads it at the branch&apos;s tip, a GitHub sync through the
-        API.
+        No CODEOWNERS file has been read: a git import reads it at the branch&apos;s tip, a GitHub sync through the API.
       </p>
     );
   }
@@ -382,8 +383,8 @@ function OwnershipSection({
     <>
       <p className="muted">
         From <code>{codeowners.path}</code> at <span className="sha">{codeowners.revision.slice(0, 10)}</span>, read{" "}
-        <span className="nowrap">{codeowners.readAt.slice(0, 10)}</span>, for the stage&apos;s{" "}
-        {ownership.fileCount} files.
+        <span className="nowrap">{codeowners.readAt.slice(0, 10)}</span>, for the stage&apos;s {ownership.fileCount}{" "}
+        files.
       </p>
       <ul className="plan-list ownership">
         <li>
@@ -401,7 +402,9 @@ function OwnershipSection({
           Active maintainers not declared:{" "}
           {ownership.activeNotDeclared.length > 0 ? (
             <strong className="warning">
-              {ownership.activeNotDeclared.map((p) => (p.login ? `@${p.login}` : `${p.name} (no known login)`)).join(", ")}
+              {ownership.activeNotDeclared
+                .map((p) => (p.login ? `@${p.login}` : `${p.name} (no known login)`))
+                .join(", ")}
             </strong>
           ) : (
             <span className="muted">none</span>

@@ -70,7 +70,8 @@ export function suggestLearnerReviewers(
           : null;
       const maintainers = stage.maintainers.filter((m) => !authors.has(m.id));
       const count = plural(stage.maintainers.length, "active maintainer");
-      const ask = maintainers.length > 0 ? `ask ${maintainers.map(named).join(", ")}` : "no other maintainer can review";
+      const ask =
+        maintainers.length > 0 ? `ask ${maintainers.map(named).join(", ")}` : "no other maintainer can review";
       const note = learner
         ? `${stage.name} has ${count}: ${ask}, and ${named(learner)} as a second reviewer (${learner.why}).`
         : `${stage.name} has ${count}: ${ask}; nobody is on the way yet to learn by reviewing.`;

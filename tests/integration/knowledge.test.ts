@@ -94,7 +94,11 @@ afterAll(() => repo.remove());
 describe("the knowledge truck factor from a git import", () => {
   it("stores git's change letters, so creation, renames and the stage's files are known", async () => {
     const db = await getDb();
-    const touches = await listStageFileTouches(db, { config, stageId: "backend", before: `${addDays(today, 1)}T00:00:00Z` });
+    const touches = await listStageFileTouches(db, {
+      config,
+      stageId: "backend",
+      before: `${addDays(today, 1)}T00:00:00Z`,
+    });
     const rows = touches
       .filter((t) => !t.path.endsWith(".c.h"))
       .map((t) => [t.path, t.status, t.previousPath])
@@ -229,11 +233,17 @@ describe("a learner reviewer for an open pull request", () => {
       updatedAt: day(3),
       updatedBy: "ana",
     };
-    await db.insertInto("mentoringPlans").values({ ...plan, status: "done" }).execute();
+    await db
+      .insertInto("mentoringPlans")
+      .values({ ...plan, status: "done" })
+      .execute();
     expect((await get(reviewersApi, "/api/reviewers?pr=2001")).body.suggestions).toMatchObject([
       { learner: { login: "benb" } }, // a finished plan changes nothing
     ]);
-    await db.insertInto("mentoringPlans").values({ ...plan, status: "active" }).execute();
+    await db
+      .insertInto("mentoringPlans")
+      .values({ ...plan, status: "active" })
+      .execute();
     expect((await get(reviewersApi, "/api/reviewers?pr=2001")).body.suggestions).toMatchObject([
       { learner: { login: "dora", why: "mentee of @ana in an active Backend mentoring plan" } },
     ]);

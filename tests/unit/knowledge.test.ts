@@ -50,16 +50,49 @@ describe("degreeOfAuthorship", () => {
 describe("fileAuthors", () => {
   it("keeps the creator as an author beside a frequent editor while their degree stays above 75% of the top", () => {
     // Ana 4.110, Ben 3.5625: 87% of Ana's
-    expect(fileAuthors(history("Python/optimizer_analysis.c", [ANA], [[ANA, 1], [BEN, 3]]))).toEqual([ANA, BEN]);
+    expect(
+      fileAuthors(
+        history(
+          "Python/optimizer_analysis.c",
+          [ANA],
+          [
+            [ANA, 1],
+            [BEN, 3],
+          ],
+        ),
+      ),
+    ).toEqual([ANA, BEN]);
   });
 
   it("drops the creator once someone else's 20 commits outweigh them (3.578 is 56% of 6.351)", () => {
-    expect(fileAuthors(history("Python/optimizer_analysis.c", [ANA], [[ANA, 1], [BEN, 20]]))).toEqual([BEN]);
+    expect(
+      fileAuthors(
+        history(
+          "Python/optimizer_analysis.c",
+          [ANA],
+          [
+            [ANA, 1],
+            [BEN, 20],
+          ],
+        ),
+      ),
+    ).toEqual([BEN]);
   });
 
   it("names nobody who made one change among others' when the history does not reach the file's creation", () => {
     // Ana 3.2345 and Ben 3.2345: each normalised 1, but below the absolute 3.293
-    expect(fileAuthors(history("Python/optimizer_symbols.c", [], [[ANA, 1], [BEN, 1]]))).toEqual([]);
+    expect(
+      fileAuthors(
+        history(
+          "Python/optimizer_symbols.c",
+          [],
+          [
+            [ANA, 1],
+            [BEN, 1],
+          ],
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -130,7 +163,14 @@ describe("stageKnowledge (truck factor)", () => {
   it("removes the top authors until more than half the files have no author left", () => {
     const knowledge = stageKnowledge([
       history("Python/optimizer_analysis.c", [ANA], [[ANA, 1]]), // Ana
-      history("Python/optimizer_bytecodes.c", [ANA], [[ANA, 1], [BEN, 3]]), // Ana, Ben
+      history(
+        "Python/optimizer_bytecodes.c",
+        [ANA],
+        [
+          [ANA, 1],
+          [BEN, 3],
+        ],
+      ), // Ana, Ben
       history("Python/optimizer_symbols.c", [BEN], [[BEN, 2]]), // Ben
       history("Tools/cases_generator/optimizer_generator.py", [CY], [[CY, 1]]), // Cy
     ]);
@@ -166,8 +206,22 @@ describe("stageKnowledge (truck factor)", () => {
   it("is 0 for no files, and when half the files have no author to begin with", () => {
     expect(stageKnowledge([]).truckFactor).toBe(0);
     const knowledge = stageKnowledge([
-      history("Python/jit.c", [], [[ANA, 1], [BEN, 1]]),
-      history("Tools/jit/build.py", [], [[ANA, 1], [BEN, 1]]),
+      history(
+        "Python/jit.c",
+        [],
+        [
+          [ANA, 1],
+          [BEN, 1],
+        ],
+      ),
+      history(
+        "Tools/jit/build.py",
+        [],
+        [
+          [ANA, 1],
+          [BEN, 1],
+        ],
+      ),
       history("Python/executor.c", [CY], [[CY, 1]]),
     ]);
     expect(knowledge).toMatchObject({ truckFactor: 0, unauthoredFiles: 2, orphanedWithoutKeyPeople: 2 });

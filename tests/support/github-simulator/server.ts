@@ -266,7 +266,9 @@ export async function startGitHubSimulator({
       const text = repository.files.get(file);
       if (text === undefined) return send(404, { message: "Not Found" });
       const content = Buffer.from(text).toString("base64");
-      const sha = createHash("sha1").update(`blob ${Buffer.byteLength(text)}\0${text}`).digest("hex");
+      const sha = createHash("sha1")
+        .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+        .digest("hex");
       return send(200, {
         type: "file",
         encoding: "base64",
