@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Database, Executor } from "../../db/database";
 import type { CodeownersTable, FileStatus } from "../../db/schema";
 import type { CompiledConfig } from "../stewardship/config";
@@ -22,16 +23,52 @@ interface TouchRow {
   path: string;
   previousPath: string | null;
   status: FileStatus | null;
+  /** One of its authors (a row per author), null when none is stored. */
+  personId: number | null;
+  isBot: number | null;
 }
 
-/** Delivered work touching files: commits, and merged PRs git has not brought (open or closed PRs delivered nothing). */
+/**
+ * Delivered work touching files, a row per (file, author): commits, and merged PRs git has not brought
+ * (open or closed PRs delivered nothing). A bot's commit has no author row but still counts as a commit.
+ */
 function deliveredTouches(db: Database, before: string) {
   return db
     .selectFrom("contributionFiles as f")
     .innerJoin("contributions as c", "c.id", "f.contributionId")
+    .leftJoin("contributionPeople as cp", (join) =>
+      join.onRef("cp.contributionId", "=", "f.contributionId").on("cp.role", "in", ["author", "co-author"]),
+    )
+    .leftJoin("people as p", "p.id", "cp.personId")
     .where("c.occurredAt", "<", before)
     .where((eb) => eb.or([eb("c.kind", "=", "commit"), eb("c.prState", "=", "merged")]))
-    .select(["f.contributionId", "c.occurredAt", "f.path", "f.previousPath", "f.status"]);
+    .select(
+      sql<string>`json_group_array(json_array(f.contribution_id, c.occurred_at, f.path, f.previous_path, f.status, cp.person_id, p.is_bot))`.as(
+        "rows",
+      ),
+    );
+}
+
+type PackedTouch = [number, string, string, string | null, FileStatus | null, number | null, number | null];
+
+/**
+ * node-sqlite3 spends microseconds building each result row, and a stage's files have tens of thousands
+ * of changes at 200k contributions: the rows come packed as one JSON array (json_group_array is SQLite's
+ * name; PostgreSQL's is json_agg).
+ */
+async function readTouches(query: ReturnType<typeof deliveredTouches>): Promise<TouchRow[]> {
+  const { rows } = await query.executeTakeFirstOrThrow();
+  return (JSON.parse(rows) as PackedTouch[]).map(
+    ([contributionId, occurredAt, path, previousPath, status, personId, isBot]) => ({
+      contributionId,
+      occurredAt,
+      path,
+      previousPath,
+      status,
+      personId,
+      isBot,
+    }),
+  );
 }
 
 /**
@@ -45,35 +82,33 @@ export async function listStageFileTouches(
 ): Promise<FileTouch[]> {
   const prefixes = stagePathPrefixes(config, stageId);
   if (prefixes.length === 0) return [];
-  const rows: TouchRow[] = await deliveredTouches(db, before)
-    .where((eb) => eb.or(prefixes.map((p) => eb.and([eb("f.path", ">=", p), eb("f.path", "<", p + AFTER_ALL)]))))
-    .execute();
+  const rows = await readTouches(
+    deliveredTouches(db, before).where((eb) =>
+      eb.or(prefixes.map((p) => eb.and([eb("f.path", ">=", p), eb("f.path", "<", p + AFTER_ALL)]))),
+    ),
+  );
   const seenPaths = new Set(rows.map((r) => r.path));
   let wanted = new Set(rows.flatMap((r) => (r.previousPath && !seenPaths.has(r.previousPath) ? [r.previousPath] : [])));
   for (let step = 0; step < MAX_RENAME_STEPS && wanted.size > 0; step++) {
     const found: TouchRow[] = [];
     for (const part of chunk([...wanted], 1)) {
-      found.push(...(await deliveredTouches(db, before).where("f.path", "in", part).execute()));
+      found.push(...(await readTouches(deliveredTouches(db, before).where("f.path", "in", part))));
     }
     for (const path of wanted) seenPaths.add(path);
     rows.push(...found);
     wanted = new Set(found.flatMap((r) => (r.previousPath && !seenPaths.has(r.previousPath) ? [r.previousPath] : [])));
   }
-  const authors = new Map<number, number[]>();
-  for (const part of chunk([...new Set(rows.map((r) => r.contributionId))], 1)) {
-    const people = await db
-      .selectFrom("contributionPeople as cp")
-      .innerJoin("people as p", "p.id", "cp.personId")
-      .where("cp.contributionId", "in", part)
-      .where("cp.role", "in", ["author", "co-author"])
-      .where("p.isBot", "=", 0)
-      .select(["cp.contributionId", "cp.personId"])
-      .execute();
-    for (const { contributionId, personId } of people) {
-      authors.set(contributionId, [...(authors.get(contributionId) ?? []), personId]);
+  const touches = new Map<string, FileTouch>();
+  for (const { personId, isBot, ...row } of rows) {
+    const key = `${row.contributionId}\0${row.path}`;
+    let touch = touches.get(key);
+    if (!touch) {
+      touch = { ...row, authorIds: [] };
+      touches.set(key, touch);
     }
+    if (personId !== null && isBot === 0) touch.authorIds.push(personId);
   }
-  return rows.map((r) => ({ ...r, authorIds: authors.get(r.contributionId) ?? [] }));
+  return [...touches.values()];
 }
 
 export interface KnowledgePerson {
