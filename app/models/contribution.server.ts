@@ -1,5 +1,11 @@
 import type { Executor } from "../../db/database";
-import type { ContributionKind, ContributionRole, ContributionSource, FileStatus } from "../../db/schema";
+import type {
+  ContributionKind,
+  ContributionRole,
+  ContributionSource,
+  FileStatus,
+  PullRequestState,
+} from "../../db/schema";
 import { classifyContribution, type FileChange } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
 import type { PersonIdentity } from "../stewardship/identity";
@@ -17,6 +23,8 @@ export interface NewContribution {
   occurredAt: string;
   refs: number[];
   labels: string[];
+  /** A pull request's GitHub state; commits have none. */
+  prState?: PullRequestState | null;
   files: Array<FileChange & { previousPath?: string | null; status?: FileStatus | null }>;
   /**
    * Authors and co-authors count 1 unless `weight` says otherwise; reviewers carry their review's weight.
@@ -128,6 +136,7 @@ export async function insertContributions(
           occurredAt: item.occurredAt,
           refs: toJsonArray(item.refs),
           labels: toJsonArray(item.labels),
+          prState: item.prState ?? null,
           ...fileTotals(item.files),
         })),
       )
