@@ -179,10 +179,21 @@ export default function StagePage() {
         </p>
         <p className="muted small">
           <Link to="/how-steward-counts#absence-factor">Absence factor</Link> {stage.contributorAbsenceFactor}: the
-          fewest people who made half of the stage&apos;s contributions in the window.{" "}
-          <Link to="/how-steward-counts#knowledge">Knowledge truck factor</Link> {knowledge.truckFactor}: the fewest
-          people whose departure leaves more than half of its {knowledge.fileCount} hand-written files without an author
-          who knows them.
+          fewest people who made half of the stage&apos;s contributions in the window.
+        </p>
+        <p className="muted small">
+          {knowledge.fileCount === 0 ? (
+            <>
+              <Link to="/how-steward-counts#knowledge">Knowledge truck factor</Link>: not known, since no change to the
+              stage&apos;s hand-written files is stored.
+            </>
+          ) : (
+            <>
+              <Link to="/how-steward-counts#knowledge">Knowledge truck factor</Link> {knowledge.truckFactor}: the fewest
+              people whose departure leaves more than half of its {files(knowledge.fileCount)} without anyone who knows
+              them.
+            </>
+          )}
         </p>
         <CoverageNote coverage={coverage} />
         <WindowForm {...params} />
@@ -328,6 +339,8 @@ export default function StagePage() {
 
 type StageData = ReturnType<typeof useLoaderData<typeof loader>>;
 
+const files = (n: number) => `${n} hand-written file${n === 1 ? "" : "s"}`;
+
 function KnowledgeSection({ knowledge }: { knowledge: StageData["knowledge"] }) {
   if (knowledge.fileCount === 0) {
     return <p className="muted">No change to the stage&apos;s hand-written files is stored yet.</p>;
@@ -338,8 +351,8 @@ function KnowledgeSection({ knowledge }: { knowledge: StageData["knowledge"] }) 
         A person <Link to="/how-steward-counts#knowledge">knows a file</Link> when they created it or changed it often
         enough compared with everyone else (degree of authorship).{" "}
         {knowledge.truckFactor > 0
-          ? `Without the ${knowledge.truckFactor === 1 ? "key person" : `${knowledge.truckFactor} key people`}, ${knowledge.orphanedWithoutKeyPeople} of ${knowledge.fileCount} files would have nobody who knows them.`
-          : `${knowledge.unauthoredFiles} of ${knowledge.fileCount} files already have nobody who knows them.`}
+          ? `Without the ${knowledge.truckFactor === 1 ? "key person" : `${knowledge.truckFactor} key people`}, ${knowledge.orphanedWithoutKeyPeople} of its ${files(knowledge.fileCount)} would have nobody who knows them.`
+          : `${knowledge.unauthoredFiles} of its ${files(knowledge.fileCount)} already have nobody who knows them.`}
       </p>
       <ul className="plan-list knowers">
         {knowledge.knowers.map((person) => (
@@ -383,8 +396,8 @@ function OwnershipSection({
     <>
       <p className="muted">
         From <code>{codeowners.path}</code> at <span className="sha">{codeowners.revision.slice(0, 10)}</span>, read{" "}
-        <span className="nowrap">{codeowners.readAt.slice(0, 10)}</span>, for the stage&apos;s {ownership.fileCount}{" "}
-        files.
+        <span className="nowrap">{codeowners.readAt.slice(0, 10)}</span>, for the stage&apos;s{" "}
+        {files(ownership.fileCount)}.
       </p>
       <ul className="plan-list ownership">
         <li>
