@@ -1,7 +1,13 @@
 import type { Database } from "../db/database";
 import { getCachedBusFactorReport } from "./bus-factor-cache.server";
+import { getDataVersion } from "./db.server";
 import type { BusFactorQuery } from "./models/bus-factor.server";
-import { getLatestCodeowners, getStageKnowledge, listOpenPullRequests } from "./models/knowledge.server";
+import {
+  getLatestCodeowners,
+  getStageKnowledge,
+  listOpenPullRequests,
+  type StageKnowledgeView,
+} from "./models/knowledge.server";
 import { listMentoringPlans } from "./models/mentoring-plan.server";
 import type { StageReport } from "./stewardship/bus-factor";
 import { capList } from "./stewardship/capped-list";
@@ -39,6 +45,44 @@ export async function getCodeowners(db: Database) {
   };
 }
 
+/** Knowledge kept per database: each stage at a few as-of days. */
+const knowledgeCapacity = 32;
+const knowledgeCaches = new WeakMap<
+  Database,
+  { dataVersion: number; entries: Map<string, Promise<StageKnowledgeView>> }
+>();
+
+/**
+ * A stage's knowledge, computed once per data version (SQLite's data_version changes with every commit
+ * by any connection, as for the bus-factor report): a stage's whole file history is read, so repeated
+ * views of a page should not read it again. A failed computation is not kept.
+ */
+async function getCachedStageKnowledge(
+  db: Database,
+  query: { config: CompiledConfig; stageId: string; before: string },
+): Promise<StageKnowledgeView> {
+  const dataVersion = await getDataVersion();
+  let cache = knowledgeCaches.get(db);
+  if (!cache || cache.dataVersion !== dataVersion) {
+    cache = { dataVersion, entries: new Map() };
+    knowledgeCaches.set(db, cache);
+  }
+  const { entries } = cache;
+  const key = JSON.stringify([query.config.version, query.stageId, query.before]);
+  const cached = entries.get(key);
+  if (cached) return cached;
+  const knowledge = getStageKnowledge(db, query);
+  entries.set(key, knowledge);
+  knowledge.catch(() => {
+    if (entries.get(key) === knowledge) entries.delete(key);
+  });
+  for (const oldest of entries.keys()) {
+    if (entries.size <= knowledgeCapacity) break;
+    entries.delete(oldest);
+  }
+  return knowledge;
+}
+
 /**
  * One stage's knowledge truck factor (files known as of the report's day) and, when a CODEOWNERS was
  * read, declared owners against its active maintainers; lists capped by `caps`.
@@ -53,7 +97,7 @@ export async function getStageKnowledgeReport(
     caps,
   }: { config: CompiledConfig; stage: StageReport; before: string; codeowners: Codeowners | null; caps: KnowledgeCaps },
 ) {
-  const knowledge = await getStageKnowledge(db, { config, stageId: stage.id, before });
+  const knowledge = await getCachedStageKnowledge(db, { config, stageId: stage.id, before });
   const globs = config.pathRules.filter((r) => r.stage === stage.id && !r.generated).map((r) => r.glob);
   // The files the history knows; before any history, the rules that name one file.
   const files = knowledge.files.length > 0 ? knowledge.files : globs.filter((g) => !/[*?]/.test(g));
