@@ -69,8 +69,15 @@ export async function benchKnowledge({ contributions, requests = 20 }: { contrib
     const stage = await import("../../app/routes/stages.$stage");
     const knowledge = await import("../../app/routes/api.knowledge");
     const reviewers = await import("../../app/routes/api.reviewers");
-    const { closeDb } = await import("../../app/db.server");
+    const { closeDb, getReadDb } = await import("../../app/db.server");
+    const { getStageKnowledge } = await import("../../app/models/knowledge.server");
+    const config = loadConfig();
+    const readDb = await getReadDb();
+    // Pages and the API keep each stage's knowledge per data version: the first view after a write
+    // computes it (the uncached row), later views are the cached rows.
     const calls = {
+      "knowledge of middle-end, uncached": () =>
+        getStageKnowledge(readDb, { config, stageId: "middle-end", before: `${asOf}T23:59:59Z` }),
       "/stages/middle-end": () =>
         stage.loader({
           request: new Request(`http://bench.invalid/stages/middle-end?asOf=${asOf}`),
