@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import Bottleneck from "bottleneck";
 import { Octokit, RequestError } from "octokit";
 import type { ReviewState } from "./stewardship/reviews";
+import { codeownersLocations } from "./stewardship/codeowners";
 
 // The client's Octokit sits under a key no other module can name: they call the functions below.
 const octokitOf = Symbol("octokit");
@@ -200,6 +201,27 @@ export async function checkRepository(
   } catch (error) {
     throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
   }
+}
+
+/**
+ * The repository's CODEOWNERS on its default branch, from the contents endpoint, looked for where GitHub
+ * looks (`.github/`, the root, `docs/`); null when there is none.
+ */
+export async function getCodeownersFile(
+  client: GitHubClient,
+  ref: RepoRef,
+): Promise<{ path: string; sha: string; text: string } | null> {
+  for (const path of codeownersLocations) {
+    try {
+      const { data } = await client[octokitOf].request("GET /repos/{owner}/{repo}/contents/{path}", { ...ref, path });
+      if (Array.isArray(data) || data.type !== "file" || !("content" in data)) continue;
+      return { path, sha: data.sha, text: Buffer.from(data.content, "base64").toString("utf8") };
+    } catch (error) {
+      if (error instanceof RequestError && error.status === 404) continue;
+      throw explainGitHubError(error, `${ref.owner}/${ref.repo}`);
+    }
+  }
+  return null;
 }
 
 export interface GitHubIssue {

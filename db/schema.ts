@@ -6,6 +6,9 @@ type Timestamp = string;
 export type ContributionKind = "commit" | "pull_request" | "review" | "issue";
 export type ContributionSource = "git" | "github" | "demo";
 export type ContributionRole = "author" | "co-author" | "reviewer";
+export type PullRequestState = "open" | "closed" | "merged";
+/** How git says a commit changed a file: added, modified, deleted, renamed, copied (T, a type change, is M). */
+export type FileStatus = "A" | "M" | "D" | "R" | "C";
 export type IdentityKind = "email" | "login" | "name";
 /** How a starter task was claimed: assigned on GitHub, named by an open pull request, or asked for in a comment. */
 export type ClaimKind = "assignee" | "pull-request" | "comment";
@@ -48,6 +51,8 @@ export interface ContributionsTable {
   fileCount: number;
   /** GitHub's updatedAt of the pull request whose details this contribution holds (GitHub sync). */
   prUpdatedAt: ColumnType<string | null, string | null | undefined, string | null>;
+  /** GitHub's state of a pull request; null for commits and PRs stored before it was kept. */
+  prState: ColumnType<PullRequestState | null, PullRequestState | null | undefined, PullRequestState | null>;
 }
 
 export interface ContributionFilesTable {
@@ -57,6 +62,8 @@ export interface ContributionFilesTable {
   added: number | null;
   deleted: number | null;
   previousPath: string | null;
+  /** git's change letter (A, M, D, R, C); null when unknown (GitHub's files, older imports). */
+  status: ColumnType<FileStatus | null, FileStatus | null | undefined, FileStatus | null>;
 }
 
 export interface ContributionPeopleTable {
@@ -240,6 +247,18 @@ export interface IdentityCorrectionsTable {
   undoneBy: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** The CODEOWNERS file a source last read: where it was found and at which revision. */
+export interface CodeownersTable {
+  /** `git:<git dir>#<branch>` or `github:<owner>/<repo>`. */
+  source: string;
+  /** `.github/CODEOWNERS`, `CODEOWNERS` or `docs/CODEOWNERS`. */
+  path: string;
+  /** The commit (git) or blob sha (GitHub) read. */
+  revision: string;
+  text: string;
+  readAt: Timestamp;
+}
+
 export interface DB {
   people: PeopleTable;
   identities: IdentitiesTable;
@@ -261,6 +280,7 @@ export interface DB {
   auditEventPeople: AuditEventPeopleTable;
   stageCorrections: StageCorrectionsTable;
   identityCorrections: IdentityCorrectionsTable;
+  codeowners: CodeownersTable;
 }
 
 export type NewStarterTask = Insertable<StarterTasksTable>;

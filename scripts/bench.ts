@@ -1,11 +1,12 @@
-// `npm run bench [-- import|dashboard|load|github …]`: the numbers the issues ask for, printed as a
+// `npm run bench [-- import|dashboard|load|github|knowledge …]`: the numbers the issues ask for, printed as a
 // table and as JSON for notes. Naming parts runs only those; no name runs them all.
 import { benchDashboard } from "./bench/dashboard";
 import { benchGitHubSync } from "./bench/github";
 import { benchImport } from "./bench/import";
+import { benchKnowledge } from "./bench/knowledge";
 import { benchLoad } from "./bench/load";
 
-const parts = ["import", "dashboard", "load", "github"] as const;
+const parts = ["import", "dashboard", "load", "github", "knowledge"] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !parts.some((part) => part === name));
 if (unknown.length) {
@@ -49,6 +50,13 @@ if (runs("github")) {
   console.log(`GitHub sync: simulator with ${pullRequests} pull requests …`);
   results.github = await benchGitHubSync({ pullRequests });
   console.table(results.github);
+}
+
+if (runs("knowledge")) {
+  const contributions = Number(process.env.BENCH_LOAD_CONTRIBUTIONS ?? 200_000);
+  console.log(`Knowledge: stage page, /api/knowledge and /api/reviewers at ${contributions} contributions …`);
+  results.knowledge = await benchKnowledge({ contributions });
+  console.table(results.knowledge);
 }
 
 console.log(JSON.stringify(results, null, 2));

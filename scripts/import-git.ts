@@ -62,6 +62,11 @@ runCli(async () => {
           `by stage: ${byStage.join(", ")}.`,
       );
     }
+    console.log(
+      summary.codeowners
+        ? `Read ${summary.codeowners} at the tip: stage pages compare it with who maintains each stage.`
+        : "The tip has no CODEOWNERS (.github/, the root or docs/).",
+    );
   } catch (error) {
     progress.stop();
     if (error instanceof DemoDataError) throw new UsageError(demoRefusal(file, "import"));

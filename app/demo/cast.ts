@@ -20,6 +20,7 @@ export const demoPeople = {
   sam: person("Sam Okoro", "sokoro"),
   ana: person("Ana Costa", "acosta"),
   greta: person("Greta Lindholm", "glindholm"),
+  lior: person("Lior Amsel", "lamsel"),
   bot: { name: "Miss Islington (bot)", email: "31488909+miss-islington@users.noreply.github.com" },
 } satisfies Record<string, PersonIdentity>;
 

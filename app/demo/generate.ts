@@ -36,6 +36,10 @@ export type DemoStarterTask = Omit<StarterTask<PersonIdentity>, "claimKind" | "c
 export interface DemoData {
   contributions: NewContribution[];
   starterTasks: DemoStarterTask[];
+  /** Pull requests still open on the anchor date: where a learner reviewer is suggested. */
+  openPullRequests: NewContribution[];
+  /** The repository's CODEOWNERS: declared owners that have drifted from who does the work. */
+  codeowners: string;
 }
 
 export const DEMO_SEED = 20260317;
@@ -464,5 +468,52 @@ export function generateDemo({ seed = DEMO_SEED, anchorDate }: { seed?: number; 
     ...popTopTasks(anchorDate, updatedAt),
     ...labelledTasks(updatedAt),
   ];
-  return { contributions, starterTasks };
+  // refcountTasks named Ana's open PR for her claimed item with the last PR number it drew.
+  const anaPr = history.nextPr - 1;
+  return {
+    contributions,
+    starterTasks,
+    openPullRequests: openPullRequests(anchorDate, anaPr),
+    codeowners: demoCodeowners,
+  };
 }
+
+/**
+ * A newcomer's open frontend PR (Kai maintains the frontend alone: Sam, on the way, is suggested as a
+ * learner reviewer) and Ana's open PR for her claimed refcount item (the middle-end has maintainers to spare).
+ * Drawn from no random sequence, so the history stays the same.
+ */
+function openPullRequests(anchorDate: string, anaPr: number): NewContribution[] {
+  const open = (pr: number, title: string, author: PersonIdentity, path: string, daysAgo: number) => ({
+    kind: "pull_request" as const,
+    source: "demo" as const,
+    sha: null,
+    prNumber: pr,
+    prState: "open" as const,
+    title,
+    occurredAt: `${addDays(anchorDate, -daysAgo)}T09:30:00Z`,
+    refs: [],
+    labels: [],
+    files: [{ path, added: 42, deleted: 7 }],
+    people: [{ identity: author, role: "author" as const }],
+  });
+  return [
+    open(139_901, "gh-139900: Record why a trace stopped at a side exit", demoPeople.lior, "Python/optimizer.c", 3),
+    open(
+      anaPr,
+      `gh-134584: Eliminate redundant refcounting from ${refcountUops[8] ?? "_UNPACK_SEQUENCE_TWO_TUPLE"}`,
+      demoPeople.ana,
+      "Python/optimizer_bytecodes.c",
+      6,
+    ),
+  ];
+}
+
+// Elena stepped away but is still declared; Diego and the middle-end's newcomers do the work undeclared.
+const demoCodeowners = `# Who the repository asks for reviews (the demo's; fictional).
+Python/optimizer.c            @klindqvist @epetrova
+Python/optimizer_*.c          @mokafor
+Python/jit.c                  @hsato
+Tools/jit/                    @hsato @nhaddad
+Tools/cases_generator/        @mokafor
+`;

@@ -3,6 +3,7 @@ import { insertContributions } from "../models/contribution.server";
 import { hasContributions } from "../models/database-contents.server";
 import { extendCoverage } from "../models/coverage.server";
 import { insertFinishedImportRun } from "../models/import-run.server";
+import { upsertCodeowners } from "../models/knowledge.server";
 import { setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
 import { upsertStarterTask } from "../models/starter-task.server";
@@ -31,6 +32,14 @@ export async function seedDemo(
     added += await db.transaction().execute((trx) => insertContributions(trx, { config, people, items }));
   }
   await db.transaction().execute(async (trx) => {
+    added += await insertContributions(trx, { config, people, items: demo.openPullRequests });
+    await upsertCodeowners(trx, {
+      source: "demo",
+      path: ".github/CODEOWNERS",
+      revision: "demo",
+      text: demo.codeowners,
+      readAt: `${anchorDate}T00:00:00Z`,
+    });
     for (const demoTask of demo.starterTasks) {
       const task = { ...demoTask, claimedAt: demoTask.claimedAt ?? null, claimKind: demoClaimKind(demoTask) };
       const claimedByPersonId = task.claimedBy ? await people.resolve(trx, task.claimedBy) : null;

@@ -6,10 +6,13 @@ import { countCommitsPerStage } from "../models/contribution-list.server";
 import { extendCoverage } from "../models/coverage.server";
 import { finishImportRun, recordImportRunAdded, startImportRun } from "../models/import-run.server";
 import { resolveStoredIdentities } from "../models/identity.server";
+import { deleteCodeowners, upsertCodeowners } from "../models/knowledge.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { countPeople, PeopleResolver } from "../models/person.server";
 import { parseCommitMessage } from "../stewardship/commit-message";
+import { codeownersLocations } from "../stewardship/codeowners";
 import type { CompiledConfig } from "../stewardship/config";
+import { isoSeconds } from "../stewardship/dates";
 import { addDays, isValidDate } from "../stewardship/metrics";
 import { keepDemoApart } from "./demo-apart.server";
 import { git, GitError, mapContacts, readFirstParentLog, type RawCommit } from "./git-log.server";
@@ -38,6 +41,8 @@ export interface GitImportSummary {
   noStage: number;
   /** The committer dates (ISO) of the oldest and newest commit read; null when none was. */
   commitDates: { from: string; to: string } | null;
+  /** Where the tip's CODEOWNERS was found (`.github/CODEOWNERS`…); null when it has none. */
+  codeowners: string | null;
 }
 
 /** A problem with what was asked (path, branch, date) or with the repository; the message says what to fix. */
@@ -251,6 +256,7 @@ export async function importGitHistory({
     await finishImportRun(db, runId, { status: "failed", added, message });
     throw error instanceof GitError ? new GitImportError(message) : error;
   }
+  const codeowners = await storeCodeowners(db, { repo, source, tip: target.tip });
   const identities = await resolveStoredIdentities(db, config);
   await finishImportRun(db, runId, { status: "done", added, message: null });
   return {
@@ -266,7 +272,32 @@ export async function importGitHistory({
     replacedDemo,
     ...(await countPerStage(db, config, shas)),
     commitDates,
+    codeowners,
   };
+}
+
+/**
+ * Reads CODEOWNERS at the imported branch's tip, where GitHub looks for it, and stores it as this
+ * source's; forgets the source's earlier one when the tip has none. Returns the path read, or null.
+ */
+async function storeCodeowners(
+  db: Database,
+  { repo, source, tip }: { repo: string; source: string; tip: string },
+): Promise<string | null> {
+  for (const location of codeownersLocations) {
+    const file = git(repo, ["show", `${tip}:${location}`], { allowFailure: true });
+    if (!file.ok) continue;
+    await upsertCodeowners(db, {
+      source,
+      path: location,
+      revision: tip,
+      text: file.stdout,
+      readAt: isoSeconds(Date.now()),
+    });
+    return location;
+  }
+  await deleteCodeowners(db, { source });
+  return null;
 }
 
 /** Widens a date range to hold `date` (ISO UTC timestamps, which compare as text). */

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
+import type { FileStatus } from "../../db/schema";
 import type { FileChange } from "../stewardship/classify";
 import { isoSeconds } from "../stewardship/dates";
 
-/** One commit as `git log --numstat -z` describes it, before any interpretation. */
+/** One commit as `git log --raw --numstat -z` describes it, before any interpretation. */
 export interface RawCommit {
   sha: string;
   authorName: string;
@@ -10,7 +11,7 @@ export interface RawCommit {
   /** ISO-8601 UTC commit time: when the change landed on the branch. */
   committedAt: string;
   message: string;
-  files: Array<FileChange & { previousPath: string | null }>;
+  files: Array<FileChange & { previousPath: string | null; status: FileStatus | null }>;
 }
 
 export class GitError extends Error {
@@ -45,6 +46,12 @@ function decode(bytes: Buffer): string {
 }
 
 const numstatEntry = /^(\d+|-)\t(\d+|-)\t([\s\S]*)$/;
+// `--raw -z`: `:oldmode newmode oldsha newsha STATUS` then the path (two paths for R and C).
+const rawEntry = /^:\d+ \d+ [0-9a-f]+ [0-9a-f]+ ([A-Z])\d*$/;
+
+function fileStatus(letter: string): FileStatus {
+  return letter === "A" || letter === "D" || letter === "R" || letter === "C" ? letter : "M";
+}
 
 /** Parses one record (the bytes after a 0x1e separator) of the format above. */
 export function parseRecord(record: string): RawCommit {
@@ -62,21 +69,33 @@ export function parseRecord(record: string): RawCommit {
     .replace(/^\0?\n?/, "")
     .split("\0");
   const files: RawCommit["files"] = [];
+  const statuses = new Map<string, FileStatus>();
   for (let i = 0; i < tokens.length; i++) {
+    const raw = rawEntry.exec(tokens[i] ?? "");
+    if (raw?.[1]) {
+      const status = fileStatus(raw[1]);
+      // Its paths are the next tokens: never read them as numstat entries.
+      const twoPaths = status === "R" || status === "C";
+      const path = tokens[i + (twoPaths ? 2 : 1)];
+      if (path !== undefined) statuses.set(path, status);
+      i += twoPaths ? 2 : 1;
+      continue;
+    }
     const match = numstatEntry.exec(tokens[i] ?? "");
     if (!match) continue;
     const added = match[1] === "-" ? null : Number(match[1]);
     const deleted = match[2] === "-" ? null : Number(match[2]);
     if (match[3]) {
-      files.push({ path: match[3], added, deleted, previousPath: null });
+      files.push({ path: match[3], added, deleted, previousPath: null, status: null });
     } else {
       // A rename or copy: `added\tdeleted\t` then the old and the new path as their own entries.
       const previousPath = tokens[i + 1] ?? null;
       const path = tokens[i + 2] ?? "";
       i += 2;
-      if (path) files.push({ path, added, deleted, previousPath });
+      if (path) files.push({ path, added, deleted, previousPath, status: null });
     }
   }
+  for (const file of files) file.status = statuses.get(file.path) ?? null;
   return {
     sha,
     authorName,
@@ -106,7 +125,8 @@ export async function* readFirstParentLog(
     "--first-parent",
     "--diff-merges=first-parent",
   ];
-  args.push("-M", "--numstat", "-z", "--no-color", FORMAT);
+  // --raw gives each file's change letter (who created a file, which are gone); --numstat its lines.
+  args.push("-M", "--raw", "--numstat", "-z", "--no-color", FORMAT);
   if (since) args.push(`--since=${since}T00:00:00Z`);
   args.push(range, "--");
   const child = spawn("git", args, { stdio: ["ignore", "pipe", "pipe"] });

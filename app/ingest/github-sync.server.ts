@@ -3,6 +3,7 @@ import {
   checkRepository,
   getIssue,
   getPullRequests,
+  getCodeownersFile,
   GitHubError,
   listPullRequestsTouching,
   searchPullRequests,
@@ -20,6 +21,7 @@ import {
 import { resolveStoredIdentities } from "../models/identity.server";
 import { finishImportRun, startImportRun } from "../models/import-run.server";
 import { extendCoverage } from "../models/coverage.server";
+import { deleteCodeowners, upsertCodeowners } from "../models/knowledge.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { PeopleResolver } from "../models/person.server";
 import { listStoredPullRequestUpdates, upsertPullRequest, type PullRequestFacts } from "../models/pull-request.server";
@@ -344,6 +346,8 @@ export async function syncPullRequests(
     for (const [number, updatedAt] of await searchPullRequests(github, ref, umbrellaTerms, from))
       found.set(number, updatedAt);
     const numbers = [...found.keys()];
+    // Who the repository asks for reviews, compared on each stage page with who maintains it.
+    const codeowners = await getCodeownersFile(github, ref);
     const stored = await listStoredPullRequestUpdates(db, { numbers });
     const wanted = numbers.filter((n) => stored.get(n) !== found.get(n)).sort((a, b) => a - b);
 
@@ -362,6 +366,17 @@ export async function syncPullRequests(
       report("pull requests", { done: counts.fetched, total: wanted.length });
     }
     await db.transaction().execute(async (trx) => {
+      if (codeowners) {
+        await upsertCodeowners(trx, {
+          source,
+          path: codeowners.path,
+          revision: codeowners.sha,
+          text: codeowners.text,
+          readAt: now,
+        });
+      } else {
+        await deleteCodeowners(trx, { source });
+      }
       await setMeta(trx, cursorKey, now);
       // From `--since` (or the whole history) to now; a sync continuing from its cursor keeps the first one's start.
       await extendCoverage(trx, {
@@ -393,6 +408,7 @@ function toFacts(pr: GitHubPullRequest): PullRequestFacts {
     title: pr.title,
     createdAt: pr.createdAt,
     mergedAt: pr.mergedAt,
+    state: pr.state === "MERGED" ? "merged" : pr.state === "OPEN" ? "open" : "closed",
     updatedAt: pr.updatedAt,
     author: pr.author ? { name: pr.author.name || pr.author.login, login: pr.author.login } : null,
     account: pr.author ? { login: pr.author.login, isBot: pr.author.isBot, avatarUrl: pr.author.avatarUrl } : null,

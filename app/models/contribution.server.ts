@@ -1,5 +1,11 @@
 import type { Executor } from "../../db/database";
-import type { ContributionKind, ContributionRole, ContributionSource } from "../../db/schema";
+import type {
+  ContributionKind,
+  ContributionRole,
+  ContributionSource,
+  FileStatus,
+  PullRequestState,
+} from "../../db/schema";
 import { classifyContribution, type FileChange } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
 import type { PersonIdentity } from "../stewardship/identity";
@@ -17,7 +23,9 @@ export interface NewContribution {
   occurredAt: string;
   refs: number[];
   labels: string[];
-  files: Array<FileChange & { previousPath?: string | null }>;
+  /** A pull request's GitHub state; commits have none. */
+  prState?: PullRequestState | null;
+  files: Array<FileChange & { previousPath?: string | null; status?: FileStatus | null }>;
   /**
    * Authors and co-authors count 1 unless `weight` says otherwise; reviewers carry their review's weight.
    * `occurredAt`: when this person's part happened, if not at the contribution's time (a review).
@@ -128,6 +136,7 @@ export async function insertContributions(
           occurredAt: item.occurredAt,
           refs: toJsonArray(item.refs),
           labels: toJsonArray(item.labels),
+          prState: item.prState ?? null,
           ...fileTotals(item.files),
         })),
       )
@@ -212,6 +221,7 @@ function toFileRows(contributionId: number, files: NewContribution["files"]) {
       added: f.added,
       deleted: f.deleted,
       previousPath: f.previousPath ?? null,
+      status: f.status ?? null,
     }));
 }
 
@@ -264,6 +274,7 @@ async function mergeCommitIntoPullRequest(
       title: commit.title,
       occurredAt: commit.occurredAt,
       refs: toJsonArray(commit.refs),
+      prState: "merged",
       ...(counted ? fileTotals(commit.files) : {}),
     })
     .where("id", "=", contributionId)

@@ -22,6 +22,7 @@ export async function deleteStoredData(db: Database): Promise<void> {
       "identities",
       "people",
       "importRuns",
+      "codeowners",
       "meta",
     ] as const) {
       await trx.deleteFrom(table).execute();

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Database, Executor } from "../../db/database";
+import type { PullRequestState } from "../../db/schema";
 import type { FileChange } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
 import type { PersonIdentity } from "../stewardship/identity";
@@ -16,6 +17,8 @@ export interface PullRequestFacts {
   title: string;
   createdAt: string;
   mergedAt: string | null;
+  /** GitHub's state; without it, merged when `mergedAt` says so and otherwise unknown. */
+  state?: PullRequestState;
   updatedAt: string;
   author: PersonIdentity | null;
   labels: string[];
@@ -23,6 +26,10 @@ export interface PullRequestFacts {
   files: FileChange[];
   /** `occurredAt`: when they last reviewed it (null if GitHub did not say). */
   reviewers: Array<{ identity: PersonIdentity; weight: number; occurredAt: string | null }>;
+}
+
+function stateOf(pr: { state?: PullRequestState; mergedAt: string | null }): PullRequestState | null {
+  return pr.state ?? (pr.mergedAt ? "merged" : null);
 }
 
 /**
@@ -63,7 +70,7 @@ export async function upsertPullRequest(
   if (existing?.sha) {
     await trx
       .updateTable("contributions")
-      .set({ labels: toJsonArray(pr.labels), prUpdatedAt: pr.updatedAt })
+      .set({ labels: toJsonArray(pr.labels), prUpdatedAt: pr.updatedAt, prState: "merged" })
       .where("id", "=", existing.id)
       .execute();
     // The squash commit's author is the PR's author: this links git's identity to the GitHub account.
@@ -81,6 +88,7 @@ export async function upsertPullRequest(
     labels: toJsonArray(pr.labels),
     ...fileTotals(pr.files),
     prUpdatedAt: pr.updatedAt,
+    prState: stateOf(pr),
   };
   let id = existing?.id;
   if (id === undefined) {
@@ -139,6 +147,7 @@ export async function upsertPullRequestFromWebhook(
         deletions: 0,
         fileCount: 0,
         prUpdatedAt: null,
+        prState: stateOf(pr),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -151,7 +160,14 @@ export async function upsertPullRequestFromWebhook(
       .set({
         labels: toJsonArray(pr.labels),
         prUpdatedAt: null,
-        ...(fromGit ? {} : { title: pr.title, refs: toJsonArray(pr.refs), occurredAt: pr.mergedAt ?? pr.createdAt }),
+        ...(fromGit
+          ? {}
+          : {
+              title: pr.title,
+              refs: toJsonArray(pr.refs),
+              occurredAt: pr.mergedAt ?? pr.createdAt,
+              prState: stateOf(pr),
+            }),
       })
       .where("id", "=", id)
       .execute();

@@ -121,6 +121,32 @@ export default function HowStewardCounts() {
         </p>
       </section>
 
+      <section aria-labelledby="knowledge">
+        <h2 id="knowledge">Knowledge truck factor, declared owners, learner reviewers</h2>
+        <p>
+          Activity says who works on a stage; <dfn>knowledge</dfn> says who knows its code. For each of the stage&apos;s
+          hand-written files (generated ones left out), the <dfn>degree of authorship</dfn> of Avelino et al. (2016)
+          weighs who created it, how many of its commits each person made, and how many others made:{" "}
+          <code>3.293 + 1.098·created + 0.164·own commits − 0.321·ln(1 + others&apos; commits)</code>. A person knows
+          the file when their degree is above 75% of the file&apos;s highest and at least 3.293. Renames carry a
+          file&apos;s history; deleted files drop out. The <dfn>knowledge truck factor</dfn> removes the people who know
+          the most files, one at a time, until more than half of the files have nobody left who knows them; the number
+          removed is the truck factor, and they are the stage&apos;s key people. It counts the history Steward holds up
+          to the as-of day: after an import with <code>--since</code>, who created older files is not known.
+        </p>
+        <p>
+          <dfn>Declared owners</dfn> come from the repository&apos;s CODEOWNERS (GitHub&apos;s rules: the last matching
+          line wins). A stage page lists who it declares for the stage&apos;s files, who is declared but not an active
+          maintainer, who is an active maintainer but not declared, and the lines Steward would write: the stage&apos;s
+          path rules with its active maintainers.
+        </p>
+        <p>
+          A <dfn>learner reviewer</dfn> is suggested on an open pull request touching a stage with fewer than two active
+          maintainers: beside the maintainer, the mentee of an active mentoring plan of the stage, or else the
+          contributor closest to the maintainer rule, never the pull request&apos;s author.
+        </p>
+      </section>
+
       <section aria-labelledby="starter-tasks">
         <h2 id="starter-tasks">Starter tasks and claims</h2>
         <p>

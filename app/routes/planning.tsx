@@ -9,6 +9,8 @@ import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getPageWriter } from "../auth.server";
 import { getConfig } from "../config.server";
+import { LearnerReviewers } from "../components/learner-reviewers";
+import { listLearnerReviewers } from "../knowledge-report.server";
 import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
 import { PlanTasks } from "../components/plan-tasks";
@@ -75,10 +77,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     name,
     credit,
   });
+  const reviewers = await listLearnerReviewers(db, { config, query: params, limit: pageCaps.openPullRequests });
   return {
     params,
     writer,
     mentoring,
+    reviewers,
     coverage: coverageView(coverage, notes),
     stageNames: Object.fromEntries(config.config.stages.map((s) => [s.id, s.name])),
     repository: config.config.project.repository,
@@ -122,7 +126,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function PlanningPage() {
-  const { params, coverage, stageNames, plans, shared, mentoring, writer, goals, taskChoices, repository } =
+  const { params, coverage, stageNames, plans, shared, mentoring, writer, goals, taskChoices, reviewers, repository } =
     useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
   const names = (ids: string[]) => ids.map((id) => stageNames[id] ?? id).join(", ");
@@ -237,6 +241,14 @@ export default function PlanningPage() {
           />
         </section>
       ))}
+      <section aria-labelledby="reviewers">
+        <h2 id="reviewers">Open pull requests: a learner reviewer</h2>
+        <p className="muted">
+          Where a stage has fewer than two maintainers, a{" "}
+          <Link to="/how-steward-counts#knowledge">second reviewer on the way</Link> learns the stage by reviewing.
+        </p>
+        <LearnerReviewers reviewers={reviewers} repository={repository} />
+      </section>
       <p className="muted">
         Every change to a plan is kept in the <Link to="/audit">audit trail</Link>.
       </p>

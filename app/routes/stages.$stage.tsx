@@ -8,6 +8,7 @@ import { StatusBadge } from "../components/status-badge";
 import { TaskList } from "../components/task-list";
 import { TrendChart } from "../components/trend-chart";
 import { CodeTitle } from "../components/code-title";
+import { LearnerReviewers } from "../components/learner-reviewers";
 import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
@@ -22,6 +23,7 @@ import {
 import { getCoverage } from "../models/coverage.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
+import { getCodeowners, getStageKnowledgeReport, listLearnerReviewers } from "../knowledge-report.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
 import { coverageView, windowKnown } from "../stewardship/coverage";
@@ -51,20 +53,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
   const personIds = maintainers.items.map((p) => p.id);
-  const [credited, authored, contributors, busiest, recent, tasks, taskCount] = await Promise.all([
-    listCreditedContributions(db, {
-      stageId: stage.id,
-      personIds,
-      window: report.window,
-      limit: pageCaps.credited,
-    }),
-    countAuthoredContributions(db, { stageId: stage.id, personIds, window: report.window }),
-    listStageContributors(db, { stageId: stage.id, window: report.window }),
-    listBusiestStageFiles(db, { config, stageId: stage.id, window: report.window, limit: 10 }),
-    listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
-    listStarterTasks(db, { stageId: stage.id, state: "open", limit: pageCaps.tasks }),
-    countStarterTasks(db, { stageId: stage.id, state: "open" }),
-  ]);
+  const codeowners = await getCodeowners(db);
+  const [credited, authored, contributors, busiest, recent, tasks, taskCount, knowledge, reviewers] = await Promise.all(
+    [
+      listCreditedContributions(db, {
+        stageId: stage.id,
+        personIds,
+        window: report.window,
+        limit: pageCaps.credited,
+      }),
+      countAuthoredContributions(db, { stageId: stage.id, personIds, window: report.window }),
+      listStageContributors(db, { stageId: stage.id, window: report.window }),
+      listBusiestStageFiles(db, { config, stageId: stage.id, window: report.window, limit: 10 }),
+      listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
+      listStarterTasks(db, { stageId: stage.id, state: "open", limit: pageCaps.tasks }),
+      countStarterTasks(db, { stageId: stage.id, state: "open" }),
+      getStageKnowledgeReport(db, {
+        config,
+        stage,
+        before: report.window.to,
+        codeowners: codeowners?.parsed ?? null,
+        caps: pageCaps,
+      }),
+      listLearnerReviewers(db, { config, query: window, stageId: stage.id, limit: pageCaps.openPullRequests }),
+    ],
+  );
   // The whole window's contributions of the stage, as /contributions filters them (whole days).
   const windowFilter = `stage=${stage.id}&from=${addDays(window.asOf, 1 - window.windowDays)}&to=${window.asOf}`;
   return {
@@ -121,6 +134,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       (contributors.get(stage.id) ?? []).filter((p) => qualifies(p.credit, window.min)),
       pageCaps.mentors,
     ).map(({ id, login, name }) => ({ id, login, name })),
+    knowledge,
+    codeowners: codeowners?.view ?? null,
+    reviewers,
     project: config.config.project,
   };
 }
@@ -140,6 +156,9 @@ export default function StagePage() {
     recent,
     tasks,
     mentors,
+    knowledge,
+    codeowners,
+    reviewers,
     project,
   } = useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
@@ -161,6 +180,20 @@ export default function StagePage() {
         <p className="muted small">
           <Link to="/how-steward-counts#absence-factor">Absence factor</Link> {stage.contributorAbsenceFactor}: the
           fewest people who made half of the stage&apos;s contributions in the window.
+        </p>
+        <p className="muted small">
+          {knowledge.fileCount === 0 ? (
+            <>
+              <Link to="/how-steward-counts#knowledge">Knowledge truck factor</Link>: not known, since no change to the
+              stage&apos;s hand-written files is stored.
+            </>
+          ) : (
+            <>
+              <Link to="/how-steward-counts#knowledge">Knowledge truck factor</Link> {knowledge.truckFactor}: the fewest
+              people whose departure leaves more than half of its {files(knowledge.fileCount)} without anyone who knows
+              them.
+            </>
+          )}
         </p>
         <CoverageNote coverage={coverage} />
         <WindowForm {...params} />
@@ -249,6 +282,21 @@ export default function StagePage() {
         ) : null}
       </section>
 
+      <section aria-labelledby="knowledge">
+        <h2 id="knowledge">Who knows the code</h2>
+        <KnowledgeSection knowledge={knowledge} />
+      </section>
+
+      <section aria-labelledby="owners">
+        <h2 id="owners">Declared owners and who does the work</h2>
+        <OwnershipSection ownership={knowledge.ownership} codeowners={codeowners} />
+      </section>
+
+      <section aria-labelledby="reviewers">
+        <h2 id="reviewers">Open pull requests: a learner reviewer</h2>
+        <LearnerReviewers reviewers={reviewers} repository={project.repository} />
+      </section>
+
       <section aria-labelledby="candidates">
         <h2 id="candidates">Other contributors in the window</h2>
         <p className="muted">Ranked by credit; each needs {params.min} to count as a maintainer.</p>
@@ -286,5 +334,113 @@ export default function StagePage() {
 
       <RecentContributions contributions={recent} repository={project.repository} />
     </main>
+  );
+}
+
+type StageData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+const files = (n: number) => `${n} hand-written file${n === 1 ? "" : "s"}`;
+
+function KnowledgeSection({ knowledge }: { knowledge: StageData["knowledge"] }) {
+  if (knowledge.fileCount === 0) {
+    return <p className="muted">No change to the stage&apos;s hand-written files is stored yet.</p>;
+  }
+  return (
+    <>
+      <p className="muted">
+        A person <Link to="/how-steward-counts#knowledge">knows a file</Link> when they created it or changed it often
+        enough compared with everyone else (degree of authorship).{" "}
+        {knowledge.truckFactor > 0
+          ? `Without the ${knowledge.truckFactor === 1 ? "key person" : `${knowledge.truckFactor} key people`}, ${knowledge.orphanedWithoutKeyPeople} of its ${files(knowledge.fileCount)} would have nobody who knows them.`
+          : `${knowledge.unauthoredFiles} of its ${files(knowledge.fileCount)} already have nobody who knows them.`}
+      </p>
+      <ul className="plan-list knowers">
+        {knowledge.knowers.map((person) => (
+          <li key={person.id} data-person={person.id}>
+            <PersonLink person={person} />
+            {person.keyPerson ? <strong className="warning"> key person</strong> : null}{" "}
+            <span className="muted">
+              knows {person.fileCount} file{person.fileCount === 1 ? "" : "s"}:
+            </span>{" "}
+            <span className="file-names">
+              {person.files.join(", ")}
+              {person.moreFiles > 0 ? `, and ${person.moreFiles} more` : ""}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {knowledge.moreKnowers > 0 ? (
+        <p className="muted">And {knowledge.moreKnowers} more people who know fewer files.</p>
+      ) : null}
+    </>
+  );
+}
+
+function OwnershipSection({
+  ownership,
+  codeowners,
+}: {
+  ownership: StageData["knowledge"]["ownership"];
+  codeowners: StageData["codeowners"];
+}) {
+  if (!ownership || !codeowners) {
+    return (
+      <p className="muted">
+        No CODEOWNERS file has been read: a git import reads it at the branch&apos;s tip, a GitHub sync through the API.
+      </p>
+    );
+  }
+  const owners = (list: Array<{ owner: string; files: number }>) =>
+    list.map((d) => `${d.owner} (${d.files} file${d.files === 1 ? "" : "s"})`).join(", ");
+  return (
+    <>
+      <p className="muted">
+        From <code>{codeowners.path}</code> at <span className="sha">{codeowners.revision.slice(0, 10)}</span>, read{" "}
+        <span className="nowrap">{codeowners.readAt.slice(0, 10)}</span>, for the stage&apos;s{" "}
+        {files(ownership.fileCount)}.
+      </p>
+      <ul className="plan-list ownership">
+        <li>
+          Declared: {ownership.declared.length > 0 ? owners(ownership.declared) : <span className="muted">nobody</span>}
+        </li>
+        <li>
+          Declared but not active maintainers:{" "}
+          {ownership.declaredNotActive.length > 0 ? (
+            <strong className="warning">{owners(ownership.declaredNotActive)}</strong>
+          ) : (
+            <span className="muted">none</span>
+          )}
+        </li>
+        <li>
+          Active maintainers not declared:{" "}
+          {ownership.activeNotDeclared.length > 0 ? (
+            <strong className="warning">
+              {ownership.activeNotDeclared
+                .map((p) => (p.login ? `@${p.login}` : `${p.name} (no known login)`))
+                .join(", ")}
+            </strong>
+          ) : (
+            <span className="muted">none</span>
+          )}
+        </li>
+        {ownership.notCompared.length > 0 ? (
+          <li className="muted">Teams and addresses, not compared: {owners(ownership.notCompared)}</li>
+        ) : null}
+        {ownership.unownedFiles.items.length > 0 ? (
+          <li>
+            Files with no owner: <span className="file-names">{ownership.unownedFiles.items.join(", ")}</span>
+            {ownership.unownedFiles.more > 0 ? `, and ${ownership.unownedFiles.more} more` : ""}
+          </li>
+        ) : null}
+      </ul>
+      <p>The lines Steward would suggest for the stage&apos;s paths:</p>
+      <pre className="codeowners-lines">{ownership.suggestedLines.join("\n")}</pre>
+      {codeowners.problems.length > 0 ? (
+        <p className="muted small">
+          GitHub ignores {codeowners.problems.length} line{codeowners.problems.length === 1 ? "" : "s"} of the file:{" "}
+          {codeowners.problems.map((p) => `line ${p.line}: ${p.message}`).join("; ")}.
+        </p>
+      ) : null}
+    </>
   );
 }

@@ -29,7 +29,18 @@ export const pageCaps = {
   mentors: 3,
   /** Open starter tasks listed on a stage page. */
   tasks: 50,
+  /** People who know a stage's files (degree of authorship), the key people first. */
+  knowers: 10,
+  /** Files named per person who knows them. */
+  knownFiles: 8,
+  /** Files named in a stage's CODEOWNERS comparison (unowned ones). */
+  ownershipFiles: 10,
+  /** Open pull requests given a learner reviewer on a stage or planning page. */
+  openPullRequests: 10,
 } as const;
+
+/** How many people who know a stage's files, and files per person, the JSON API lists. */
+export const apiKnowledgeCaps = { knowers: 100, knownFiles: 200 } as const;
 
 /** How many active maintainers per stage the JSON API lists (most credit first); it counts them all. */
 export const apiMaintainerCap = 100;

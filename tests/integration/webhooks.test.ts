@@ -271,6 +271,18 @@ describe("POST /webhooks/github", () => {
       { login: "mokafor", occurredAt: "2026-11-20T09:30:00Z" },
     ]);
     expect((await rows()).deliveries.map((d) => d.id).sort()).toEqual(["pr-1", "review-1"]);
+
+    // Its state follows GitHub's: open (a learner reviewer can be suggested), then merged.
+    const state = async () =>
+      (await db.selectFrom("contributions").select("prState").where("prNumber", "=", number).executeTakeFirstOrThrow())
+        .prState;
+    expect(await state()).toBe("open");
+    const merged = structuredClone(opened);
+    merged.action = "closed";
+    merged.pull_request.state = "closed";
+    merged.pull_request.merged_at = "2026-11-21T10:00:00Z";
+    expect((await deliver("pull_request", merged, { id: "pr-2" })).body).toMatchObject({ outcome: "applied" });
+    expect(await state()).toBe("merged");
   });
 
   it("adds a review to a squash commit imported from git", async () => {

@@ -51,6 +51,8 @@ export interface SimRepository {
   users: Map<string, SimUser>;
   /** Issues and pull requests share GitHub's number space, as on GitHub. */
   issues: Map<number, SimIssue>;
+  /** Files of the default branch the contents endpoint serves (a CODEOWNERS), by path. */
+  files: Map<string, string>;
 }
 
 const stagePaths = [
@@ -291,5 +293,12 @@ export function generateRepository({
     isPullRequest: false,
   });
 
-  return { owner: "python", name: "cpython", defaultBranch: "main", users, issues };
+  // Declared owners that differ from who does the work, as in many real repositories.
+  const files = new Map([
+    [
+      ".github/CODEOWNERS",
+      "# Owners of the JIT\nPython/optimizer*.c @dev1\nPython/jit.c @dev2 @former-maintainer\nTools/jit/ @dev2\n",
+    ],
+  ]);
+  return { owner: "python", name: "cpython", defaultBranch: "main", users, issues, files };
 }

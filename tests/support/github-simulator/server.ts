@@ -261,6 +261,24 @@ export async function startGitHubSimulator({
         headers,
       );
     }
+    if (path.startsWith(`${repoPath}/contents/`)) {
+      const file = decodeURIComponent(path.slice(`${repoPath}/contents/`.length));
+      const text = repository.files.get(file);
+      if (text === undefined) return send(404, { message: "Not Found" });
+      const content = Buffer.from(text).toString("base64");
+      const sha = createHash("sha1")
+        .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+        .digest("hex");
+      return send(200, {
+        type: "file",
+        encoding: "base64",
+        name: file.split("/").at(-1),
+        path: file,
+        sha,
+        size: Buffer.byteLength(text),
+        content,
+      });
+    }
     const issueMatch = new RegExp(`^${repoPath}/issues/(\\d+)(/comments)?$`).exec(path);
     if (issueMatch) {
       const issue = repository.issues.get(Number(issueMatch[1]));
