@@ -10,6 +10,7 @@ import * as claimKind from "./migrations/0006_claim_kind";
 import * as identitySightings from "./migrations/0007_identity_sightings";
 import * as sessions from "./migrations/0008_sessions";
 import * as auditPeople from "./migrations/0009_audit_people";
+import * as pullRequestDates from "./migrations/0013_pull_request_dates";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
 
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   "0007_identity_sightings": identitySightings,
   "0008_sessions": sessions,
   "0009_audit_people": auditPeople,
+  "0013_pull_request_dates": pullRequestDates,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -48,6 +48,10 @@ export interface ContributionsTable {
   fileCount: number;
   /** GitHub's updatedAt of the pull request whose details this contribution holds (GitHub sync). */
   prUpdatedAt: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the pull request was opened (GitHub sync, webhooks, the demo); null for a commit git alone knows. */
+  openedAt: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** When it landed on the branch: a commit's own time, a merged PR's merge; null for an open PR. */
+  mergedAt: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
 }
 
 export interface ContributionFilesTable {

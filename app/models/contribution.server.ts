@@ -15,6 +15,8 @@ export interface NewContribution {
   title: string;
   /** ISO-8601 UTC. */
   occurredAt: string;
+  /** When its pull request was opened, where known (the demo says; git does not). */
+  openedAt?: string | null;
   refs: number[];
   labels: string[];
   files: Array<FileChange & { previousPath?: string | null }>;
@@ -126,6 +128,9 @@ export async function insertContributions(
           prNumber: item.prNumber,
           title: item.title,
           occurredAt: item.occurredAt,
+          openedAt: item.openedAt ?? null,
+          // A commit is on the branch: it landed when it was made.
+          mergedAt: item.sha !== null ? item.occurredAt : null,
           refs: toJsonArray(item.refs),
           labels: toJsonArray(item.labels),
           ...fileTotals(item.files),
@@ -257,6 +262,8 @@ async function mergeCommitIntoPullRequest(
       sha: commit.sha,
       title: commit.title,
       occurredAt: commit.occurredAt,
+      // The squash commit is the merge; the PR keeps its opening date.
+      mergedAt: commit.occurredAt,
       refs: toJsonArray(commit.refs),
       ...(counted ? fileTotals(commit.files) : {}),
     })

@@ -63,7 +63,7 @@ export async function upsertPullRequest(
   if (existing?.sha) {
     await trx
       .updateTable("contributions")
-      .set({ labels: toJsonArray(pr.labels), prUpdatedAt: pr.updatedAt })
+      .set({ labels: toJsonArray(pr.labels), prUpdatedAt: pr.updatedAt, openedAt: pr.createdAt })
       .where("id", "=", existing.id)
       .execute();
     // The squash commit's author is the PR's author: this links git's identity to the GitHub account.
@@ -77,6 +77,8 @@ export async function upsertPullRequest(
   const row = {
     title: pr.title,
     occurredAt: pr.mergedAt ?? pr.createdAt,
+    openedAt: pr.createdAt,
+    mergedAt: pr.mergedAt,
     refs: toJsonArray(pr.refs),
     labels: toJsonArray(pr.labels),
     ...fileTotals(pr.files),
@@ -133,6 +135,8 @@ export async function upsertPullRequestFromWebhook(
         prNumber: pr.number,
         title: pr.title,
         occurredAt: pr.mergedAt ?? pr.createdAt,
+        openedAt: pr.createdAt,
+        mergedAt: pr.mergedAt,
         refs: toJsonArray(pr.refs),
         labels: toJsonArray(pr.labels),
         additions: 0,
@@ -151,7 +155,15 @@ export async function upsertPullRequestFromWebhook(
       .set({
         labels: toJsonArray(pr.labels),
         prUpdatedAt: null,
-        ...(fromGit ? {} : { title: pr.title, refs: toJsonArray(pr.refs), occurredAt: pr.mergedAt ?? pr.createdAt }),
+        openedAt: pr.createdAt,
+        ...(fromGit
+          ? {}
+          : {
+              title: pr.title,
+              refs: toJsonArray(pr.refs),
+              occurredAt: pr.mergedAt ?? pr.createdAt,
+              mergedAt: pr.mergedAt,
+            }),
       })
       .where("id", "=", id)
       .execute();
