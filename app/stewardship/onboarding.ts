@@ -5,9 +5,6 @@ import { mentionsIdentifier, taskIdentifier } from "./checklist";
 import { DAY_MS } from "./dates";
 import { dayNumber, dayToDate, qualifies } from "./metrics";
 
-/** How long Steward waits for a newcomer's second contribution, unless the configuration says otherwise. */
-export const DEFAULT_RETURN_WINDOW_DAYS = 90;
-
 /**
  * One credited part of a person in a stage, as the maintainer rule counts it (`weight`), and whether they
  * authored it: arriving and returning are authored work, reviews count only toward the rule.
@@ -351,6 +348,26 @@ export interface TrackConversion {
 export interface StageHistories {
   authoredDays: (stageId: string | null, personId: number) => readonly number[];
   maintainerOn: (stageId: string | null, personId: number) => string | null;
+}
+
+/**
+ * The histories conversion asks about, from each level's credits (a stage id, or null for all tracked
+ * work) and journeys.
+ */
+export function stageHistories(
+  levels: ReadonlyMap<
+    string | null,
+    { credits: ReadonlyMap<number, readonly StageCredit[]>; journeys: readonly Journey[] }
+  >,
+): StageHistories {
+  const maintainers = new Map(
+    [...levels].map(([level, { journeys }]) => [level, new Map(journeys.map((j) => [j.personId, j.maintainerOn]))]),
+  );
+  return {
+    authoredDays: (stageId, personId) =>
+      (levels.get(stageId)?.credits.get(personId) ?? []).filter((c) => c.authored).map((c) => c.day),
+    maintainerOn: (stageId, personId) => maintainers.get(stageId)?.get(personId) ?? null,
+  };
 }
 
 /**
