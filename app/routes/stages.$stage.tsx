@@ -20,6 +20,7 @@ import {
   listStageContributors,
 } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
+import { listNewcomers } from "../models/onboarding.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
 import { requireWindowParams } from "../request-params.server";
@@ -51,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
   const personIds = maintainers.items.map((p) => p.id);
-  const [credited, authored, contributors, busiest, recent, tasks, taskCount] = await Promise.all([
+  const [credited, authored, contributors, busiest, recent, tasks, taskCount, newcomers] = await Promise.all([
     listCreditedContributions(db, {
       stageId: stage.id,
       personIds,
@@ -64,6 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
     listStarterTasks(db, { stageId: stage.id, state: "open", limit: pageCaps.tasks }),
     countStarterTasks(db, { stageId: stage.id, state: "open" }),
+    listNewcomers(db, { config, stageId: stage.id, ...window }),
   ]);
   // The whole window's contributions of the stage, as /contributions filters them (whole days).
   const windowFilter = `stage=${stage.id}&from=${addDays(window.asOf, 1 - window.windowDays)}&to=${window.asOf}`;
@@ -121,6 +123,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       (contributors.get(stage.id) ?? []).filter((p) => qualifies(p.credit, window.min)),
       pageCaps.mentors,
     ).map(({ id, login, name }) => ({ id, login, name })),
+    newcomers: {
+      returnWindowDays: newcomers.returnWindowDays,
+      ...capList(newcomers.newcomers, pageCaps.contributors),
+    },
     project: config.config.project,
   };
 }
@@ -140,6 +146,7 @@ export default function StagePage() {
     recent,
     tasks,
     mentors,
+    newcomers,
     project,
   } = useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
@@ -274,6 +281,61 @@ export default function StagePage() {
           <p className="muted generated-files">
             Generated files, left out since they change with their sources:{" "}
             {generatedFiles.map((f) => `${f.path} (${f.contributions})`).join(", ")}.
+          </p>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="newcomers">
+        <h2 id="newcomers">Newcomers: arrived in the last {newcomers.returnWindowDays} days</h2>
+        <p className="muted small">
+          People whose first contribution to the stage falls in the {newcomers.returnWindowDays} days up to{" "}
+          <span className="nowrap">{params.asOf}</span>. <Link to={windowLink("/onboarding")}>Onboarding</Link> shows
+          what became of earlier ones.
+        </p>
+        {newcomers.items.length === 0 ? (
+          <p className="muted">Nobody new in these days.</p>
+        ) : (
+          <ul className="newcomer-list">
+            {newcomers.items.map((person) => (
+              <li key={person.id} data-newcomer={person.id}>
+                <PersonLink person={person} /> <span className="muted">arrived</span>{" "}
+                <span className="nowrap">{person.arrivedOn}</span>
+                {person.firstToProject ? (
+                  <span className="muted"> (their first contribution to the project)</span>
+                ) : null}
+                {" · "}
+                {person.contributions} contribution{person.contributions === 1 ? "" : "s"}
+                {person.returnedOn ? (
+                  <>
+                    {" · "}returned <span className="nowrap">{person.returnedOn}</span>
+                  </>
+                ) : null}
+                {person.maintainerOn ? (
+                  <>
+                    {" · "}a maintainer since <span className="nowrap">{person.maintainerOn}</span>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        <AndMore count={newcomers.more} noun="newcomers" />
+        {newcomers.items.length > 0 ? (
+          <p className="task-mentors">
+            {mentors.length > 0 ? (
+              <>
+                Suggested mentors:{" "}
+                {mentors.map((m, i) => (
+                  <span key={m.id}>
+                    {i > 0 ? ", " : null}
+                    <PersonLink person={m} />
+                  </span>
+                ))}{" "}
+                <span className="muted">(the stage&apos;s most recently active maintainers)</span>
+              </>
+            ) : (
+              <span className="muted">No active maintainer to suggest as a mentor.</span>
+            )}
           </p>
         ) : null}
       </section>
