@@ -35,7 +35,13 @@ export function FunnelBars({ report, returnWindowDays }: { report: FunnelReport;
 
 function describeWaits(waits: PullRequestWaits): string {
   if (waits.count === 0) return "none known";
-  return `${waits.count} PR${waits.count === 1 ? "" : "s"}: first review after ${days(waits.medianDaysToFirstReview)} (median of ${waits.reviewed}), merged after ${days(waits.medianDaysToMerge)} (median of ${waits.merged})`;
+  const review =
+    waits.reviewed === 0
+      ? "no review stored"
+      : `first review after ${days(waits.medianDaysToFirstReview)} (median of ${waits.reviewed})`;
+  const merge =
+    waits.merged === 0 ? "none merged" : `merged after ${days(waits.medianDaysToMerge)} (median of ${waits.merged})`;
+  return `${waits.count} PR${waits.count === 1 ? "" : "s"}: ${review}, ${merge}`;
 }
 
 /** How long PRs waited, newcomers' (their arrival PR) beside everyone's. */
@@ -52,6 +58,24 @@ export function PullRequestWaitsText({ waits }: { waits: FunnelReport["pullReque
   );
 }
 
+function nextQuarter(quarter: string): string {
+  const year = Number(quarter.slice(0, 4));
+  const q = Number(quarter.slice(6));
+  return q === 4 ? `${year + 1}-Q1` : `${year}-Q${q + 1}`;
+}
+
+/** The cohorts with a zero row for each quarter between them that saw no arrival and no PR. */
+function fillQuarters(cohorts: Cohort[]): Array<Pick<Cohort, "quarter" | "arrived" | "returned" | "maintainers">> {
+  const rows: Array<Pick<Cohort, "quarter" | "arrived" | "returned" | "maintainers">> = [];
+  for (const cohort of cohorts) {
+    const last = rows.at(-1);
+    for (let q = last ? nextQuarter(last.quarter) : cohort.quarter; q < cohort.quarter; q = nextQuarter(q))
+      rows.push({ quarter: q, arrived: 0, returned: 0, maintainers: 0 });
+    rows.push(cohort);
+  }
+  return rows;
+}
+
 function quarterLabel(quarter: string): string {
   return `${quarter.slice(5)} ${quarter.slice(2, 4)}`;
 }
@@ -61,8 +85,11 @@ function quarterLabel(quarter: string): string {
  * heights are inline styles (the page's CSP allows those); the numbers are in the label and the list.
  */
 export function CohortChart({ cohorts, title }: { cohorts: Cohort[]; title: string }) {
-  const shown = cohorts.filter((c) => c.arrived > 0).slice(-CHART_QUARTERS);
-  if (shown.length === 0) return <p className="muted">Nobody arrived yet.</p>;
+  // Every quarter from the first arrival on, empty ones too, so the time axis is even.
+  const first = cohorts.findIndex((c) => c.arrived > 0);
+  if (first < 0) return <p className="muted">Nobody arrived yet.</p>;
+  const all = fillQuarters(cohorts.slice(first));
+  const shown = all.slice(-CHART_QUARTERS);
   const top = Math.max(1, ...shown.map((c) => c.arrived));
   const summary = shown
     .map((c) => `${c.quarter}: ${c.arrived} arrived, ${c.returned} returned, ${c.maintainers} became maintainers`)
@@ -95,9 +122,7 @@ export function CohortChart({ cohorts, title }: { cohorts: Cohort[]; title: stri
         <span>
           <span className="swatch cohort-maintainer" /> became maintainers
         </span>
-        {cohorts.filter((c) => c.arrived > 0).length > shown.length ? (
-          <span className="muted">(the latest {shown.length} quarters)</span>
-        ) : null}
+        {all.length > shown.length ? <span className="muted">(the latest {shown.length} quarters)</span> : null}
       </figcaption>
     </figure>
   );
@@ -110,8 +135,10 @@ export function CohortList({ cohorts }: { cohorts: Cohort[] }) {
     <ol className="cohort-list">
       {rows.map((c) => (
         <li key={c.quarter}>
-          <strong>{c.quarter}</strong>: {c.arrived} arrived ({c.newToProject} new to the project), {c.returned} returned
-          {c.pending > 0 ? ` (${c.pending} may still)` : ""}, {c.maintainers} became maintainers
+          <strong>{c.quarter}</strong>:{" "}
+          {c.arrived === 0
+            ? "nobody arrived"
+            : `${c.arrived} arrived (${c.newToProject} new to the project), ${c.returned} returned${c.pending > 0 ? ` (${c.pending} may still)` : ""}, ${c.maintainers} became maintainers`}
           {c.medianDaysToSecond !== null ? ` · second contribution after ${days(c.medianDaysToSecond)}` : ""}
           {c.medianDaysToMaintainer !== null ? ` · maintainer after ${days(c.medianDaysToMaintainer)}` : ""}
           {c.pullRequests.everyone.count > 0 ? (

@@ -112,22 +112,31 @@ export default function OnboardingPage() {
         {tracks.map((track) => (
           <article key={track.id} className="track" data-track={track.id}>
             <h3>{track.title}</h3>
-            <p className="track-summary">
-              {track.takenUp} of {track.tasks} tasks taken up by {track.people}{" "}
-              {track.people === 1 ? "person" : "people"}; {track.newcomers} newcomer{track.newcomers === 1 ? "" : "s"},{" "}
-              of whom {track.returned} returned{shareOf(track.returned, track.newcomers)} and {track.maintainers} became{" "}
-              maintainer{track.maintainers === 1 ? "" : "s"}
-              {track.pending > 0 ? `; ${track.pending} may still return` : ""}.
-            </p>
-            <BarList
-              unit="people"
-              items={[
-                { label: "Took up a task", value: track.people },
-                { label: "… newcomers", value: track.newcomers },
-                { label: "… who returned", value: track.returned },
-                { label: "… who became maintainers", value: track.maintainers },
-              ]}
-            />
+            {track.takenUp === 0 ? (
+              <p className="track-summary">
+                None of its {track.tasks} tasks has been taken up by a merged contribution.
+              </p>
+            ) : (
+              <>
+                <p className="track-summary">
+                  {track.takenUp} of {track.tasks} tasks taken up by {track.people}{" "}
+                  {track.people === 1 ? "person" : "people"}; {track.newcomers} newcomer
+                  {track.newcomers === 1 ? "" : "s"}, of whom {track.returned} returned
+                  {shareOf(track.returned, track.newcomers)} and {track.maintainers} became maintainer
+                  {track.maintainers === 1 ? "" : "s"}
+                  {track.pending > 0 ? `; ${track.pending} may still return` : ""}.
+                </p>
+                <BarList
+                  unit="people"
+                  items={[
+                    { label: "Took up a task", value: track.people },
+                    { label: "… newcomers", value: track.newcomers },
+                    { label: "… who returned", value: track.returned },
+                    { label: "… who became maintainers", value: track.maintainers },
+                  ]}
+                />
+              </>
+            )}
             {track.takenUpTasks.length > 0 ? (
               <details className="taken-up">
                 <summary>Tasks taken up</summary>
