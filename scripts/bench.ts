@@ -4,8 +4,9 @@ import { benchDashboard } from "./bench/dashboard";
 import { benchGitHubSync } from "./bench/github";
 import { benchImport } from "./bench/import";
 import { benchLoad } from "./bench/load";
+import { benchOnboarding } from "./bench/onboarding";
 
-const parts = ["import", "dashboard", "load", "github"] as const;
+const parts = ["import", "dashboard", "onboarding", "load", "github"] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !parts.some((part) => part === name));
 if (unknown.length) {
@@ -31,6 +32,13 @@ if (runs("dashboard")) {
     results[`dashboard_${contributions}`] = await benchDashboard({ contributions });
     console.table(results[`dashboard_${contributions}`]);
   }
+}
+
+if (runs("onboarding")) {
+  const contributions = Number(process.env.BENCH_ONBOARDING_CONTRIBUTIONS ?? 200_000);
+  console.log(`Onboarding loaders: ${contributions} contributions …`);
+  results.onboarding = await benchOnboarding({ contributions });
+  console.log(results.onboarding);
 }
 
 if (runs("load")) {
