@@ -47,22 +47,24 @@ interface StageHistory {
 }
 
 /**
- * Every credit of the stages up to `to`, with whether the person authored it, and the people behind them:
- * two queries, each returning one row per stage or one in all (node-sqlite3 spends microseconds on every
- * result row; see listStageActivity in bus-factor.server.ts). Bots are left out by not being among the
- * people. (group_concat is SQLite's name; PostgreSQL calls it string_agg.)
+ * Every credit of the stages up to `to`, with whether the person authored it, and the people behind them,
+ * in three queries that each return one row per stage or one in all (node-sqlite3 spends microseconds on
+ * every result row; see listStageActivity in bus-factor.server.ts). Bots are left out by not being among
+ * the people. A credit is authored unless the person only reviewed that contribution: reviews are the
+ * few, so they are the ones looked up. (group_concat is SQLite's name; PostgreSQL calls it string_agg.)
+ *
+ * Whether an arrival was new to the project too: a person's first stage activity (a review included),
+ * and whether they authored anything before it. EXISTS stops at the first earlier contribution, so
+ * prolific people cost a row or two and newcomers have few to look at.
  */
 async function readStageHistory(
   db: Database,
   { stageIds, to }: { stageIds: string[]; to: string },
 ): Promise<StageHistory> {
-  const authoredFlag = sql<number>`exists (
-    select 1 from contribution_people cp
-    where cp.contribution_id = a.contribution_id and cp.person_id = a.person_id and cp.role in ('author', 'co-author'))`;
-  const firstAuthored = sql<string | null>`(
-    select min(c.occurred_at) from contribution_people cp join contributions c on c.id = cp.contribution_id
-    where cp.person_id = p.id and cp.role in ('author', 'co-author'))`;
-  const [rows, people] = await Promise.all([
+  const earlierWork = sql<number>`exists (
+    select 1 from contribution_people cp join contributions c on c.id = cp.contribution_id
+    where cp.person_id = p.id and cp.role in ('author', 'co-author') and c.occurred_at < f.first_at)`;
+  const [rows, reviews, people] = await Promise.all([
     stageIds.length === 0
       ? Promise.resolve([])
       : db
@@ -72,49 +74,82 @@ async function readStageHistory(
           .groupBy("a.stageId")
           .select([
             "a.stageId",
-            sql<string>`group_concat(a.person_id || ' ' || a.day || ' ' || a.weight || ' ' || a.contribution_id || ' ' || ${authoredFlag})`.as(
+            sql<string>`group_concat(a.person_id || ' ' || a.day || ' ' || a.weight || ' ' || a.contribution_id)`.as(
               "credits",
             ),
           ])
           .execute(),
     db
-      .selectFrom("people as p")
-      .where("p.isBot", "=", 0)
+      .selectFrom("contributionPeople as cp")
+      .where("cp.role", "=", "reviewer")
       .where(({ exists, selectFrom }) =>
-        exists(selectFrom("stageActivity as a").whereRef("a.personId", "=", "p.id").select("a.personId")),
+        exists(
+          selectFrom("contributionStages as cs")
+            .whereRef("cs.contributionId", "=", "cp.contributionId")
+            .select("cs.contributionId"),
+        ),
       )
-      .select(sql<string>`json_group_array(json_array(p.id, p.login, p.name, ${firstAuthored}))`.as("people"))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("contributionPeople as au")
+              .whereRef("au.contributionId", "=", "cp.contributionId")
+              .whereRef("au.personId", "=", "cp.personId")
+              .where("au.role", "in", ["author", "co-author"])
+              .select("au.personId"),
+          ),
+        ),
+      )
+      .select(sql<string | null>`group_concat(cp.contribution_id || ' ' || cp.person_id)`.as("pairs"))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("people as p")
+      .innerJoin(
+        (eb) =>
+          eb
+            .selectFrom("stageActivity as a")
+            .where("a.occurredAt", "<", to)
+            .groupBy("a.personId")
+            .select((s) => ["a.personId", s.fn.min("a.occurredAt").as("first_at")])
+            .as("f"),
+        (join) => join.onRef("f.personId", "=", "p.id"),
+      )
+      .where("p.isBot", "=", 0)
+      .select(sql<string>`json_group_array(json_array(p.id, p.login, p.name, f.first_at, ${earlierWork}))`.as("people"))
       .executeTakeFirstOrThrow(),
   ]);
   const byId = new Map<number, OnboardingPerson>();
   const firstProjectDay = new Map<number, number>();
-  for (const [id, login, name, first] of JSON.parse(people.people) as [
+  for (const [id, login, name, firstAt, earlier] of JSON.parse(people.people) as [
     number,
     string | null,
     string | null,
-    string | null,
+    string,
+    number,
   ][]) {
     byId.set(id, { id, login, name: name ?? login ?? "unknown" });
-    if (first) firstProjectDay.set(id, dayNumber(first));
+    // Work before the first stage activity: the project knew them before any stage did.
+    firstProjectDay.set(id, dayNumber(firstAt) - (earlier ? 1 : 0));
   }
+  const reviewedOnly = new Set(reviews.pairs ? reviews.pairs.split(",") : []);
   const stages = new Map<string, Credits>();
   const all: Credits = new Map();
   const seen = new Set<string>();
   for (const { stageId, credits } of rows) {
     const byPerson: Credits = new Map();
     for (const packed of credits.split(",")) {
-      const [person, day, weight, contribution, authored] = packed.split(" ").map(Number);
+      const [person, day, weight, contribution] = packed.split(" ").map(Number);
       if (person === undefined || !byId.has(person)) continue; // a bot
+      const key = `${contribution} ${person}`;
       const credit = {
         day: day ?? 0,
         weight: weight ?? 0,
         contributionId: contribution ?? 0,
-        authored: authored === 1,
+        authored: !reviewedOnly.has(key),
       };
       const list = byPerson.get(person);
       if (list) list.push(credit);
       else byPerson.set(person, [credit]);
-      const key = `${person} ${credit.contributionId}`;
       if (!seen.has(key)) {
         seen.add(key);
         const overall = all.get(person);
@@ -244,9 +279,20 @@ function funnelRule(config: CompiledConfig, { asOf, windowDays, min }: Onboardin
   };
 }
 
+export interface Newcomer extends OnboardingPerson {
+  arrivedOn: string;
+  firstToProject: boolean;
+  returnedOn: string | null;
+  returnPending: boolean;
+  maintainerOn: string | null;
+  contributions: number;
+}
+
 export interface StageFunnel extends FunnelReport {
   id: string;
   name: string;
+  /** Who arrived in the return window ending on the as-of day, newest first. */
+  newcomers: Newcomer[];
 }
 
 /** A track's conversion with the people who took its tasks up named. */
@@ -313,6 +359,15 @@ export async function getOnboardingReport(
       id: stage.id,
       name: stage.name,
       ...funnelReport(journeys[i] ?? [], prs.get(stage.id) ?? []),
+      newcomers: recentArrivals(journeys[i] ?? [], rule.asOfDay, rule.returnWindowDays).map((j) => ({
+        ...named(j.personId),
+        arrivedOn: j.arrivedOn,
+        firstToProject: j.firstToProject,
+        returnedOn: j.returnedOn,
+        returnPending: j.returnPending,
+        maintainerOn: j.maintainerOn,
+        contributions: j.contributions,
+      })),
     })),
     tracks: conversions.map((track) => ({
       ...track,
@@ -321,42 +376,5 @@ export async function getOnboardingReport(
         people: task.people.map((person) => ({ ...person, ...named(person.personId) })),
       })),
     })),
-  };
-}
-
-export interface Newcomer extends OnboardingPerson {
-  arrivedOn: string;
-  firstToProject: boolean;
-  returnedOn: string | null;
-  returnPending: boolean;
-  maintainerOn: string | null;
-  contributions: number;
-}
-
-/** Who arrived in a stage in the return window ending `asOf`, newest first, with what they did since. */
-export async function listNewcomers(
-  db: Database,
-  { config, stageId, ...query }: OnboardingQuery & { config: CompiledConfig; stageId: string },
-): Promise<{ returnWindowDays: number; newcomers: Newcomer[] }> {
-  const to = windowEndingOn(query.asOf, 1).to;
-  const rule = funnelRule(config, query);
-  const history = await readStageHistory(db, { stageIds: [stageId], to });
-  const journeys = stageJourneys(history.stages.get(stageId) ?? new Map(), history.firstProjectDay, rule);
-  return {
-    returnWindowDays: rule.returnWindowDays,
-    newcomers: recentArrivals(journeys, rule.asOfDay, rule.returnWindowDays).map((j) => {
-      const person = history.people.get(j.personId);
-      return {
-        id: j.personId,
-        login: person?.login ?? null,
-        name: person?.name ?? "unknown",
-        arrivedOn: j.arrivedOn,
-        firstToProject: j.firstToProject,
-        returnedOn: j.returnedOn,
-        returnPending: j.returnPending,
-        maintainerOn: j.maintainerOn,
-        contributions: j.contributions,
-      };
-    }),
   };
 }

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getConfig } from "../config.server";
+import { getCachedOnboardingReport } from "../onboarding-cache.server";
 import { getReadDb } from "../db.server";
 import { jsonError, jsonResponse, readOnlyApiAction } from "../http.server";
 import { getCoverage } from "../models/coverage.server";
-import { getOnboardingReport } from "../models/onboarding.server";
 import { coverageRange } from "../stewardship/coverage";
 import { parseWindowParams } from "../stewardship/query-params";
 
@@ -13,7 +13,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const coverage = await getCoverage(db);
   const params = parseWindowParams(new URL(request.url).searchParams, config.config, { coverage });
   if (!params.ok) return jsonError(400, params.message);
-  const report = await getOnboardingReport(db, { config, ...params.value.params });
+  const report = await getCachedOnboardingReport({ config, ...params.value.params });
   return jsonResponse({
     asOf: report.asOf,
     windowDays: report.windowDays,

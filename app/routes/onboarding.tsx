@@ -7,9 +7,9 @@ import { CohortChart, CohortList, FunnelBars, PullRequestWaitsText } from "../co
 import { PersonLink } from "../components/person-link";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getConfig } from "../config.server";
+import { getCachedOnboardingReport } from "../onboarding-cache.server";
 import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
-import { getOnboardingReport } from "../models/onboarding.server";
 import { requireWindowParams } from "../request-params.server";
 import { capList } from "../stewardship/capped-list";
 import { coverageView } from "../stewardship/coverage";
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getReadDb();
   const coverage = await getCoverage(db);
   const { params, notes } = requireWindowParams(request, config.config, coverage);
-  const report = await getOnboardingReport(db, { config, ...params });
+  const report = await getCachedOnboardingReport({ config, ...params });
   return {
     params,
     coverage: coverageView(coverage, notes),

@@ -12,6 +12,7 @@ import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getConfig } from "../config.server";
+import { getCachedOnboardingReport } from "../onboarding-cache.server";
 import { getReadDb } from "../db.server";
 import { notFound, unknownStage } from "../http.server";
 import {
@@ -20,7 +21,6 @@ import {
   listStageContributors,
 } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
-import { listNewcomers } from "../models/onboarding.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
 import { requireWindowParams } from "../request-params.server";
@@ -52,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
   const personIds = maintainers.items.map((p) => p.id);
-  const [credited, authored, contributors, busiest, recent, tasks, taskCount, newcomers] = await Promise.all([
+  const [credited, authored, contributors, busiest, recent, tasks, taskCount, onboarding] = await Promise.all([
     listCreditedContributions(db, {
       stageId: stage.id,
       personIds,
@@ -65,7 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
     listStarterTasks(db, { stageId: stage.id, state: "open", limit: pageCaps.tasks }),
     countStarterTasks(db, { stageId: stage.id, state: "open" }),
-    listNewcomers(db, { config, stageId: stage.id, ...window }),
+    getCachedOnboardingReport({ config, ...window }),
   ]);
   // The whole window's contributions of the stage, as /contributions filters them (whole days).
   const windowFilter = `stage=${stage.id}&from=${addDays(window.asOf, 1 - window.windowDays)}&to=${window.asOf}`;
@@ -124,8 +124,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       pageCaps.mentors,
     ).map(({ id, login, name }) => ({ id, login, name })),
     newcomers: {
-      returnWindowDays: newcomers.returnWindowDays,
-      ...capList(newcomers.newcomers, pageCaps.contributors),
+      returnWindowDays: onboarding.returnWindowDays,
+      ...capList(onboarding.stages.find((s) => s.id === stage.id)?.newcomers ?? [], pageCaps.contributors),
     },
     project: config.config.project,
   };

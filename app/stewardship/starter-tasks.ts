@@ -76,7 +76,6 @@ export function kindOfClaim(claim: Claim, { assignees = [] }: { assignees?: stri
 const claimPhrase =
   /\b(?:i'?d like to (?:work on|take|try|pick)|i'?ll (?:take|work on|do|pick)|i will (?:take|work on)|i'?m (?:working on|taking)|i am working on|can i (?:take|work on|pick)|may i (?:take|work on)|let me (?:take|try)|claim(?:ing)?)\b/i;
 
-
 /** The latest of `comments` that still stands on `now` and claims something with a usual phrase. */
 function latestClaimingComment(
   comments: Comment[],
@@ -111,7 +110,11 @@ export function findClaim({
   if (item.done) return null;
   const pr = openPullRequests.find((p) => mentionsIdentifier(p.title, item.identifier));
   if (pr) return { login: pr.author, evidence: `open PR #${pr.number} names ${item.identifier}`, at: null };
-  return latestClaimingComment(comments, { now, claimDays, about: (body) => mentionsIdentifier(body, item.identifier) });
+  return latestClaimingComment(comments, {
+    now,
+    claimDays,
+    about: (body) => mentionsIdentifier(body, item.identifier),
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../app/db.server";
-import { getOnboardingReport, listNewcomers } from "../../app/models/onboarding.server";
+import { getOnboardingReport } from "../../app/models/onboarding.server";
 import { PeopleResolver } from "../../app/models/person.server";
 import { upsertPullRequest } from "../../app/models/pull-request.server";
 import { action as onboardingApiAction, loader as onboardingApi } from "../../app/routes/api.onboarding";
@@ -18,7 +18,7 @@ const rule = { asOf, windowDays: 180, min: 2 };
 // A newcomer, Nina, arrives in the middle-end through the checklist item for _BINARY_OP (her first work on
 // the project: a PR opened 2026-01-02, reviewed by Alice on the 5th, merged on the 10th), is back 35 days
 // later and so meets the rule (2 in 180 days) on 2026-02-14. Alice was there before. Bob arrives in the
-// frontend 29 days before the as-of day. A bot backports Nina's PR: never a newcomer.
+// frontend 29 days before the as-of day, and Frank, known for other work, 20 days before. A bot backports Nina's PR: never a newcomer.
 beforeAll(async () => {
   const db = await getDb();
   const config = defaultConfig();
@@ -52,6 +52,19 @@ beforeAll(async () => {
       pr: 135003,
     }),
     commit({ day: "2026-06-01", title: "Trace through generators", author: people.bob, files: stageFiles.frontend }),
+    // Frank worked on the rest of CPython before his first frontend work: new to the stage, not the project.
+    commit({
+      day: "2026-05-01",
+      title: "Fix os.path.join on Windows",
+      author: people.frank,
+      files: [{ path: "Lib/ntpath.py", added: 3, deleted: 1 }],
+    }),
+    commit({
+      day: "2026-06-10",
+      title: "Record exits of generators",
+      author: people.frank,
+      files: stageFiles.frontend,
+    }),
   ]);
   await db.transaction().execute(async (trx) =>
     upsertPullRequest(trx, {
@@ -108,7 +121,7 @@ describe("the onboarding report from the database", () => {
       merged: 1,
       medianDaysToMerge: 8,
     });
-    expect(report.overall.steps).toEqual({ arrived: 3, newToProject: 3, returned: 2, pending: 1, maintainers: 2 });
+    expect(report.overall.steps).toEqual({ arrived: 4, newToProject: 3, returned: 2, pending: 2, maintainers: 2 });
   });
 
   it("counts the refcount track's conversion: one task taken up, by a newcomer who returned and maintains", async () => {
@@ -133,14 +146,25 @@ describe("the onboarding report from the database", () => {
     ]);
   });
 
-  it("lists a stage's newcomers of the last 90 days", async () => {
-    const config = defaultConfig();
-    const db = await getDb();
-    const frontend = await listNewcomers(db, { config, stageId: "frontend", ...rule });
-    expect(frontend.newcomers).toEqual([
-      expect.objectContaining({ login: "bobb", arrivedOn: "2026-06-01", returnPending: true, maintainerOn: null }),
+  it("lists each stage's newcomers of the last 90 days", async () => {
+    const report = await getOnboardingReport(await getDb(), { config: defaultConfig(), ...rule });
+    const newcomers = (id: string) => report.stages.find((s) => s.id === id)?.newcomers;
+    expect(newcomers("frontend")).toEqual([
+      expect.objectContaining({ name: "Frank Poole", arrivedOn: "2026-06-10", firstToProject: false }),
+      expect.objectContaining({ login: "bobb", arrivedOn: "2026-06-01", firstToProject: true, returnPending: true }),
     ]);
-    expect((await listNewcomers(db, { config, stageId: "middle-end", ...rule })).newcomers).toEqual([]);
+    expect(newcomers("middle-end")).toEqual([]);
+    const earlier = await getOnboardingReport(await getDb(), { config: defaultConfig(), ...rule, asOf: "2026-02-14" });
+    expect(earlier.stages.find((s) => s.id === "middle-end")?.newcomers).toEqual([
+      expect.objectContaining({
+        login: "nina-s",
+        arrivedOn: "2026-01-10",
+        firstToProject: true,
+        returnedOn: "2026-02-14",
+        maintainerOn: "2026-02-14",
+        contributions: 2,
+      }),
+    ]);
   });
 });
 
@@ -207,7 +231,7 @@ describe("the pages", () => {
     });
     expect(data.params.asOf).toBe(asOf);
     expect(data.stages.map((s) => [s.id, s.steps.arrived])).toEqual([
-      ["frontend", 1],
+      ["frontend", 2],
       ["middle-end", 2],
       ["backend", 0],
     ]);
@@ -220,7 +244,7 @@ describe("the pages", () => {
       params: { stage: "frontend" },
       context: {},
     });
-    expect(data.newcomers.items.map((p) => p.login)).toEqual(["bobb"]);
+    expect(data.newcomers.items.map((p) => p.name)).toEqual(["Frank Poole", "Bob Builder"]);
     expect(data.newcomers.returnWindowDays).toBe(90);
   });
 });
