@@ -15,7 +15,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .set({ merged_at: sql`occurred_at` })
     .where("sha", "is not", null)
     .execute();
-  await db.updateTable("contributions").set({ pr_updated_at: null }).where("sha", "is", null).execute();
+  // Squash commits joined to their synced PR too: every stored PR is fetched again.
+  await db.updateTable("contributions").set({ pr_updated_at: null }).where("pr_updated_at", "is not", null).execute();
   await db.deleteFrom("meta").where("key", "like", "github.prs.cursor:%").execute();
 }
 
