@@ -54,10 +54,11 @@ export default function OnboardingPage() {
       <header className="page-header">
         <h1>Onboarding</h1>
         <p className="lede">
-          Who arrived in each stage (their first contribution to it), who came back within {returnWindowDays} days, and
-          who went on to meet the <Link to="/how-steward-counts#credit">maintainer rule</Link> (a credit of {params.min}{" "}
-          in {params.windowDays} days), as of <span className="nowrap">{params.asOf}</span>; and whether the starter
-          tracks bring people who stay.
+          Who <Link to="/how-steward-counts#onboarding">arrived</Link> in each stage (their first contribution to it),
+          who came back within {returnWindowDays} days, and who went on to meet the{" "}
+          <Link to="/how-steward-counts#credit">maintainer rule</Link> (a credit of {params.min} in {params.windowDays}{" "}
+          days), as of <span className="nowrap">{params.asOf}</span>; and whether the starter tracks bring people who
+          stay.
         </p>
         <CoverageNote coverage={coverage} />
         {startsMidway ? (
