@@ -99,6 +99,7 @@ function Document({ children, demo, auth }: { children: ReactNode; demo: boolean
               Dashboard
             </NavLink>
             <NavLink to={windowLink("/tasks")}>Starter tasks</NavLink>
+            <NavLink to={windowLink("/onboarding")}>Onboarding</NavLink>
             <NavLink to={windowLink("/planning")}>Planning</NavLink>
             <NavLink to={windowLink("/contributions")}>Contributions</NavLink>
             <NavLink to="/how-steward-counts">How it counts</NavLink>

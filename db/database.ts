@@ -13,6 +13,7 @@ import * as auditPeople from "./migrations/0009_audit_people";
 import * as stageCorrections from "./migrations/0010_stage_corrections";
 import * as identityCorrections from "./migrations/0011_identity_corrections";
 import * as goalsAndPlanTasks from "./migrations/0012_goals_and_plan_tasks";
+import * as pullRequestDates from "./migrations/0013_pull_request_dates";
 import * as knowledge from "./migrations/0014_knowledge";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   "0010_stage_corrections": stageCorrections,
   "0011_identity_corrections": identityCorrections,
   "0012_goals_and_plan_tasks": goalsAndPlanTasks,
+  "0013_pull_request_dates": pullRequestDates,
   "0014_knowledge": knowledge,
 };
 

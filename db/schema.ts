@@ -53,6 +53,10 @@ export interface ContributionsTable {
   prUpdatedAt: ColumnType<string | null, string | null | undefined, string | null>;
   /** GitHub's state of a pull request; null for commits and PRs stored before it was kept. */
   prState: ColumnType<PullRequestState | null, PullRequestState | null | undefined, PullRequestState | null>;
+  /** When the pull request was opened (GitHub sync, webhooks, the demo); null for a commit git alone knows. */
+  openedAt: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** When it landed on the branch: a commit's own time, a merged PR's merge; null for an open PR. */
+  mergedAt: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
 }
 
 export interface ContributionFilesTable {

@@ -5,8 +5,9 @@ import { benchGitHubSync } from "./bench/github";
 import { benchImport } from "./bench/import";
 import { benchKnowledge } from "./bench/knowledge";
 import { benchLoad } from "./bench/load";
+import { benchOnboarding } from "./bench/onboarding";
 
-const parts = ["import", "dashboard", "load", "github", "knowledge"] as const;
+const parts = ["import", "dashboard", "onboarding", "load", "github", "knowledge"] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !parts.some((part) => part === name));
 if (unknown.length) {
@@ -32,6 +33,13 @@ if (runs("dashboard")) {
     results[`dashboard_${contributions}`] = await benchDashboard({ contributions });
     console.table(results[`dashboard_${contributions}`]);
   }
+}
+
+if (runs("onboarding")) {
+  const contributions = Number(process.env.BENCH_ONBOARDING_CONTRIBUTIONS ?? 200_000);
+  console.log(`Onboarding loaders: ${contributions} contributions …`);
+  results.onboarding = await benchOnboarding({ contributions });
+  console.log(results.onboarding);
 }
 
 if (runs("load")) {

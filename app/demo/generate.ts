@@ -1,6 +1,7 @@
 import type { NewContribution } from "../models/contribution.server";
 import type { FileChange } from "../stewardship/classify";
 import type { PersonIdentity } from "../stewardship/identity";
+import { isoSeconds } from "../stewardship/dates";
 import { addDays } from "../stewardship/metrics";
 import { crowd, demoPeople } from "./cast";
 import type { StarterTask } from "../stewardship/starter-tasks";
@@ -52,6 +53,8 @@ interface NewCommit {
   /** The issue the subject names; a fresh one when not given. */
   issue?: number;
   coAuthors?: PersonIdentity[];
+  /** How long its PR was open before it merged; a day or two by default. */
+  openHours?: number;
 }
 
 /** A refcount checklist item merged in the history: its starter task is done. */
@@ -103,13 +106,17 @@ class DemoHistory {
   add(commit: NewCommit): number {
     const issue = commit.issue ?? this.nextIssue++;
     const pr = this.nextPr++;
+    const occurredAt = this.at(commit.daysAgo);
+    // Drawn from the PR number, not the random sequence, so the rest of the demo stays as it was.
+    const openHours = commit.openHours ?? 20 + ((pr * 7) % 48);
     this.contributions.push({
       kind: "commit",
       source: "demo",
       sha: this.sha(),
       prNumber: pr,
       title: `gh-${issue}: ${commit.title} (#${pr})`,
-      occurredAt: this.at(commit.daysAgo),
+      occurredAt,
+      openedAt: isoSeconds(Date.parse(occurredAt) - openHours * 3_600_000),
       refs: [issue],
       labels: [],
       files: commit.files,
@@ -197,6 +204,8 @@ function middleEndStory(history: DemoHistory): RefcountItemDone[] {
         files: history.refcountFiles(),
         issue: 134584,
         coAuthors: i === 0 ? [mentor] : [],
+        // A newcomer's first PR waits longer: a mentor co-authors it over a week or so.
+        openHours: i === 0 ? 9 * 24 : undefined,
       });
       done.push({ uop, who, pr, daysAgo });
     });

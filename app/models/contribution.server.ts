@@ -21,6 +21,8 @@ export interface NewContribution {
   title: string;
   /** ISO-8601 UTC. */
   occurredAt: string;
+  /** When its pull request was opened, where known (the demo says; git does not). */
+  openedAt?: string | null;
   refs: number[];
   labels: string[];
   /** A pull request's GitHub state; commits have none. */
@@ -134,6 +136,9 @@ export async function insertContributions(
           prNumber: item.prNumber,
           title: item.title,
           occurredAt: item.occurredAt,
+          openedAt: item.openedAt ?? null,
+          // A commit is on the branch: it landed when it was made.
+          mergedAt: item.sha !== null ? item.occurredAt : null,
           refs: toJsonArray(item.refs),
           labels: toJsonArray(item.labels),
           prState: item.prState ?? null,
@@ -273,6 +278,8 @@ async function mergeCommitIntoPullRequest(
       sha: commit.sha,
       title: commit.title,
       occurredAt: commit.occurredAt,
+      // The squash commit is the merge; the PR keeps its opening date.
+      mergedAt: commit.occurredAt,
       refs: toJsonArray(commit.refs),
       prState: "merged",
       ...(counted ? fileTotals(commit.files) : {}),

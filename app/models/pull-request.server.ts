@@ -70,7 +70,7 @@ export async function upsertPullRequest(
   if (existing?.sha) {
     await trx
       .updateTable("contributions")
-      .set({ labels: toJsonArray(pr.labels), prUpdatedAt: pr.updatedAt, prState: "merged" })
+      .set({ labels: toJsonArray(pr.labels), prUpdatedAt: pr.updatedAt, prState: "merged", openedAt: pr.createdAt })
       .where("id", "=", existing.id)
       .execute();
     // The squash commit's author is the PR's author: this links git's identity to the GitHub account.
@@ -84,6 +84,8 @@ export async function upsertPullRequest(
   const row = {
     title: pr.title,
     occurredAt: pr.mergedAt ?? pr.createdAt,
+    openedAt: pr.createdAt,
+    mergedAt: pr.mergedAt,
     refs: toJsonArray(pr.refs),
     labels: toJsonArray(pr.labels),
     ...fileTotals(pr.files),
@@ -141,6 +143,8 @@ export async function upsertPullRequestFromWebhook(
         prNumber: pr.number,
         title: pr.title,
         occurredAt: pr.mergedAt ?? pr.createdAt,
+        openedAt: pr.createdAt,
+        mergedAt: pr.mergedAt,
         refs: toJsonArray(pr.refs),
         labels: toJsonArray(pr.labels),
         additions: 0,
@@ -160,6 +164,7 @@ export async function upsertPullRequestFromWebhook(
       .set({
         labels: toJsonArray(pr.labels),
         prUpdatedAt: null,
+        openedAt: pr.createdAt,
         ...(fromGit
           ? {}
           : {
@@ -167,6 +172,7 @@ export async function upsertPullRequestFromWebhook(
               refs: toJsonArray(pr.refs),
               occurredAt: pr.mergedAt ?? pr.createdAt,
               prState: stateOf(pr),
+              mergedAt: pr.mergedAt,
             }),
       })
       .where("id", "=", id)

@@ -31,6 +31,7 @@ export async function loader() {
       starterTrack,
     })),
     starterLabels: config.starterLabels,
+    returnWindowDays: config.onboarding.returnWindowDays,
     claimDays: CLAIM_DAYS,
     reviewWeights: {
       approved: reviewWeight("APPROVED", { selfReview: false }),
@@ -176,6 +177,21 @@ export default function HowStewardCounts() {
         </ul>
         <p>
           <Link to="/tasks">See the starter tasks</Link>.
+        </p>
+      </section>
+
+      <section aria-labelledby="onboarding">
+        <h2 id="onboarding">Onboarding: arrived, returned, maintainer</h2>
+        <p>
+          A person <strong>arrives</strong> in a stage with the first change they author there (a review does not count
+          as arriving); it was their first to the project when nothing they authored, and no review, came before. They{" "}
+          <strong>returned</strong> when they author more work on the stage on a later day within{" "}
+          {data.returnWindowDays} days, and became a <strong>maintainer</strong> on the first day they met the rule
+          above. A starter task is <strong>taken up</strong> by the first merged change that names it; a newcomer had no
+          work on its stage before that.
+        </p>
+        <p>
+          <Link to="/onboarding">See the onboarding funnel</Link>.
         </p>
       </section>
 

@@ -13,6 +13,7 @@ import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getConfig } from "../config.server";
+import { getCachedOnboardingReport } from "../onboarding-cache.server";
 import { getReadDb } from "../db.server";
 import { notFound, unknownStage } from "../http.server";
 import {
@@ -54,8 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
   const personIds = maintainers.items.map((p) => p.id);
   const codeowners = await getCodeowners(db);
-  const [credited, authored, contributors, busiest, recent, tasks, taskCount, knowledge, reviewers] = await Promise.all(
-    [
+  const [credited, authored, contributors, busiest, recent, tasks, taskCount, knowledge, reviewers, onboarding] =
+    await Promise.all([
       listCreditedContributions(db, {
         stageId: stage.id,
         personIds,
@@ -76,8 +77,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         caps: pageCaps,
       }),
       listLearnerReviewers(db, { config, query: window, stageId: stage.id, limit: pageCaps.openPullRequests }),
-    ],
-  );
+      getCachedOnboardingReport({ config, ...window }),
+    ]);
   // The whole window's contributions of the stage, as /contributions filters them (whole days).
   const windowFilter = `stage=${stage.id}&from=${addDays(window.asOf, 1 - window.windowDays)}&to=${window.asOf}`;
   return {
@@ -137,6 +138,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     knowledge,
     codeowners: codeowners?.view ?? null,
     reviewers,
+    newcomers: {
+      returnWindowDays: onboarding.returnWindowDays,
+      ...capList(onboarding.stages.find((s) => s.id === stage.id)?.newcomers ?? [], pageCaps.contributors),
+    },
     project: config.config.project,
   };
 }
@@ -159,6 +164,7 @@ export default function StagePage() {
     knowledge,
     codeowners,
     reviewers,
+    newcomers,
     project,
   } = useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
@@ -322,6 +328,61 @@ export default function StagePage() {
           <p className="muted generated-files">
             Generated files, left out since they change with their sources:{" "}
             {generatedFiles.map((f) => `${f.path} (${f.contributions})`).join(", ")}.
+          </p>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="newcomers">
+        <h2 id="newcomers">Newcomers: arrived in the last {newcomers.returnWindowDays} days</h2>
+        <p className="muted small">
+          People whose first contribution to the stage falls in the {newcomers.returnWindowDays} days up to{" "}
+          <span className="nowrap">{params.asOf}</span>. <Link to={windowLink("/onboarding")}>Onboarding</Link> shows
+          what became of earlier ones.
+        </p>
+        {newcomers.items.length === 0 ? (
+          <p className="muted">Nobody new in these days.</p>
+        ) : (
+          <ul className="newcomer-list">
+            {newcomers.items.map((person) => (
+              <li key={person.id} data-newcomer={person.id}>
+                <PersonLink person={person} /> <span className="muted">arrived</span>{" "}
+                <span className="nowrap">{person.arrivedOn}</span>
+                {person.firstToProject ? (
+                  <span className="muted"> (their first contribution to the project)</span>
+                ) : null}
+                {" · "}
+                {person.contributions} contribution{person.contributions === 1 ? "" : "s"}
+                {person.returnedOn ? (
+                  <>
+                    {" · "}returned <span className="nowrap">{person.returnedOn}</span>
+                  </>
+                ) : null}
+                {person.maintainerOn ? (
+                  <>
+                    {" · "}a maintainer since <span className="nowrap">{person.maintainerOn}</span>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        <AndMore count={newcomers.more} noun="newcomers" />
+        {newcomers.items.length > 0 ? (
+          <p className="task-mentors">
+            {mentors.length > 0 ? (
+              <>
+                Suggested mentors:{" "}
+                {mentors.map((m, i) => (
+                  <span key={m.id}>
+                    {i > 0 ? ", " : null}
+                    <PersonLink person={m} />
+                  </span>
+                ))}{" "}
+                <span className="muted">(the stage&apos;s most recently active maintainers)</span>
+              </>
+            ) : (
+              <span className="muted">No active maintainer to suggest as a mentor.</span>
+            )}
           </p>
         ) : null}
       </section>

@@ -22,8 +22,22 @@ export function parseChecklist(body: string | null): ChecklistItem[] {
     const match = checklistLine.exec(line);
     if (!match?.[2]) continue;
     const text = match[2];
-    const identifier = codeSpan.exec(text)?.[1] ?? uopLike.exec(text)?.[1] ?? text;
+    const identifier = taskIdentifier(text);
     items.push({ index: items.length + 1, text, done: match[1] !== " ", identifier });
   }
   return items;
+}
+
+/**
+ * What names a checklist item: its first `code` span, else its first uop-like word, else its whole text.
+ * Stored task titles have their backticks removed; their uop-like word is what a PR title names.
+ */
+export function taskIdentifier(text: string): string {
+  return codeSpan.exec(text)?.[1] ?? uopLike.exec(text)?.[1] ?? text;
+}
+
+/** Whether `text` (a PR title, a comment) names `identifier` as a whole word. */
+export function mentionsIdentifier(text: string, identifier: string): boolean {
+  const escaped = identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^A-Za-z0-9_])${escaped}($|[^A-Za-z0-9_])`).test(text);
 }

@@ -110,6 +110,8 @@ const configSchema = z
       })
       .default({}),
     classification: z.object({ minStageShare: z.number().gt(0).max(1).default(0.25) }).default({}),
+    /** The onboarding funnel: a newcomer's second contribution within `returnWindowDays` is a return. */
+    onboarding: z.object({ returnWindowDays: z.number().int().min(1).max(MAX_WINDOW_DAYS).default(90) }).default({}),
     /** Corrections to identity resolution: they win over every rule. */
     identities: z.array(identityEntrySchema).default([]),
     /** GitHub logins who may write (plans, …) besides every active maintainer of a stage. */

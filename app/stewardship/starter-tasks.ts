@@ -1,5 +1,5 @@
 import type { ClaimKind } from "../../db/schema";
-import type { ChecklistItem } from "./checklist";
+import { mentionsIdentifier, type ChecklistItem } from "./checklist";
 import { classifyContribution } from "./classify";
 import type { CompiledConfig } from "./config";
 import { DAY_MS, isoSeconds } from "./dates";
@@ -76,11 +76,6 @@ export function kindOfClaim(claim: Claim, { assignees = [] }: { assignees?: stri
 const claimPhrase =
   /\b(?:i'?d like to (?:work on|take|try|pick)|i'?ll (?:take|work on|do|pick)|i will (?:take|work on)|i'?m (?:working on|taking)|i am working on|can i (?:take|work on|pick)|may i (?:take|work on)|let me (?:take|try)|claim(?:ing)?)\b/i;
 
-function mentions(text: string, identifier: string): boolean {
-  const escaped = identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^A-Za-z0-9_])${escaped}($|[^A-Za-z0-9_])`).test(text);
-}
-
 /** The latest of `comments` that still stands on `now` and claims something with a usual phrase. */
 function latestClaimingComment(
   comments: Comment[],
@@ -113,9 +108,13 @@ export function findClaim({
   claimDays?: number;
 }): Claim | null {
   if (item.done) return null;
-  const pr = openPullRequests.find((p) => mentions(p.title, item.identifier));
+  const pr = openPullRequests.find((p) => mentionsIdentifier(p.title, item.identifier));
   if (pr) return { login: pr.author, evidence: `open PR #${pr.number} names ${item.identifier}`, at: null };
-  return latestClaimingComment(comments, { now, claimDays, about: (body) => mentions(body, item.identifier) });
+  return latestClaimingComment(comments, {
+    now,
+    claimDays,
+    about: (body) => mentionsIdentifier(body, item.identifier),
+  });
 }
 
 /**

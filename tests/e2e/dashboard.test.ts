@@ -127,6 +127,32 @@ describe("a maintainer planning the next maintainers", () => {
   });
 });
 
+describe("a maintainer asking whether the starter track works", () => {
+  it("opens Onboarding from the navigation and reads the funnel, the cohorts and the refcount track", async () => {
+    const { page, problems } = await open("/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Onboarding" }).click();
+    await page.waitForURL(/\/onboarding$/);
+    await expect.poll(() => page.locator(".onboarding-stage").count()).toBe(3);
+    // The demo's middle-end: Mira and the three newcomers of the refcount track, each back and maintaining.
+    const middle = page.locator(".onboarding-stage", { has: page.locator("#stage-middle-end") });
+    expect(await middle.locator(".bar-list .bar-value").allTextContents()).toEqual([
+      "4 people",
+      "4 people",
+      "4 people",
+      "4 people",
+    ]);
+    expect(await middle.locator(".cohort-group").count()).toBeGreaterThan(4);
+    const track = page.locator('[data-track="gh-134584"]');
+    expect(await track.locator(".track-summary").textContent()).toMatch(
+      /^7 of 12 tasks taken up by 4 people; 3 newcomers, of whom 3 returned \(100%\) and 3 became maintainers\.$/,
+    );
+    await track.locator("details.taken-up summary").click();
+    expect(await track.locator(".evidence-list li").first().textContent()).toContain("Tomasz Wren");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe("a newcomer looking for a starter task", () => {
   it("filters the tasks to free middle-end work and sees mentors", async () => {
     const { page, problems } = await open("/tasks");

@@ -37,6 +37,7 @@ const pages = [
   { name: "contributions", path: () => "/contributions" },
   { name: "tasks", path: () => "/tasks" },
   { name: "planning", path: () => "/planning" },
+  { name: "onboarding", path: () => "/onboarding" },
   { name: "not-found", path: () => "/no-such-page", status: 404 },
 ];
 

@@ -200,6 +200,7 @@ describe("How Steward counts", () => {
       minCredit: config.maintainerRule.minCredit,
       minStageShare: config.config.classification.minStageShare,
       reviewWeights: { approved: 1, commented: 0.5 },
+      returnWindowDays: config.config.onboarding.returnWindowDays,
     });
     expect(data.stages.map((s) => [s.id, s.goal])).toEqual(config.config.stages.map((s) => [s.id, s.goal]));
     expect(data.umbrellas.filter((u) => u.starterTrack).map((u) => u.number)).toEqual([134584, 145866, 131798]);

@@ -39,6 +39,7 @@ describe("the stage configuration", () => {
     expect(config.stages[0]?.goal).toBe(2);
     expect(config.project.branch).toBe("main");
     expect(config.starterLabels).toEqual(["easy", "good first issue"]);
+    expect(config.onboarding.returnWindowDays).toBe(90);
   });
 
   it.each([
@@ -60,6 +61,7 @@ describe("the stage configuration", () => {
       'stages.1.id: duplicate stage id "a"',
     ],
     [{ ...minimal, maintainerRule: { windowDays: 0 } }, "maintainerRule.windowDays"],
+    [{ ...minimal, onboarding: { returnWindowDays: 0 } }, "onboarding.returnWindowDays"],
     [{ ...minimal, stages: [{ id: "core", name: "Core", goal: 0 }] }, "stages.0.goal: must be at least 1"],
     [{ ...minimal, colour: "blue" }, "Unrecognized key"],
     ["{ not json", "steward.config.json: not valid JSON"],

@@ -1,0 +1,380 @@
+import { sql } from "kysely";
+import type { Database } from "../../db/database";
+import type { CompiledConfig } from "../stewardship/config";
+import { dayNumber, windowEndingOn } from "../stewardship/metrics";
+import {
+  funnelReport,
+  groupTracks,
+  overallJourneys,
+  recentArrivals,
+  stageHistories,
+  stageJourneys,
+  trackConversions,
+  type FunnelReport,
+  type FunnelRule,
+  type Journey,
+  type MergedContribution,
+  type PullRequestTiming,
+  type StageCredit,
+  type TrackConversion,
+  type TrackTask,
+} from "../stewardship/onboarding";
+import { chunk, parseNumbers } from "./columns.server";
+
+export interface OnboardingQuery {
+  asOf: string;
+  /** The maintainer rule the funnel's last step uses. */
+  windowDays: number;
+  min: number;
+}
+
+export interface OnboardingPerson {
+  id: number;
+  login: string | null;
+  name: string;
+}
+
+type Credits = Map<number, StageCredit[]>;
+
+interface StageHistory {
+  people: Map<number, OnboardingPerson>;
+  /** Each stage's credits per person, sorted by day. */
+  stages: Map<string, Credits>;
+  /** Each person's credits over all stages, a contribution once. */
+  all: Credits;
+  /** The day of each person's first authored contribution to the project, whatever its stage. */
+  firstProjectDay: Map<number, number>;
+}
+
+/**
+ * Every credit of the stages up to `to`, with whether the person authored it, and the people behind them,
+ * in three queries that each return one row per stage or one in all (node-sqlite3 spends microseconds on
+ * every result row; see listStageActivity in bus-factor.server.ts). Bots are left out by not being among
+ * the people. A credit is authored unless the person only reviewed that contribution: reviews are the
+ * few, so they are the ones looked up. (group_concat is SQLite's name; PostgreSQL calls it string_agg.)
+ *
+ * Whether an arrival was new to the project too: a person's first stage activity (a review included),
+ * and whether they authored anything before it. EXISTS stops at the first earlier contribution, so
+ * prolific people cost a row or two and newcomers have few to look at.
+ */
+async function readStageHistory(
+  db: Database,
+  { stageIds, to }: { stageIds: string[]; to: string },
+): Promise<StageHistory> {
+  const earlierWork = sql<number>`exists (
+    select 1 from contribution_people cp join contributions c on c.id = cp.contribution_id
+    where cp.person_id = p.id and cp.role in ('author', 'co-author') and c.occurred_at < f.first_at)`;
+  const [rows, reviews, people] = await Promise.all([
+    stageIds.length === 0
+      ? Promise.resolve([])
+      : db
+          .selectFrom("stageActivity as a")
+          .where("a.stageId", "in", stageIds)
+          .where("a.occurredAt", "<", to)
+          .groupBy("a.stageId")
+          .select([
+            "a.stageId",
+            sql<string>`group_concat(a.person_id || ' ' || a.day || ' ' || a.weight || ' ' || a.contribution_id)`.as(
+              "credits",
+            ),
+          ])
+          .execute(),
+    db
+      .selectFrom("contributionPeople as cp")
+      .where("cp.role", "=", "reviewer")
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom("contributionStages as cs")
+            .whereRef("cs.contributionId", "=", "cp.contributionId")
+            .select("cs.contributionId"),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("contributionPeople as au")
+              .whereRef("au.contributionId", "=", "cp.contributionId")
+              .whereRef("au.personId", "=", "cp.personId")
+              .where("au.role", "in", ["author", "co-author"])
+              .select("au.personId"),
+          ),
+        ),
+      )
+      .select(sql<string | null>`group_concat(cp.contribution_id || ' ' || cp.person_id)`.as("pairs"))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("people as p")
+      .innerJoin(
+        (eb) =>
+          eb
+            .selectFrom("stageActivity as a")
+            .where("a.occurredAt", "<", to)
+            .groupBy("a.personId")
+            .select((s) => ["a.personId", s.fn.min("a.occurredAt").as("first_at")])
+            .as("f"),
+        (join) => join.onRef("f.personId", "=", "p.id"),
+      )
+      .where("p.isBot", "=", 0)
+      .select(sql<string>`json_group_array(json_array(p.id, p.login, p.name, f.first_at, ${earlierWork}))`.as("people"))
+      .executeTakeFirstOrThrow(),
+  ]);
+  const byId = new Map<number, OnboardingPerson>();
+  const firstProjectDay = new Map<number, number>();
+  for (const [id, login, name, firstAt, earlier] of JSON.parse(people.people) as [
+    number,
+    string | null,
+    string | null,
+    string,
+    number,
+  ][]) {
+    byId.set(id, { id, login, name: name ?? login ?? "unknown" });
+    // Work before the first stage activity: the project knew them before any stage did.
+    firstProjectDay.set(id, dayNumber(firstAt) - (earlier ? 1 : 0));
+  }
+  const reviewedOnly = new Set(reviews.pairs ? reviews.pairs.split(",") : []);
+  const stages = new Map<string, Credits>();
+  const all: Credits = new Map();
+  const seen = new Set<string>();
+  for (const { stageId, credits } of rows) {
+    const byPerson: Credits = new Map();
+    for (const packed of credits.split(",")) {
+      const [person, day, weight, contribution] = packed.split(" ").map(Number);
+      if (person === undefined || !byId.has(person)) continue; // a bot
+      const key = `${contribution} ${person}`;
+      const credit = {
+        day: day ?? 0,
+        weight: weight ?? 0,
+        contributionId: contribution ?? 0,
+        authored: !reviewedOnly.has(key),
+      };
+      const list = byPerson.get(person);
+      if (list) list.push(credit);
+      else byPerson.set(person, [credit]);
+      if (!seen.has(key)) {
+        seen.add(key);
+        const overall = all.get(person);
+        if (overall) overall.push(credit);
+        else all.set(person, [credit]);
+      }
+    }
+    for (const list of byPerson.values()) list.sort((x, y) => x.day - y.day);
+    stages.set(stageId, byPerson);
+  }
+  for (const list of all.values()) list.sort((x, y) => x.day - y.day);
+  return { people: byId, stages, all, firstProjectDay };
+}
+
+/**
+ * The stages' pull requests Steward knows the opening of (read from GitHub), opened up to `to`: when each
+ * was first reviewed (the earliest stored review: each reviewer's latest that counts) and merged.
+ */
+async function listStagePullRequests(db: Database, { to }: { to: string }): Promise<Map<string, PullRequestTiming[]>> {
+  const rows = await db
+    .selectFrom("contributions as c")
+    .innerJoin("contributionStages as cs", "cs.contributionId", "c.id")
+    .where("c.openedAt", "is not", null)
+    .where("c.openedAt", "<", to)
+    .select((eb) => [
+      "cs.stageId",
+      "c.id",
+      "c.openedAt",
+      "c.mergedAt",
+      eb
+        .selectFrom("contributionPeople as cp")
+        .whereRef("cp.contributionId", "=", "c.id")
+        .where("cp.role", "=", "reviewer")
+        .where("cp.weight", ">", 0)
+        .select((r) => r.fn.min("cp.occurredAt").as("at"))
+        .as("firstReviewAt"),
+    ])
+    .execute();
+  const byStage = new Map<string, PullRequestTiming[]>();
+  for (const row of rows) {
+    if (row.openedAt === null) continue;
+    const list = byStage.get(row.stageId) ?? [];
+    list.push({
+      contributionId: row.id,
+      openedAt: row.openedAt,
+      // What happened after the as-of day is not known yet.
+      firstReviewAt: row.firstReviewAt !== null && row.firstReviewAt < to ? row.firstReviewAt : null,
+      mergedAt: row.mergedAt !== null && row.mergedAt < to ? row.mergedAt : null,
+    });
+    byStage.set(row.stageId, list);
+  }
+  return byStage;
+}
+
+/** Every stored starter task, as conversion needs it. */
+async function listTrackTasks(db: Database): Promise<TrackTask[]> {
+  return db
+    .selectFrom("starterTasks")
+    .select(["key", "stageId", "issueNumber", "umbrellaNumber", "title"])
+    .orderBy("issueNumber")
+    .orderBy("key")
+    .execute();
+}
+
+/**
+ * The merged contributions (up to `to`) that reference any of `issues` (`gh-N`), with their authors, bots
+ * left out. refs is a JSON array, so a LIKE finds candidates and the parsed array decides.
+ */
+async function listMergedReferencing(
+  db: Database,
+  { issues, to, people }: { issues: number[]; to: string; people: Map<number, OnboardingPerson> },
+): Promise<MergedContribution[]> {
+  if (issues.length === 0) return [];
+  const found = new Map<
+    number,
+    { id: number; title: string; refs: string; prNumber: number | null; sha: string | null; mergedAt: string | null }
+  >();
+  // 200 LIKEs a statement: SQLite's parser nests each OR one level deeper, and stops at 1,000.
+  for (const part of chunk(issues, 150)) {
+    const rows = await db
+      .selectFrom("contributions as c")
+      .where("c.mergedAt", "is not", null)
+      .where("c.mergedAt", "<", to)
+      .where((eb) => eb.or(part.map((n) => eb("c.refs", "like", `%${n}%`))))
+      .select(["c.id", "c.title", "c.refs", "c.prNumber", "c.sha", "c.mergedAt"])
+      .execute();
+    for (const row of rows) found.set(row.id, row);
+  }
+  const wanted = new Set(issues);
+  const candidates = [...found.values()].filter((row) => parseNumbers(row.refs).some((n) => wanted.has(n)));
+  const authors = new Map<number, number[]>();
+  for (const part of chunk(
+    candidates.map((c) => c.id),
+    1,
+  )) {
+    const parts = await db
+      .selectFrom("contributionPeople as cp")
+      .innerJoin("people as p", "p.id", "cp.personId")
+      .where("cp.contributionId", "in", part)
+      .where("cp.role", "in", ["author", "co-author"])
+      .where("p.isBot", "=", 0)
+      .select(["cp.contributionId", "cp.personId", "p.login", "p.name"])
+      .execute();
+    for (const { contributionId, personId, login, name } of parts) {
+      // Someone whose only work names a task, outside every stage, is known by name all the same.
+      if (!people.has(personId)) people.set(personId, { id: personId, login, name: name ?? login ?? "unknown" });
+      authors.set(contributionId, [...(authors.get(contributionId) ?? []), personId]);
+    }
+  }
+  return candidates.map((row) => ({
+    contributionId: row.id,
+    title: row.title,
+    refs: parseNumbers(row.refs),
+    prNumber: row.prNumber,
+    sha: row.sha,
+    mergedAt: row.mergedAt ?? "",
+    authorIds: [...new Set(authors.get(row.id) ?? [])],
+  }));
+}
+
+function funnelRule(config: CompiledConfig, { asOf, windowDays, min }: OnboardingQuery): FunnelRule {
+  return {
+    asOfDay: dayNumber(asOf),
+    returnWindowDays: config.config.onboarding.returnWindowDays,
+    windowDays,
+    minCredit: min,
+  };
+}
+
+export interface Newcomer extends OnboardingPerson {
+  arrivedOn: string;
+  firstToProject: boolean;
+  returnedOn: string | null;
+  returnPending: boolean;
+  maintainerOn: string | null;
+  contributions: number;
+}
+
+export interface StageFunnel extends FunnelReport {
+  id: string;
+  name: string;
+  /** Who arrived in the return window ending on the as-of day, newest first. */
+  newcomers: Newcomer[];
+}
+
+/** A track's conversion with the people who took its tasks up named. */
+export type NamedTrackConversion = Omit<TrackConversion, "takenUpTasks"> & {
+  takenUpTasks: Array<
+    Omit<TrackConversion["takenUpTasks"][number], "people"> & {
+      people: Array<TrackConversion["takenUpTasks"][number]["people"][number] & OnboardingPerson>;
+    }
+  >;
+};
+
+export interface OnboardingReport extends OnboardingQuery {
+  returnWindowDays: number;
+  overall: FunnelReport;
+  stages: StageFunnel[];
+  tracks: NamedTrackConversion[];
+}
+
+/**
+ * The onboarding funnel as of a day: per stage and over all of them, with cohorts and PR waits, and each
+ * starter track's conversion. A handful of queries whatever the history's size: the stages' credits, the
+ * people, the stages' PRs read from GitHub, the tasks, and the merged work naming them.
+ */
+export async function getOnboardingReport(
+  db: Database,
+  { config, ...query }: OnboardingQuery & { config: CompiledConfig },
+): Promise<OnboardingReport> {
+  const to = windowEndingOn(query.asOf, 1).to;
+  const rule = funnelRule(config, query);
+  const stages = config.config.stages;
+  const [history, prs, tasks] = await Promise.all([
+    readStageHistory(db, { stageIds: stages.map((s) => s.id), to }),
+    listStagePullRequests(db, { to }),
+    listTrackTasks(db),
+  ]);
+  const journeys = stages.map((stage) =>
+    stageJourneys(history.stages.get(stage.id) ?? new Map(), history.firstProjectDay, rule),
+  );
+  const overall = overallJourneys(history.all, history.firstProjectDay, journeys, rule);
+  const allPrs = new Map<number, PullRequestTiming>();
+  for (const list of prs.values()) for (const pr of list) allPrs.set(pr.contributionId, pr);
+
+  const tracks = groupTracks(
+    tasks,
+    config.config.umbrellaIssues.filter((u) => u.starterTrack),
+  );
+  const issues = [...new Set(tasks.map((t) => t.umbrellaNumber ?? t.issueNumber))];
+  const merged = await listMergedReferencing(db, { issues, to, people: history.people });
+  const levels = new Map<string | null, { credits: Credits; journeys: Journey[] }>([
+    [null, { credits: history.all, journeys: overall }],
+    ...stages.map((stage, i): [string, { credits: Credits; journeys: Journey[] }] => [
+      stage.id,
+      { credits: history.stages.get(stage.id) ?? new Map(), journeys: journeys[i] ?? [] },
+    ]),
+  ]);
+  const conversions = trackConversions(tracks, merged, stageHistories(levels), rule);
+  const named = (personId: number): OnboardingPerson =>
+    history.people.get(personId) ?? { id: personId, login: null, name: "unknown" };
+  return {
+    ...query,
+    returnWindowDays: rule.returnWindowDays,
+    overall: funnelReport(overall, [...allPrs.values()]),
+    stages: stages.map((stage, i) => ({
+      id: stage.id,
+      name: stage.name,
+      ...funnelReport(journeys[i] ?? [], prs.get(stage.id) ?? []),
+      newcomers: recentArrivals(journeys[i] ?? [], rule.asOfDay, rule.returnWindowDays).map((j) => ({
+        ...named(j.personId),
+        arrivedOn: j.arrivedOn,
+        firstToProject: j.firstToProject,
+        returnedOn: j.returnedOn,
+        returnPending: j.returnPending,
+        maintainerOn: j.maintainerOn,
+        contributions: j.contributions,
+      })),
+    })),
+    tracks: conversions.map((track) => ({
+      ...track,
+      takenUpTasks: track.takenUpTasks.map((task) => ({
+        ...task,
+        people: task.people.map((person) => ({ ...person, ...named(person.personId) })),
+      })),
+    })),
+  };
+}
