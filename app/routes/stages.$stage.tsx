@@ -12,6 +12,7 @@ import { LearnerReviewers } from "../components/learner-reviewers";
 import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
+import { getPageWriter } from "../auth.server";
 import { getConfig } from "../config.server";
 import { getCachedOnboardingReport } from "../onboarding-cache.server";
 import { getReadDb } from "../db.server";
@@ -22,6 +23,7 @@ import {
   listStageContributors,
 } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
+import { listTaskMentoring } from "../models/mentoring-plan.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
 import { getCodeowners, getStageKnowledgeReport, listLearnerReviewers } from "../knowledge-report.server";
@@ -54,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
   const personIds = maintainers.items.map((p) => p.id);
-  const codeowners = await getCodeowners(db);
+  const [codeowners, writer] = await Promise.all([getCodeowners(db), getPageWriter(request, db)]);
   const [credited, authored, contributors, busiest, recent, tasks, taskCount, knowledge, reviewers, onboarding] =
     await Promise.all([
       listCreditedContributions(db, {
@@ -79,6 +81,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       listLearnerReviewers(db, { config, query: window, stageId: stage.id, limit: pageCaps.openPullRequests }),
       getCachedOnboardingReport({ config, ...window }),
     ]);
+  const taskMentoring = await listTaskMentoring(db, { taskKeys: tasks.map((t) => t.key) });
   // The whole window's contributions of the stage, as /contributions filters them (whole days).
   const windowFilter = `stage=${stage.id}&from=${addDays(window.asOf, 1 - window.windowDays)}&to=${window.asOf}`;
   return {
@@ -130,7 +133,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     busiestFiles: busiest.files,
     generatedFiles: busiest.generated,
     recent,
-    tasks: capList(tasks, pageCaps.tasks, taskCount),
+    tasks: capList(
+      tasks.map((t) => ({ ...t, mentoring: taskMentoring.get(t.key) ?? [] })),
+      pageCaps.tasks,
+      taskCount,
+    ),
+    writer,
+    stageNames: config.config.stages.map((s) => ({ id: s.id, name: s.name })),
     mentors: suggestMentors(
       (contributors.get(stage.id) ?? []).filter((p) => qualifies(p.credit, window.min)),
       pageCaps.mentors,
@@ -166,6 +175,8 @@ export default function StagePage() {
     reviewers,
     newcomers,
     project,
+    writer,
+    stageNames,
   } = useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
   return (
@@ -393,7 +404,11 @@ export default function StagePage() {
         <AndMore count={tasks.more} to={`/tasks?stage=${stage.id}`} noun="open tasks" />
       </section>
 
-      <RecentContributions contributions={recent} repository={project.repository} />
+      <RecentContributions
+        contributions={recent}
+        repository={project.repository}
+        corrector={writer ? { csrf: writer.csrf, stages: stageNames } : null}
+      />
     </main>
   );
 }

@@ -10,6 +10,7 @@ import { loader as contributionsApi } from "../../app/routes/api.contributions";
 import { loader as busFactorApi } from "../../app/routes/api.bus-factor";
 import { loader as contributionsPageLoader } from "../../app/routes/contributions";
 import { loader as personLoader } from "../../app/routes/people.$id";
+import { loader as stageLoader } from "../../app/routes/stages.$stage";
 import { getConfig } from "../../app/config.server";
 import { reclassifyContributions, reclassifyStale } from "../../app/models/classification.server";
 import { listAuditEvents } from "../../app/models/audit.server";
@@ -231,6 +232,11 @@ describe("correcting a contribution's stages on a page", () => {
       args(new Request(`${origin}/contributions?stage=all&pr=135001`, { headers: { Cookie: cookie } })),
     );
     expect(page.writer).toEqual({ csrf });
+    // The stage page's recent work carries the same forms for a steward, and none for a reader.
+    const stageRequest = (headers: HeadersInit = {}) =>
+      args(new Request(`${origin}/stages/backend`, { headers }), { stage: "backend" });
+    expect((await stageLoader(stageRequest({ Cookie: cookie }))).writer).toEqual({ csrf });
+    expect((await stageLoader(stageRequest())).writer).toBeNull();
     const listed = page.contributions.find((c) => c.id === target.id);
     expect(listed?.correction).toMatchObject({ login: "steward-sam", note: `set by @steward-sam: ${reason}` });
     const alice = await test.db

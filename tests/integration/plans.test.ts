@@ -8,6 +8,7 @@ import { action as apiPlanAction, loader as apiPlanLoader } from "../../app/rout
 import { action as apiGoalsAction, loader as apiGoalsLoader } from "../../app/routes/api.goals";
 import { loader as apiTasksLoader } from "../../app/routes/api.tasks";
 import { loader as tasksLoader } from "../../app/routes/tasks";
+import { loader as stageLoader } from "../../app/routes/stages.$stage";
 import { loader as planningLoader } from "../../app/routes/planning";
 import { loader as dashboardLoader } from "../../app/routes/_index";
 import { loader as personLoader } from "../../app/routes/people.$id";
@@ -533,6 +534,15 @@ describe("where plans and goals show", () => {
       }),
     ]);
     expect(tasks.find((t) => t.key === "134584#2")?.mentoring).toEqual([]);
+    // The stage page's starter tasks say it too.
+    const stageId = tasks.find((t) => t.key === "134584#1")?.stageId ?? "";
+    const stagePage = await stageLoader({
+      ...args(new Request(`${origin}/stages/${stageId}`)),
+      params: { stage: stageId },
+    });
+    expect(stagePage.tasks.items.find((t) => t.key === "134584#1")?.mentoring).toEqual([
+      expect.objectContaining({ planId: id, mentee: expect.objectContaining({ login: "newcomer-nia" }) }),
+    ]);
     const api = await caught(apiTasksLoader(args(new Request(`${origin}/api/tasks`))));
     const { tasks: listed } = (await api.json()) as { tasks: Array<{ key: string; mentoring: unknown[] }> };
     expect(listed.find((t) => t.key === "134584#1")?.mentoring).toEqual([
