@@ -261,6 +261,24 @@ export async function requireSteward(
 }
 
 /**
+ * A page form's write, before anything is written: the form is read (its fields may say which page to
+ * come back to), then a signed-in steward is required (else sign in and back to `returnTo`, or a 403)
+ * and this session's form token (CSRF). Every page write starts here.
+ */
+export async function requireStewardForm(
+  request: Request,
+  db: Database,
+  returnTo: string | ((form: FormData) => string),
+): Promise<{ session: SignedIn; form: FormData }> {
+  const form = await request.formData();
+  const session = await requireSteward(request, db, {
+    returnTo: typeof returnTo === "string" ? returnTo : returnTo(form),
+  });
+  await checkCsrf(request, form, session);
+  return { session, form };
+}
+
+/**
  * Refuses a cross-site form post (CSRF) with a 403: the form must carry this session's token, and an
  * Origin header, when the browser sends one, must be this site's own.
  */

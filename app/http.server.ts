@@ -64,6 +64,15 @@ export async function writeOnlyApiLoader({ request }: LoaderFunctionArgs): Promi
   return jsonError(405, `${request.method} is not allowed here; this API endpoint answers POST.`, { allow: "POST" });
 }
 
+/** "field message" of a form's first problem as zod found it, e.g. `aim say what the plan aims at`. */
+export function firstFormProblem(error: { issues: { path: PropertyKey[]; message: string }[] }): {
+  field: string;
+  message: string;
+} {
+  const issue = error.issues[0];
+  return { field: issue?.path.map(String).join(".") || "form", message: issue?.message ?? "is invalid" };
+}
+
 /** A 400 for a page: the error boundary shows the message, which says what to fix. */
 export function badRequest(message: string): Response {
   return new Response(message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
@@ -116,9 +125,8 @@ export async function readJsonBody<T>(
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join(".") || "body";
-    throw jsonError(400, `${field}: ${issue?.message ?? "is invalid"}.`);
+    const { field, message } = firstFormProblem(parsed.error);
+    throw jsonError(400, `${field === "form" ? "body" : field}: ${message}.`);
   }
   return parsed.data;
 }

@@ -1,6 +1,6 @@
 import type { Database } from "../db/database";
 import { getCachedBusFactorReport } from "./bus-factor-cache.server";
-import { getDataVersion } from "./db.server";
+import { createDataVersionCache } from "./data-version-cache.server";
 import type { BusFactorQuery } from "./models/bus-factor.server";
 import {
   getLatestCodeowners,
@@ -45,42 +45,18 @@ export async function getCodeowners(db: Database) {
   };
 }
 
-/** Knowledge kept per database: each stage at a few as-of days. */
-const knowledgeCapacity = 32;
-const knowledgeCaches = new WeakMap<
-  Database,
-  { dataVersion: number; entries: Map<string, Promise<StageKnowledgeView>> }
->();
+/** Knowledge kept: each stage at a few as-of days. */
+const knowledgeCache = createDataVersionCache<StageKnowledgeView>({ capacity: 32 });
 
 /**
- * A stage's knowledge, computed once per data version (SQLite's data_version changes with every commit
- * by any connection, as for the bus-factor report): a stage's whole file history is read, so repeated
- * views of a page should not read it again. A failed computation is not kept.
+ * A stage's knowledge, computed once per data version (see data-version-cache.server.ts): a stage's whole
+ * file history is read, so repeated views of a page should not read it again.
  */
-async function getCachedStageKnowledge(
+function getCachedStageKnowledge(
   db: Database,
   query: { config: CompiledConfig; stageId: string; before: string },
 ): Promise<StageKnowledgeView> {
-  const dataVersion = await getDataVersion();
-  let cache = knowledgeCaches.get(db);
-  if (!cache || cache.dataVersion !== dataVersion) {
-    cache = { dataVersion, entries: new Map() };
-    knowledgeCaches.set(db, cache);
-  }
-  const { entries } = cache;
-  const key = JSON.stringify([query.config.version, query.stageId, query.before]);
-  const cached = entries.get(key);
-  if (cached) return cached;
-  const knowledge = getStageKnowledge(db, query);
-  entries.set(key, knowledge);
-  knowledge.catch(() => {
-    if (entries.get(key) === knowledge) entries.delete(key);
-  });
-  for (const oldest of entries.keys()) {
-    if (entries.size <= knowledgeCapacity) break;
-    entries.delete(oldest);
-  }
-  return knowledge;
+  return knowledgeCache.get([query.config.version, query.stageId, query.before], () => getStageKnowledge(db, query));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getConfig } from "./config.server";
-import { badRequest, jsonError, notFound } from "./http.server";
+import { badRequest, firstFormProblem, jsonError, notFound } from "./http.server";
 import type { StewardConfig } from "./stewardship/config";
 import type { Coverage } from "./stewardship/coverage";
 import {
@@ -94,8 +94,8 @@ export function requireAuditFilter(request: Request): AuditFilter {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = filterSchema.safeParse(params);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw badRequest(`${issue?.path.join(".") ?? "login"} ${issue?.message ?? "is invalid"}.`);
+    const { field, message } = firstFormProblem(parsed.error);
+    throw badRequest(`${field} ${message}.`);
   }
   const { stage, login, about } = parsed.data;
   if (stage && !getConfig().stageIds.includes(stage)) {

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { checkCsrf, requireSteward, safeReturnPath } from "../auth.server";
+import { requireStewardForm, safeReturnPath } from "../auth.server";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { badRequest } from "../http.server";
+import { badRequest, firstFormProblem } from "../http.server";
 import { insertStageCorrection, undoStageCorrection } from "../models/correction.server";
 import { correctionFields } from "../stewardship/corrections";
 import { isoSeconds } from "../stewardship/dates";
@@ -19,11 +19,10 @@ export async function loader() {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const back = safeReturnPath(String(form.get("returnTo") ?? "/contributions"));
   const db = await getDb();
-  const session = await requireSteward(request, db, { returnTo: back });
-  await checkCsrf(request, form, session);
+  const returnTo = (form: FormData) => safeReturnPath(String(form.get("returnTo") ?? "/contributions"));
+  const { session, form } = await requireStewardForm(request, db, returnTo);
+  const back = returnTo(form);
   const config = getConfig();
   const schema = z.discriminatedUnion("intent", [
     z.object({ intent: z.literal("set"), contribution: id, ...correctionFields(config.stageIds) }),
@@ -31,10 +30,8 @@ export async function action({ request }: ActionFunctionArgs) {
   ]);
   const parsed = schema.safeParse({ ...Object.fromEntries(form), stages: form.getAll("stage") });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return badRequest(
-      `The stages were not corrected: ${issue?.path.join(".") || "form"} ${issue?.message ?? "is invalid"}.`,
-    );
+    const { field, message } = firstFormProblem(parsed.error);
+    return badRequest(`The stages were not corrected: ${field} ${message}.`);
   }
   const input = parsed.data;
   const now = isoSeconds(Date.now());

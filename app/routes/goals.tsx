@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { checkCsrf, requireSteward } from "../auth.server";
+import { requireStewardForm } from "../auth.server";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { badRequest } from "../http.server";
@@ -15,9 +15,7 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   const db = await getDb();
-  const session = await requireSteward(request, db, { returnTo: "/planning" });
-  const form = await request.formData();
-  await checkCsrf(request, form, session);
+  const { session, form } = await requireStewardForm(request, db, "/planning");
   const text = (name: string) => {
     const value = form.get(name);
     return typeof value === "string" ? value : "";

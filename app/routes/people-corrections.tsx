@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { checkCsrf, requireSteward } from "../auth.server";
+import { requireStewardForm } from "../auth.server";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { badRequest, notFound } from "../http.server";
+import { badRequest, firstFormProblem, notFound } from "../http.server";
 import {
   CorrectionRefused,
   findPersonId,
@@ -35,18 +35,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const db = await getDb();
-  const form = await request.formData();
+  const personPage = (form: FormData) => {
+    const person = personField.safeParse(form.get("person"));
+    return person.success ? `/people/${person.data}` : "/";
+  };
+  const { session, form } = await requireStewardForm(request, db, personPage);
   const person = personField.safeParse(form.get("person"));
-  const page = person.success ? `/people/${person.data}` : "/";
-  const session = await requireSteward(request, db, { returnTo: page });
-  await checkCsrf(request, form, session);
   if (!person.success) throw badRequest("The correction was not made: the form does not say which person it is about.");
   const parsed = formSchema.safeParse({ ...Object.fromEntries(form), identity: form.getAll("identity") });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw badRequest(
-      `The correction was not made: ${issue?.path.join(".") || "form"} ${issue?.message ?? "is invalid"}.`,
-    );
+    const { field, message } = firstFormProblem(parsed.error);
+    throw badRequest(`The correction was not made: ${field} ${message}.`);
   }
   const input = parsed.data;
   const config = getConfig();

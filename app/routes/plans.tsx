@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
-import { checkCsrf, requireSteward } from "../auth.server";
+import { requireStewardForm } from "../auth.server";
 import { getConfig } from "../config.server";
 import { getDb } from "../db.server";
-import { badRequest } from "../http.server";
+import { badRequest, firstFormProblem } from "../http.server";
 import { changeMentoringPlan, createMentoringPlan } from "../models/mentoring-plan.server";
 import type { Checked } from "../stewardship/checked";
 import { isoSeconds } from "../stewardship/dates";
@@ -47,14 +47,12 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   const db = await getDb();
-  const session = await requireSteward(request, db, { returnTo: "/planning" });
-  const form = await request.formData();
-  await checkCsrf(request, form, session);
+  const { session, form } = await requireStewardForm(request, db, "/planning");
   const fields = { ...Object.fromEntries(form), tasks: form.getAll("tasks").filter((t) => t !== "") };
   const parsed = formSchema.safeParse(fields);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return notSaved(issue?.path.join(".") || "form", issue?.message ?? "is invalid");
+    const { field, message } = firstFormProblem(parsed.error);
+    return notSaved(field, message);
   }
   const input = parsed.data;
   const now = isoSeconds(Date.now());
