@@ -1,0 +1,51 @@
+// When scheduled jobs run. Ticks are aligned to the Unix epoch (UTC), so every app instance, and the
+// dashboard, computes the same tick times from the interval alone: `1h` runs at the top of each hour,
+// `15m` at :00, :15, :30 and :45, `1d` at midnight UTC.
+
+const units = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const unitNames = { m: "minute", h: "hour", d: "day" } as const;
+
+/** The shortest interval SYNC_EVERY accepts: a sync costs GitHub requests, even when nothing changed. */
+export const MIN_INTERVAL_MS = units.m;
+/** The longest: pg-boss refuses a job that may run longer than a day, and a week-old sync is stale anyway. */
+export const MAX_INTERVAL_MS = 7 * units.d;
+
+export type ParsedInterval = { ok: true; everyMs: number; text: string } | { ok: false; message: string };
+
+/** Reads an interval such as `15m`, `1h` or `1d` (a whole number and a unit: m, h or d). */
+export function parseInterval(value: string, name = "SYNC_EVERY"): ParsedInterval {
+  const text = value.trim();
+  const match = /^(\d+)([mhd])$/.exec(text);
+  const help = "write a whole number and a unit, e.g. 15m, 1h or 1d (m minutes, h hours, d days)";
+  if (!match?.[1] || !match[2]) return { ok: false, message: `${name}=${value} is not an interval; ${help}.` };
+  const unit = match[2] as keyof typeof units;
+  const everyMs = Number(match[1]) * units[unit];
+  if (everyMs < MIN_INTERVAL_MS || everyMs > MAX_INTERVAL_MS) {
+    return { ok: false, message: `${name}=${value} is out of range; use from 1m to 7d, e.g. 15m, 1h or 1d.` };
+  }
+  return { ok: true, everyMs, text };
+}
+
+/** The start of the tick `now` falls in: the run due at or just before `now`. */
+export function tickAt(nowMs: number, everyMs: number): number {
+  return Math.floor(nowMs / everyMs) * everyMs;
+}
+
+/** The next tick strictly after `now`. */
+export function nextTickAfter(nowMs: number, everyMs: number): number {
+  return tickAt(nowMs, everyMs) + everyMs;
+}
+
+/** How long to wait before attempt `failedAttempt + 1`: the base delay, doubled after each failure. */
+export function retryDelayMs(failedAttempt: number, baseMs: number): number {
+  return baseMs * 2 ** Math.max(0, failedAttempt - 1);
+}
+
+/** `15m` → "every 15 minutes", `1h` → "every hour", as the dashboard says it. */
+export function describeInterval(everyMs: number): string {
+  for (const unit of ["d", "h", "m"] as const) {
+    const count = everyMs / units[unit];
+    if (Number.isInteger(count)) return count === 1 ? `every ${unitNames[unit]}` : `every ${count} ${unitNames[unit]}s`;
+  }
+  return `every ${everyMs / 1000} seconds`;
+}
