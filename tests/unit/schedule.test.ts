@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  describeInterval,
-  nextTickAfter,
-  parseInterval,
-  retryDelayMs,
-  tickAt,
-} from "../../app/stewardship/schedule";
+import { describeInterval, nextTickAfter, parseInterval, retryDelayMs, tickAt } from "../../app/stewardship/schedule";
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -37,7 +31,9 @@ describe("parseInterval", () => {
   });
 
   it("names the setting it was given", () => {
-    expect(parseInterval("soon", "RESOLVE_EVERY")).toMatchObject({ message: expect.stringMatching(/^RESOLVE_EVERY=soon /) });
+    expect(parseInterval("soon", "RESOLVE_EVERY")).toMatchObject({
+      message: expect.stringMatching(/^RESOLVE_EVERY=soon /),
+    });
   });
 });
 
