@@ -182,3 +182,56 @@ export async function listScheduledJobs(db: Database): Promise<ScheduledJobView[
     }),
   );
 }
+
+/**
+ * Marks a run given up on (pg-boss's dead-letter queue delivered it): its latest attempt becomes the
+ * dead letter, closed as failed if the process running it died; a run with no attempt recorded gets one.
+ */
+export async function markJobRunDeadLetter(
+  db: Database,
+  {
+    job,
+    runKey,
+    scheduledFor,
+    instance,
+    at,
+  }: { job: string; runKey: string; scheduledFor: string; instance: string; at: string },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const latest = await trx
+      .selectFrom("jobRuns")
+      .select(["id", "outcome"])
+      .where("runKey", "=", runKey)
+      .where("outcome", "!=", "skipped")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    if (!latest) {
+      await trx
+        .insertInto("jobRuns")
+        .values({
+          job,
+          runKey,
+          scheduledFor,
+          attempt: 0,
+          instance,
+          startedAt: at,
+          finishedAt: at,
+          outcome: "failed",
+          error: "given up on before any attempt was recorded",
+          deadLetter: 1,
+        })
+        .execute();
+      return;
+    }
+    await trx
+      .updateTable("jobRuns")
+      .set(
+        latest.outcome === "running"
+          ? { deadLetter: 1, outcome: "failed", finishedAt: at, error: interrupted }
+          : { deadLetter: 1 },
+      )
+      .where("id", "=", latest.id)
+      .execute();
+  });
+}
