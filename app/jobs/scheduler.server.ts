@@ -90,3 +90,8 @@ export async function runRecordedAttempt(
   });
   return failure;
 }
+
+/** A PostgreSQL connection string (`postgres://` or `postgresql://`): the pg-boss scheduler's database. */
+export function isPostgresUrl(url: string | undefined): url is string {
+  return /^postgres(ql)?:\/\//i.test(url?.trim() ?? "");
+}

@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../app/github.server";
 import { githubSyncJob } from "../../app/jobs/github-sync-job.server";
@@ -178,5 +182,41 @@ describe("the in-process timer (SQLite)", () => {
         deadLetter: 0,
       }),
     ]);
+  });
+});
+
+describe("npm start with SYNC_EVERY", () => {
+  const root = path.resolve(import.meta.dirname, "../..");
+  async function freePort(): Promise<number> {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const address = probe.address();
+    await new Promise((resolve) => probe.close(resolve));
+    return typeof address === "object" && address ? address.port : 0;
+  }
+  const start = async (env: Record<string, string | undefined>) => {
+    const file = path.join(test.dir, "started.sqlite");
+    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: file, PORT: String(await freePort()), HOST: "127.0.0.1", ...env },
+      encoding: "utf8",
+    });
+    return { ...result, created: fs.existsSync(file) };
+  };
+
+  it("refuses an interval it cannot read, before building or touching the database", async () => {
+    const result = await start({ SYNC_EVERY: "hourly", GITHUB_TOKEN: "ghp_x" });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "steward: SYNC_EVERY=hourly is not an interval; write a whole number and a unit, e.g. 15m, 1h or 1d (m minutes, h hours, d days).",
+    );
+    expect(result.created).toBe(false);
+  });
+
+  it("refuses to schedule syncs without GITHUB_TOKEN", async () => {
+    const result = await start({ SYNC_EVERY: "1h", GITHUB_TOKEN: "" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("SYNC_EVERY=1h schedules the GitHub sync, which needs GITHUB_TOKEN");
+    expect(result.created).toBe(false);
   });
 });
