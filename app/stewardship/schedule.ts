@@ -47,5 +47,85 @@ export function describeInterval(everyMs: number): string {
     const count = everyMs / units[unit];
     if (Number.isInteger(count)) return count === 1 ? `every ${unitNames[unit]}` : `every ${count} ${unitNames[unit]}s`;
   }
-  return `every ${everyMs / 1000} seconds`;
+  const seconds = everyMs / 1000;
+  return seconds === 1 ? "every second" : `every ${seconds} seconds`;
 }
+
+/** A scheduled job as the dashboard's footer reads it (see listScheduledJobs). */
+export interface ScheduledJobStatus {
+  job: string;
+  everyMs: number;
+  nextRunAt: string;
+  last: JobRunStatus | null;
+  deadLetter: JobRunStatus | null;
+  skippedSince: number;
+}
+
+interface JobRunStatus {
+  outcome: "running" | "ok" | "failed" | "skipped";
+  scheduledFor: string;
+  startedAt: string;
+  finishedAt: string | null;
+  attempt: number;
+  error: string | null;
+}
+
+const jobTitles: Record<string, string> = { "github-sync": "GitHub sync" };
+
+/** `2026-11-27T09:00:00.000Z` → `2026-11-27 09:00 UTC`; seconds only when they are not :00. */
+function shownTime(iso: string): string {
+  const [day, time = ""] = iso
+    .replace(/\.\d+Z$/, "Z")
+    .replace("Z", "")
+    .split("T");
+  return `${day} ${time.endsWith(":00") ? time.slice(0, 5) : time} UTC`;
+}
+
+/**
+ * The footer's lines about a scheduled job: when it runs next, how its last run went, a run given up
+ * on after its retries (a dead letter) while no run has succeeded since, and ticks skipped because a
+ * run was still going. `failed` lines are shown as warnings.
+ */
+export function scheduledJobLines(status: ScheduledJobStatus, nowMs: number): Array<{ text: string; failed: boolean }> {
+  const title = jobTitles[status.job] ?? status.job;
+  const lines: Array<{ text: string; failed: boolean }> = [];
+  const overdue = nowMs - Date.parse(status.nextRunAt) > Math.max(60_000, status.everyMs);
+  lines.push(
+    overdue
+      ? {
+          text: `The ${title} was due at ${shownTime(status.nextRunAt)} and has not run: is the app's scheduler running?`,
+          failed: true,
+        }
+      : { text: `Next ${title}: ${shownTime(status.nextRunAt)} (${describeInterval(status.everyMs)}).`, failed: false },
+  );
+  const { last, deadLetter } = status;
+  if (last?.outcome === "running") {
+    const retry = last.attempt > 1 ? ` (attempt ${last.attempt})` : "";
+    lines.push({ text: `A ${title} has been running since ${shownTime(last.startedAt)}${retry}.`, failed: false });
+  } else if (last?.outcome === "ok") {
+    lines.push({
+      text: `Last scheduled ${title}: ok, finished ${shownTime(last.finishedAt ?? last.startedAt)}.`,
+      failed: false,
+    });
+  } else if (last?.outcome === "failed" && !sameRun(last, deadLetter)) {
+    lines.push({
+      text: `Last scheduled ${title} failed at ${shownTime(last.finishedAt ?? last.startedAt)} (attempt ${last.attempt}; it will be retried): ${last.error ?? "no message"}`,
+      failed: true,
+    });
+  }
+  if (deadLetter) {
+    const attempts = deadLetter.attempt === 1 ? "1 attempt" : `${deadLetter.attempt} attempts`;
+    lines.push({
+      text: `Gave up on the ${title} due at ${shownTime(deadLetter.scheduledFor)} after ${attempts}: ${deadLetter.error ?? "no message"}`,
+      failed: true,
+    });
+  }
+  if (status.skippedSince > 0) {
+    const ticks = status.skippedSince === 1 ? "1 tick was" : `${status.skippedSince} ticks were`;
+    lines.push({ text: `${ticks} skipped because the previous ${title} was still going.`, failed: false });
+  }
+  return lines;
+}
+
+const sameRun = (a: JobRunStatus, b: JobRunStatus | null) =>
+  b !== null && a.scheduledFor === b.scheduledFor && a.attempt === b.attempt;

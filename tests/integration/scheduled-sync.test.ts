@@ -7,12 +7,13 @@ import { createGitHubClient } from "../../app/github.server";
 import { githubSyncJob } from "../../app/jobs/github-sync-job.server";
 import { TimerScheduler } from "../../app/jobs/timer-scheduler.server";
 import { listScheduledJobs } from "../../app/models/job-run.server";
+import { loader as dashboardLoader } from "../../app/routes/_index";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { generateRepository } from "../support/github-simulator/data";
 import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
 
 const config = defaultConfig();
-const test = setUpTestDatabase({ per: "test" });
+const test = setUpTestDatabase({ per: "test", asAppDatabase: true });
 let github: GitHubSimulator;
 let scheduler: TimerScheduler | undefined;
 const events: string[] = [];
@@ -157,6 +158,21 @@ describe("the in-process timer (SQLite)", () => {
     const [view] = await listScheduledJobs(test.db);
     expect(view?.deadLetter).toMatchObject({ attempt: 3, outcome: "failed", scheduledFor: run[0]!.scheduledFor });
     expect(view?.deadLetter?.error).toBe(run[2]!.error);
+
+    // The dashboard's footer: the next run, and the run given up on.
+    const dashboard = await dashboardLoader({ request: new Request("http://steward.test/"), params: {}, context: {} });
+    const lines = dashboard.schedule.map((l) => [l.failed, l.text]);
+    expect(lines[0]).toEqual([
+      false,
+      expect.stringMatching(/^Next GitHub sync: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(every second\)\.$/),
+    ]);
+    expect(lines).toContainEqual([
+      true,
+      `Gave up on the GitHub sync due at ${run[0]!.scheduledFor
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, " UTC")
+        .replace(/:00 UTC$/, " UTC")} after 3 attempts: ${run[2]!.error}`,
+    ]);
   });
 
   it("closes, at start, a run the previous process left running", async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { describeInterval, nextTickAfter, parseInterval, retryDelayMs, tickAt } from "../../app/stewardship/schedule";
+import {
+  describeInterval,
+  nextTickAfter,
+  parseInterval,
+  retryDelayMs,
+  scheduledJobLines,
+  tickAt,
+} from "../../app/stewardship/schedule";
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -74,5 +81,63 @@ describe("describeInterval", () => {
     [200, "every 0.2 seconds"],
   ])("%d ms is said %j", (everyMs, text) => {
     expect(describeInterval(everyMs)).toBe(text);
+  });
+});
+
+describe("scheduledJobLines", () => {
+  const now = at("2026-11-27T08:31:09Z");
+  const base = {
+    job: "github-sync",
+    everyMs: 3_600_000,
+    nextRunAt: "2026-11-27T09:00:00.000Z",
+    last: null,
+    deadLetter: null,
+    skippedSince: 0,
+  };
+  const run = (fields: Partial<NonNullable<Parameters<typeof scheduledJobLines>[0]["last"]>>) => ({
+    outcome: "ok" as const,
+    scheduledFor: "2026-11-27T08:00:00.000Z",
+    startedAt: "2026-11-27T08:00:00.012Z",
+    finishedAt: "2026-11-27T08:02:31.400Z",
+    attempt: 1,
+    error: null,
+    ...fields,
+  });
+  const texts = (status: Parameters<typeof scheduledJobLines>[0]) =>
+    scheduledJobLines(status, now).map((l) => `${l.failed ? "! " : ""}${l.text}`);
+
+  it("says when the next run is, before any has run", () => {
+    expect(texts(base)).toEqual(["Next GitHub sync: 2026-11-27 09:00 UTC (every hour)."]);
+  });
+
+  it("gives the last run's outcome", () => {
+    expect(texts({ ...base, last: run({}) })).toEqual([
+      "Next GitHub sync: 2026-11-27 09:00 UTC (every hour).",
+      "Last scheduled GitHub sync: ok, finished 2026-11-27 08:02:31 UTC.",
+    ]);
+    expect(texts({ ...base, last: run({ outcome: "running", finishedAt: null, attempt: 2 }) })[1]).toBe(
+      "A GitHub sync has been running since 2026-11-27 08:00 UTC (attempt 2).",
+    );
+    expect(texts({ ...base, last: run({ outcome: "failed", error: "GitHub answered 502" }) })[1]).toBe(
+      "! Last scheduled GitHub sync failed at 2026-11-27 08:02:31 UTC (attempt 1; it will be retried): GitHub answered 502",
+    );
+  });
+
+  it("shows a run given up on after its retries once, as the dead letter", () => {
+    const dead = run({ outcome: "failed", attempt: 3, error: "Bad credentials: the token was refused" });
+    expect(texts({ ...base, last: dead, deadLetter: dead })).toEqual([
+      "Next GitHub sync: 2026-11-27 09:00 UTC (every hour).",
+      "! Gave up on the GitHub sync due at 2026-11-27 08:00 UTC after 3 attempts: Bad credentials: the token was refused",
+    ]);
+  });
+
+  it("counts skipped ticks, and warns when the next run is long overdue", () => {
+    expect(texts({ ...base, everyMs: 60_000, nextRunAt: "2026-11-27T08:31:00.000Z", skippedSince: 2 })).toEqual([
+      "Next GitHub sync: 2026-11-27 08:31 UTC (every minute).",
+      "2 ticks were skipped because the previous GitHub sync was still going.",
+    ]);
+    expect(texts({ ...base, nextRunAt: "2026-11-27T07:00:00.000Z" })).toEqual([
+      "! The GitHub sync was due at 2026-11-27 07:00 UTC and has not run: is the app's scheduler running?",
+    ]);
   });
 });
