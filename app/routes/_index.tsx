@@ -4,7 +4,7 @@ import { AndMore } from "../components/and-more";
 import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
 import { TrendChart } from "../components/trend-chart";
-import { CoverageNote } from "../components/coverage-note";
+import { CoverageNote, WithWholeDates } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getConfig } from "../config.server";
@@ -135,7 +135,7 @@ export default function Dashboard() {
         ))}
         {schedule.map((line) => (
           <p key={line.text} className={line.failed ? "run-failed" : undefined} data-job={line.job}>
-            {line.text}
+            <WithWholeDates text={line.text} />
           </p>
         ))}
       </footer>
