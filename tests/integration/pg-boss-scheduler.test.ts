@@ -130,14 +130,26 @@ describe.runIf(postgresAvailable())(
       }
     }
 
-    it("two instances on one PostgreSQL: each tick's job runs exactly once, one at a time", async () => {
+    it("two instances on one PostgreSQL: each tick's job is handled exactly once, one at a time", async () => {
       const settings = { JOB_NAME: "tick-once", EVERY_MS: "1000", WORK_MS: "300" };
       await Promise.all([startInstance(settings), startInstance(settings)]);
       const bothTicking = new Date(Date.now() + 1000).toISOString(); // from the first tick both instances saw
-      const ticks = await waitFor("five ticks after both instances started", async () => {
-        const ended = recorded().filter((r) => r.event === "end" && r.scheduledFor >= bothTicking);
-        return ended.length >= 5 && ended;
+      const rows = await waitFor("six ticks handled after both instances started", async () => {
+        const handled = (await runs()).filter((r) => r.scheduledFor >= bothTicking && r.finishedAt);
+        return handled.length >= 6 && handled;
       });
+      // Both instances sent every tick's job; each tick was handled once: run (or, on a loaded machine,
+      // skipped because it could start only after the next tick), and none was missed.
+      expect(new Set(rows.map((r) => r.scheduledFor)).size, JSON.stringify(rows)).toBe(rows.length);
+      const ticks = rows.map((r) => Date.parse(r.scheduledFor)).sort();
+      expect(ticks.slice(1).map((t, i) => t - ticks[i]!)).toEqual(ticks.slice(1).map(() => 1000));
+      const ran = rows.filter((r) => r.outcome === "ok");
+      expect(ran.length).toBeGreaterThanOrEqual(3);
+      expect(rows.every((r) => r.outcome === "ok" || r.outcome === "skipped")).toBe(true);
+      expect(ran.every((r) => r.attempt === 1)).toBe(true);
+      for (let i = 1; i < ran.length; i++) expect(ran[i]!.startedAt >= ran[i - 1]!.finishedAt!).toBe(true);
+
+      // The job itself saw each tick it ran once, whichever instance ran it.
       const starts = recorded().filter((r) => r.event === "start" && r.scheduledFor >= bothTicking);
       const perTick = new Map<string, number>();
       for (const start of starts) perTick.set(start.scheduledFor, (perTick.get(start.scheduledFor) ?? 0) + 1);
@@ -145,15 +157,6 @@ describe.runIf(postgresAvailable())(
         [...perTick.values()].every((n) => n === 1),
         JSON.stringify([...perTick]),
       ).toBe(true);
-      expect(starts.every((s) => s.attempt === 1)).toBe(true);
-      // Consecutive ticks, none missed.
-      const ticked = ticks.map((t) => Date.parse(t.scheduledFor)).sort();
-      expect(ticked.slice(1).map((t, i) => t - ticked[i]!)).toEqual(ticked.slice(1).map(() => 1000));
-
-      const rows = (await runs()).filter((r) => r.scheduledFor >= bothTicking && r.finishedAt);
-      expect(rows.every((r) => r.outcome === "ok" && r.attempt === 1)).toBe(true);
-      expect(new Set(rows.map((r) => r.scheduledFor)).size).toBe(rows.length);
-      for (let i = 1; i < rows.length; i++) expect(rows[i]!.startedAt >= rows[i - 1]!.finishedAt!).toBe(true);
       const [schedule] = await listScheduledJobs(test.db);
       expect(schedule).toMatchObject({ job: "tick-once", scheduler: "pg-boss", everyMs: 1000, deadLetter: null });
     }, 60_000);
