@@ -263,6 +263,36 @@ export interface CodeownersTable {
   readAt: Timestamp;
 }
 
+export type JobOutcome = "running" | "ok" | "failed" | "skipped";
+
+/** One attempt of a scheduled job (see migration 0016). */
+export interface JobRunsTable {
+  id: Generated<number>;
+  job: string;
+  /** Ties a tick's attempts together: the timer's tick, or pg-boss's job id. */
+  runKey: string;
+  /** The tick this run belongs to. */
+  scheduledFor: Timestamp;
+  attempt: number;
+  startedAt: Timestamp;
+  finishedAt: Timestamp | null;
+  outcome: JobOutcome;
+  error: string | null;
+  /** 1 when this failed attempt was the last: the run was given up on. */
+  deadLetter: ColumnType<number, number | undefined, number>;
+  /** host:pid of the process that ran it. */
+  instance: string;
+}
+
+/** Each scheduled job's interval and next tick, as its scheduler last wrote them. */
+export interface JobSchedulesTable {
+  job: string;
+  scheduler: "timer" | "pg-boss";
+  everyMs: number;
+  nextRunAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
 export interface DB {
   people: PeopleTable;
   identities: IdentitiesTable;
@@ -285,6 +315,8 @@ export interface DB {
   stageCorrections: StageCorrectionsTable;
   identityCorrections: IdentityCorrectionsTable;
   codeowners: CodeownersTable;
+  jobRuns: JobRunsTable;
+  jobSchedules: JobSchedulesTable;
 }
 
 export type NewStarterTask = Insertable<StarterTasksTable>;

@@ -1,7 +1,7 @@
 import type { CoverageView } from "../stewardship/coverage";
 
 /** Text with its dates kept whole: a narrow screen would otherwise break `2024-01-01` at a hyphen. */
-function WithWholeDates({ text }: { text: string }) {
+export function WithWholeDates({ text }: { text: string }) {
   return (
     <>
       {text.split(/(\d{4}-\d{2}-\d{2})/).map((part, i) =>

@@ -4,19 +4,21 @@ import { AndMore } from "../components/and-more";
 import { PersonLink } from "../components/person-link";
 import { StatusBadge } from "../components/status-badge";
 import { TrendChart } from "../components/trend-chart";
-import { CoverageNote } from "../components/coverage-note";
+import { CoverageNote, WithWholeDates } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getConfig } from "../config.server";
 import { getReadDb } from "../db.server";
 import { getCoverage } from "../models/coverage.server";
 import { listLatestRuns } from "../models/import-run.server";
+import { listScheduledJobs } from "../models/job-run.server";
 import { requireWindowParams } from "../request-params.server";
 import { stageSummary } from "../stewardship/bus-factor";
 import { coverageView, windowKnown } from "../stewardship/coverage";
 import { goalProgress } from "../stewardship/goals";
 import { todayUtc } from "../stewardship/metrics";
 import { capList, pageCaps } from "../stewardship/capped-list";
+import { scheduledJobLines } from "../stewardship/schedule";
 
 export const meta: MetaFunction = () => [{ title: "Bus factor · Steward" }];
 
@@ -25,13 +27,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getReadDb();
   const coverage = await getCoverage(db);
   const { params, notes } = requireWindowParams(request, config.config, coverage);
-  const [report, runs] = await Promise.all([getCachedBusFactorReport({ config, ...params }), listLatestRuns(db)]);
+  const [report, runs, jobs] = await Promise.all([
+    getCachedBusFactorReport({ config, ...params }),
+    listLatestRuns(db),
+    listScheduledJobs(db),
+  ]);
   const known = windowKnown(params.windowDays, coverage, todayUtc());
   return {
     repository: config.config.project.repository,
     params,
     coverage: coverageView(coverage, notes),
     runs,
+    // Scheduled jobs (SYNC_EVERY): the next run, the last one's outcome, a run given up on.
+    schedule: jobs.flatMap((job) => scheduledJobLines(job, Date.now()).map((line) => ({ job: job.job, ...line }))),
     stages: report.stages.map((stage) => ({
       ...stageSummary(stage, known),
       maintainerCount: stage.activeMaintainers.length,
@@ -51,7 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { repository, params, coverage, runs, stages } = useLoaderData<typeof loader>();
+  const { repository, params, coverage, runs, schedule, stages } = useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
   return (
     <main className="page">
@@ -123,6 +131,11 @@ export default function Dashboard() {
             {run.status === "failed" ? "Last attempt failed" : "Last import"}: {run.source} at{" "}
             {(run.finishedAt ?? run.startedAt).replace("T", " ").replace("Z", " UTC")} ({run.added} stored)
             {run.message ? ` — ${run.message}` : ""}
+          </p>
+        ))}
+        {schedule.map((line) => (
+          <p key={line.text} className={line.failed ? "run-failed" : undefined} data-job={line.job}>
+            <WithWholeDates text={line.text} />
           </p>
         ))}
       </footer>

@@ -1,0 +1,174 @@
+import { createHash } from "node:crypto";
+import PgBoss from "pg-boss";
+import type { Database } from "../../db/database";
+import { insertSkippedJobRun, markJobRunDeadLetter, upsertJobSchedule } from "../models/job-run.server";
+import { nextTickAfter } from "../stewardship/schedule";
+import { errorText, runRecordedAttempt, thisInstance, type ScheduledJob, type Scheduler } from "./scheduler.server";
+
+interface TickData {
+  scheduledFor: string;
+}
+
+/** pg-boss's own intervals; tests shorten them, production keeps pg-boss's sense of time. */
+export interface PgBossTuning {
+  /** How often an idle worker asks for a job (pg-boss's default: 2 s). */
+  pollingIntervalSeconds?: number;
+  /** How often expired jobs are failed over to a retry, across all instances (default 60 s). */
+  maintenanceIntervalSeconds?: number;
+}
+
+/**
+ * A tick's job id: the same on every instance, so when each instance sends the tick's job, pg-boss
+ * stores one (its insert is ON CONFLICT DO NOTHING on the id) and exactly one instance runs it.
+ */
+export function tickJobId(job: string, scheduledFor: string): string {
+  const hex = createHash("sha256").update(`steward:${job}@${scheduledFor}`).digest("hex");
+  // Shaped as an RFC 9562 version 8 (custom) UUID.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const deadLetterQueue = (job: string) => `${job}-dead-letter`;
+
+/**
+ * The scheduler of several app instances on one PostgreSQL: every instance ticks and sends the tick's
+ * job under the same id, so pg-boss holds one job per tick and exactly one instance runs it. The queue's
+ * `singleton` policy lets one job of it be active at a time across all instances; a tick's job that
+ * could only start once the next tick had come (it waited for the previous run) is skipped and recorded.
+ * A failed attempt is retried by pg-boss with exponential backoff; the last failure goes to the job's
+ * dead-letter queue and is recorded as a dead letter. An instance that dies mid-run leaves its job
+ * active until the job's expiry (`timeoutMs`); pg-boss then fails it over to a retry that another
+ * instance runs.
+ */
+export class PgBossScheduler implements Scheduler {
+  readonly kind = "pg-boss";
+  private boss: PgBoss | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly options: {
+      /** pg-boss keeps its own tables (schema `pgboss`) on this PostgreSQL. */
+      connectionString: string;
+      /** The app database: job_runs and job_schedules. */
+      db: Database;
+      instance?: string;
+      onEvent?: (message: string) => void;
+      tuning?: PgBossTuning;
+    },
+  ) {}
+
+  private get instance() {
+    return this.options.instance ?? thisInstance();
+  }
+
+  async start(jobs: ScheduledJob[]): Promise<void> {
+    const { connectionString, tuning = {}, onEvent } = this.options;
+    const boss = new PgBoss({
+      connectionString,
+      max: 4,
+      schedule: false, // ticks are Steward's own (sub-minute, epoch-aligned), not pg-boss's cron
+      maintenanceIntervalSeconds: tuning.maintenanceIntervalSeconds ?? 60,
+    });
+    boss.on("error", (error: unknown) => onEvent?.(`pg-boss: ${errorText(error)}`));
+    await boss.start();
+    this.boss = boss;
+    for (const job of jobs) {
+      const deadLetter = deadLetterQueue(job.name);
+      await boss.createQueue(deadLetter);
+      const queue: PgBoss.Queue = {
+        name: job.name,
+        policy: "singleton",
+        retryLimit: job.retry.limit,
+        retryDelay: Math.max(1, Math.round(job.retry.delayMs / 1000)),
+        retryBackoff: true,
+        expireInSeconds: Math.max(1, Math.ceil(job.timeoutMs / 1000)),
+        deadLetter,
+      };
+      // createQueue keeps an existing queue as it is; updateQueue applies this instance's settings.
+      await boss.createQueue(job.name, queue);
+      await boss.updateQueue(job.name, queue);
+      const polling = { pollingIntervalSeconds: tuning.pollingIntervalSeconds ?? 2, batchSize: 1 };
+      await boss.work<TickData>(job.name, { ...polling, includeMetadata: true }, ([tick]) => this.runTick(job, tick));
+      await boss.work<TickData>(deadLetter, polling, ([letter]) => this.recordDeadLetter(job, letter));
+      await this.scheduleNext(job);
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.stopping.abort(new Error("the scheduler stopped"));
+    // Waits for the attempts under way (aborted above, they stop at their next checkpoint). The job
+    // schedules stay: other instances keep ticking.
+    await this.boss?.stop({ graceful: true, wait: true, timeout: 30_000 });
+    this.boss = undefined;
+  }
+
+  private async scheduleNext(job: ScheduledJob, after = Date.now()): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    const next = nextTickAfter(Math.max(Date.now(), after), job.everyMs);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.tick(job, next);
+    }, next - Date.now());
+    this.timers.add(timer);
+    await upsertJobSchedule(this.options.db, {
+      job: job.name,
+      scheduler: this.kind,
+      everyMs: job.everyMs,
+      nextRunAt: new Date(next).toISOString(),
+    });
+  }
+
+  private async tick(job: ScheduledJob, tick: number): Promise<void> {
+    const scheduledFor = new Date(tick).toISOString();
+    try {
+      await this.scheduleNext(job, tick);
+      await this.boss?.send(job.name, { scheduledFor } satisfies TickData, { id: tickJobId(job.name, scheduledFor) });
+    } catch (error) {
+      this.options.onEvent?.(`${job.name}: could not send the ${scheduledFor} tick: ${errorText(error)}`);
+    }
+  }
+
+  private async runTick(job: ScheduledJob, tick: PgBoss.JobWithMetadata<TickData> | undefined): Promise<void> {
+    if (!tick) return;
+    const { scheduledFor } = tick.data;
+    const attempt = tick.retryCount + 1;
+    if (attempt === 1 && Date.now() >= Date.parse(scheduledFor) + job.everyMs) {
+      await insertSkippedJobRun(this.options.db, {
+        job: job.name,
+        runKey: tick.id,
+        scheduledFor,
+        instance: this.instance,
+        startedAt: new Date().toISOString(),
+        reason: "it waited past the next tick for the previous run to finish",
+      });
+      return;
+    }
+    const failure = await runRecordedAttempt(this.options.db, job, {
+      runKey: tick.id,
+      scheduledFor,
+      attempt,
+      lastAttempt: tick.retryCount >= tick.retryLimit,
+      instance: this.instance,
+      stopping: this.stopping.signal,
+    });
+    // Thrown, so pg-boss retries it or, after the last attempt, moves it to the dead-letter queue.
+    if (failure) throw failure instanceof Error ? failure : new Error(errorText(failure));
+  }
+
+  /**
+   * A tick's job given up on arrives here: its last attempt failed (already recorded as a dead letter)
+   * or expired because the instance running it died, in which case its attempt is still marked running.
+   */
+  private async recordDeadLetter(job: ScheduledJob, letter: PgBoss.Job<TickData> | undefined): Promise<void> {
+    if (!letter) return;
+    await markJobRunDeadLetter(this.options.db, {
+      job: job.name,
+      runKey: tickJobId(job.name, letter.data.scheduledFor),
+      scheduledFor: letter.data.scheduledFor,
+      instance: this.instance,
+      at: new Date().toISOString(),
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import type { Database } from "../../db/database";
+import {
+  closeInterruptedJobRuns,
+  deleteJobSchedule,
+  insertSkippedJobRun,
+  upsertJobSchedule,
+} from "../models/job-run.server";
+import { nextTickAfter, retryDelayMs } from "../stewardship/schedule";
+import { runRecordedAttempt, thisInstance, type ScheduledJob, type Scheduler } from "./scheduler.server";
+
+/**
+ * The scheduler of a single app instance on SQLite: a timer per job, firing on the epoch-aligned ticks.
+ * A job never runs twice at once: a tick that comes while the previous run (or its retries) is still
+ * going is skipped and recorded as such. A failed attempt is retried after a doubling delay; the last
+ * failure is recorded as a dead letter.
+ */
+export class TimerScheduler implements Scheduler {
+  readonly kind = "timer";
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Map<string, { scheduledFor: string; done: Promise<void> }>();
+  private readonly stopping = new AbortController();
+  private jobs: ScheduledJob[] = [];
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: { instance?: string; onEvent?: (message: string) => void } = {},
+  ) {}
+
+  private get instance() {
+    return this.options.instance ?? thisInstance();
+  }
+
+  async start(jobs: ScheduledJob[]): Promise<void> {
+    this.jobs = jobs;
+    const at = new Date().toISOString();
+    for (const job of jobs) {
+      // One instance only: a run still marked running was this app's previous process's, which ended.
+      await closeInterruptedJobRuns(this.db, { job: job.name, at });
+      await this.scheduleNext(job);
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.stopping.abort(new Error("the scheduler stopped"));
+    await Promise.all([...this.running.values()].map((run) => run.done));
+    for (const job of this.jobs) await deleteJobSchedule(this.db, job.name);
+  }
+
+  private after(ms: number, then: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      then();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  /** `after`: the tick that just fired; a timer may fire a millisecond early, and must not fire it again. */
+  private async scheduleNext(job: ScheduledJob, after = Date.now()): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    const next = nextTickAfter(Math.max(Date.now(), after), job.everyMs);
+    this.after(next - Date.now(), () => void this.tick(job, next));
+    await upsertJobSchedule(this.db, {
+      job: job.name,
+      scheduler: this.kind,
+      everyMs: job.everyMs,
+      nextRunAt: new Date(next).toISOString(),
+    });
+  }
+
+  private async tick(job: ScheduledJob, tick: number): Promise<void> {
+    const scheduledFor = new Date(tick).toISOString();
+    try {
+      await this.scheduleNext(job, tick);
+      const going = this.running.get(job.name);
+      if (going) {
+        await insertSkippedJobRun(this.db, {
+          job: job.name,
+          runKey: `${job.name}@${scheduledFor}`,
+          scheduledFor,
+          instance: this.instance,
+          startedAt: new Date().toISOString(),
+          reason: `the run of ${going.scheduledFor} was still going`,
+        });
+        this.options.onEvent?.(`${job.name}: skipped the ${scheduledFor} tick, the previous run is still going.`);
+        return;
+      }
+      const done = this.runWithRetries(job, scheduledFor).finally(() => this.running.delete(job.name));
+      this.running.set(job.name, { scheduledFor, done });
+      await done;
+    } catch (error) {
+      // Recording itself failed (the database is unusable): say so, keep ticking.
+      this.options.onEvent?.(`${job.name}: could not record the ${scheduledFor} run: ${String(error)}`);
+    }
+  }
+
+  private async runWithRetries(job: ScheduledJob, scheduledFor: string): Promise<void> {
+    const runKey = `${job.name}@${scheduledFor}`;
+    for (let attempt = 1; ; attempt++) {
+      const lastAttempt = attempt > job.retry.limit || this.stopping.signal.aborted;
+      const failure = await runRecordedAttempt(this.db, job, {
+        runKey,
+        scheduledFor,
+        attempt,
+        lastAttempt,
+        instance: this.instance,
+        stopping: this.stopping.signal,
+      });
+      if (!failure) return;
+      this.options.onEvent?.(
+        `${job.name}: attempt ${attempt} of the ${scheduledFor} run failed: ${String(failure)}${lastAttempt ? "; giving up" : ""}.`,
+      );
+      if (lastAttempt) return;
+      const delay = retryDelayMs(attempt, job.retry.delayMs);
+      const waited = await new Promise<boolean>((resolve) => {
+        const onStop = () => resolve(false);
+        this.stopping.signal.addEventListener("abort", onStop, { once: true });
+        this.after(delay, () => {
+          this.stopping.signal.removeEventListener("abort", onStop);
+          resolve(true);
+        });
+      });
+      if (!waited) return;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+// When scheduled jobs run. Ticks are aligned to the Unix epoch (UTC), so every app instance, and the
+// dashboard, computes the same tick times from the interval alone: `1h` runs at the top of each hour,
+// `15m` at :00, :15, :30 and :45, `1d` at midnight UTC.
+
+const units = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const unitNames = { m: "minute", h: "hour", d: "day" } as const;
+
+/** The shortest interval SYNC_EVERY accepts: a sync costs GitHub requests, even when nothing changed. */
+export const MIN_INTERVAL_MS = units.m;
+/** The longest: pg-boss refuses a job that may run longer than a day, and a week-old sync is stale anyway. */
+export const MAX_INTERVAL_MS = 7 * units.d;
+
+export type ParsedInterval = { ok: true; everyMs: number; text: string } | { ok: false; message: string };
+
+/** Reads an interval such as `15m`, `1h` or `1d` (a whole number and a unit: m, h or d). */
+export function parseInterval(value: string, name = "SYNC_EVERY"): ParsedInterval {
+  const text = value.trim();
+  const match = /^(\d+)([mhd])$/.exec(text);
+  const help = "write a whole number and a unit, e.g. 15m, 1h or 1d (m minutes, h hours, d days)";
+  if (!match?.[1] || !match[2]) return { ok: false, message: `${name}=${value} is not an interval; ${help}.` };
+  const unit = match[2] as keyof typeof units;
+  const everyMs = Number(match[1]) * units[unit];
+  if (everyMs < MIN_INTERVAL_MS || everyMs > MAX_INTERVAL_MS) {
+    return { ok: false, message: `${name}=${value} is out of range; use from 1m to 7d, e.g. 15m, 1h or 1d.` };
+  }
+  return { ok: true, everyMs, text };
+}
+
+/** The start of the tick `now` falls in: the run due at or just before `now`. */
+export function tickAt(nowMs: number, everyMs: number): number {
+  return Math.floor(nowMs / everyMs) * everyMs;
+}
+
+/** The next tick strictly after `now`. */
+export function nextTickAfter(nowMs: number, everyMs: number): number {
+  return tickAt(nowMs, everyMs) + everyMs;
+}
+
+/** How long to wait before attempt `failedAttempt + 1`: the base delay, doubled after each failure. */
+export function retryDelayMs(failedAttempt: number, baseMs: number): number {
+  return baseMs * 2 ** Math.max(0, failedAttempt - 1);
+}
+
+/** `15m` → "every 15 minutes", `1h` → "every hour", as the dashboard says it. */
+export function describeInterval(everyMs: number): string {
+  for (const unit of ["d", "h", "m"] as const) {
+    const count = everyMs / units[unit];
+    if (Number.isInteger(count)) return count === 1 ? `every ${unitNames[unit]}` : `every ${count} ${unitNames[unit]}s`;
+  }
+  const seconds = everyMs / 1000;
+  return seconds === 1 ? "every second" : `every ${seconds} seconds`;
+}
+
+/** A scheduled job as the dashboard's footer reads it (see listScheduledJobs). */
+export interface ScheduledJobStatus {
+  job: string;
+  everyMs: number;
+  nextRunAt: string;
+  last: JobRunStatus | null;
+  deadLetter: JobRunStatus | null;
+  skippedSince: number;
+}
+
+interface JobRunStatus {
+  outcome: "running" | "ok" | "failed" | "skipped";
+  scheduledFor: string;
+  startedAt: string;
+  finishedAt: string | null;
+  attempt: number;
+  error: string | null;
+}
+
+const jobTitles: Record<string, string> = { "github-sync": "GitHub sync" };
+
+/** `2026-11-27T09:00:00.000Z` → `2026-11-27 09:00 UTC`; seconds only when they are not :00. */
+function shownTime(iso: string): string {
+  const [day, time = ""] = iso
+    .replace(/\.\d+Z$/, "Z")
+    .replace("Z", "")
+    .split("T");
+  return `${day} ${time.endsWith(":00") ? time.slice(0, 5) : time} UTC`;
+}
+
+/**
+ * The footer's lines about a scheduled job: when it runs next, how its last run went, a run given up
+ * on after its retries (a dead letter) while no run has succeeded since, and ticks skipped because a
+ * run was still going. `failed` lines are shown as warnings.
+ */
+export function scheduledJobLines(status: ScheduledJobStatus, nowMs: number): Array<{ text: string; failed: boolean }> {
+  const title = jobTitles[status.job] ?? status.job;
+  const lines: Array<{ text: string; failed: boolean }> = [];
+  const overdue = nowMs - Date.parse(status.nextRunAt) > Math.max(60_000, status.everyMs);
+  lines.push(
+    overdue
+      ? {
+          text: `The ${title} was due at ${shownTime(status.nextRunAt)} and has not run: is the app's scheduler running?`,
+          failed: true,
+        }
+      : { text: `Next ${title}: ${shownTime(status.nextRunAt)} (${describeInterval(status.everyMs)}).`, failed: false },
+  );
+  const { last, deadLetter } = status;
+  if (last?.outcome === "running") {
+    const retry = last.attempt > 1 ? ` (attempt ${last.attempt})` : "";
+    lines.push({ text: `A ${title} has been running since ${shownTime(last.startedAt)}${retry}.`, failed: false });
+  } else if (last?.outcome === "ok") {
+    lines.push({
+      text: `Last scheduled ${title}: ok, finished ${shownTime(last.finishedAt ?? last.startedAt)}.`,
+      failed: false,
+    });
+  } else if (last?.outcome === "failed" && !sameRun(last, deadLetter)) {
+    lines.push({
+      text: `Last scheduled ${title} failed at ${shownTime(last.finishedAt ?? last.startedAt)} (attempt ${last.attempt}; it will be retried): ${last.error ?? "no message"}`,
+      failed: true,
+    });
+  }
+  if (deadLetter) {
+    const attempts = deadLetter.attempt === 1 ? "1 attempt" : `${deadLetter.attempt} attempts`;
+    lines.push({
+      text: `Gave up on the ${title} due at ${shownTime(deadLetter.scheduledFor)} after ${attempts}: ${deadLetter.error ?? "no message"}`,
+      failed: true,
+    });
+  }
+  if (status.skippedSince > 0) {
+    const ticks = status.skippedSince === 1 ? "1 tick was" : `${status.skippedSince} ticks were`;
+    lines.push({ text: `${ticks} skipped because the previous ${title} was still going.`, failed: false });
+  }
+  return lines;
+}
+
+const sameRun = (a: JobRunStatus, b: JobRunStatus | null) =>
+  b !== null && a.scheduledFor === b.scheduledFor && a.attempt === b.attempt;

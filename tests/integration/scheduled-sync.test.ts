@@ -1,0 +1,238 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createGitHubClient } from "../../app/github.server";
+import { githubSyncJob } from "../../app/jobs/github-sync-job.server";
+import { TimerScheduler } from "../../app/jobs/timer-scheduler.server";
+import { listScheduledJobs } from "../../app/models/job-run.server";
+import { loader as dashboardLoader } from "../../app/routes/_index";
+import { defaultConfig, setUpTestDatabase } from "../support/db";
+import { generateRepository } from "../support/github-simulator/data";
+import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
+
+const config = defaultConfig();
+const test = setUpTestDatabase({ per: "test", asAppDatabase: true });
+let github: GitHubSimulator;
+let scheduler: TimerScheduler | undefined;
+const events: string[] = [];
+
+beforeEach(async () => {
+  events.length = 0;
+  github = await startGitHubSimulator({
+    repository: generateRepository({ now: new Date().toISOString(), pullRequests: 200, seed: 5 }),
+  });
+});
+afterEach(async () => {
+  await scheduler?.stop();
+  scheduler = undefined;
+  await github.close();
+});
+
+function startScheduler(options: { everyMs: number; token?: string; retry?: { limit: number; delayMs: number } }) {
+  const client = createGitHubClient({
+    token: options.token ?? github.token,
+    baseUrl: github.url,
+    graphqlIntervalMs: 0,
+    retries: 0,
+  });
+  const job = githubSyncJob({
+    db: test.db,
+    config,
+    github: client,
+    everyMs: options.everyMs,
+    retry: options.retry ?? { limit: 0, delayMs: 10 },
+  });
+  scheduler = new TimerScheduler(test.db, { instance: "test-instance", onEvent: (m) => events.push(m) });
+  return scheduler.start([job]);
+}
+
+const runs = () =>
+  test.db
+    .selectFrom("jobRuns")
+    .select(["job", "runKey", "scheduledFor", "attempt", "startedAt", "finishedAt", "outcome", "error", "deadLetter"])
+    .orderBy("id")
+    .execute();
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; runs: ${JSON.stringify(await runs())}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Attempts that ran (skipped ticks aside) never overlap: each starts after the previous one finished. */
+function expectNoOverlap(rows: Awaited<ReturnType<typeof runs>>) {
+  const ran = rows.filter((r) => r.outcome !== "skipped" && r.finishedAt);
+  for (let i = 1; i < ran.length; i++) {
+    expect(
+      ran[i]!.startedAt >= ran[i - 1]!.finishedAt!,
+      `${ran[i]!.runKey} started before the previous run ended`,
+    ).toBe(true);
+  }
+}
+
+describe("the in-process timer (SQLite)", () => {
+  it("runs the GitHub sync against the simulator on every tick, and says when the next one is", async () => {
+    await startScheduler({ everyMs: 400 });
+    const [schedule] = await listScheduledJobs(test.db);
+    expect(schedule).toMatchObject({ job: "github-sync", scheduler: "timer", everyMs: 400, last: null });
+    expect(Date.parse(schedule!.nextRunAt) % 400).toBe(0);
+    expect(Date.parse(schedule!.nextRunAt)).toBeGreaterThan(Date.now() - 400);
+
+    const done = await waitFor("two successful syncs", async () => {
+      const ok = (await runs()).filter((r) => r.outcome === "ok");
+      return ok.length >= 2 && ok;
+    });
+    for (const run of done) {
+      expect(Date.parse(run.scheduledFor) % 400, "runs start on the epoch-aligned ticks").toBe(0);
+      expect(run).toMatchObject({ job: "github-sync", attempt: 1, error: null, deadLetter: 0 });
+    }
+    expect(Date.parse(done[1]!.scheduledFor)).toBeGreaterThan(Date.parse(done[0]!.scheduledFor));
+
+    // The sync itself ran: the stages' PRs and the starter tasks are stored, with the sync's own runs.
+    const contributions = await test.db
+      .selectFrom("contributions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(contributions.n)).toBeGreaterThan(0);
+    const sources = await test.db.selectFrom("importRuns").select(["source", "status"]).distinct().execute();
+    expect(sources).toEqual(
+      expect.arrayContaining([
+        { source: "github:python/cpython pull requests", status: "done" },
+        { source: "github:python/cpython starter tasks", status: "done" },
+      ]),
+    );
+    // The second sync starts at the first one's cursor: it asks GitHub far less.
+    const view = (await listScheduledJobs(test.db))[0]!;
+    expect(view.last?.outcome === "ok" || view.last?.outcome === "running").toBe(true);
+    expect(Date.parse(view.nextRunAt)).toBeGreaterThan(Date.parse(done[1]!.scheduledFor));
+    expectNoOverlap(await runs());
+  });
+
+  it("never runs twice at once: a tick that comes while a slow sync is going is skipped and recorded", async () => {
+    // A sync takes a few seconds against the simulator (Octokit paces searches 2 s apart), and the first
+    // one's first request 900 ms more: many 200 ms ticks come meanwhile.
+    github.fail({ kind: "slow", delayMs: 900 }, { times: 1, path: /^\/repos\/python\/cpython$/ });
+    await startScheduler({ everyMs: 200 });
+    const rows = await waitFor("a slow run, the ticks it skipped, and the next run", async () => {
+      const all = await runs();
+      const ok = all.filter((r) => r.outcome === "ok");
+      return ok.length >= 2 && all;
+    });
+    const [slow, next] = rows.filter((r) => r.outcome === "ok");
+    const skipped = rows.filter((r) => r.outcome === "skipped" && r.scheduledFor < next!.scheduledFor);
+    expect(skipped.length).toBeGreaterThanOrEqual(2);
+    for (const tick of skipped) {
+      expect(tick).toMatchObject({ attempt: 0, error: `the run of ${slow!.scheduledFor} was still going` });
+      expect(tick.scheduledFor > slow!.scheduledFor && tick.scheduledFor < slow!.finishedAt!).toBe(true);
+    }
+    expect(new Set(rows.map((r) => r.scheduledFor)).size, "one row per tick").toBe(rows.length);
+    expectNoOverlap(rows);
+    expect(events.some((e) => e.includes("skipped"))).toBe(true);
+  });
+
+  it("retries a failing sync with a doubling delay, then records it as a dead letter the dashboard shows", async () => {
+    await startScheduler({ everyMs: 1000, token: "a-revoked-token", retry: { limit: 2, delayMs: 100 } });
+    const rows = await waitFor("a run given up on after its retries", async () => {
+      const all = await runs();
+      return all.some((r) => r.deadLetter === 1) && all;
+    });
+    const run = rows.filter((r) => r.runKey === rows[0]!.runKey);
+    expect(run.map((r) => [r.attempt, r.outcome, r.deadLetter])).toEqual([
+      [1, "failed", 0],
+      [2, "failed", 0],
+      [3, "failed", 1],
+    ]);
+    expect(run[0]!.error).toMatch(/token/i);
+    // 100 ms, then 200 ms between attempts.
+    const gap = (a: number) => Date.parse(run[a]!.startedAt) - Date.parse(run[a - 1]!.finishedAt!);
+    expect(gap(1)).toBeGreaterThanOrEqual(95);
+    expect(gap(2)).toBeGreaterThanOrEqual(195);
+    expect(run.every((r) => r.scheduledFor === run[0]!.scheduledFor)).toBe(true);
+
+    const [view] = await listScheduledJobs(test.db);
+    expect(view?.deadLetter).toMatchObject({ attempt: 3, outcome: "failed", scheduledFor: run[0]!.scheduledFor });
+    expect(view?.deadLetter?.error).toBe(run[2]!.error);
+
+    // The dashboard's footer: the next run, and the run given up on.
+    const dashboard = await dashboardLoader({ request: new Request("http://steward.test/"), params: {}, context: {} });
+    const lines = dashboard.schedule.map((l) => [l.failed, l.text]);
+    expect(lines[0]).toEqual([
+      false,
+      expect.stringMatching(/^Next GitHub sync: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(every second\)\.$/),
+    ]);
+    expect(lines).toContainEqual([
+      true,
+      `Gave up on the GitHub sync due at ${run[0]!.scheduledFor
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, " UTC")
+        .replace(/:00 UTC$/, " UTC")} after 3 attempts: ${run[2]!.error}`,
+    ]);
+  });
+
+  it("closes, at start, a run the previous process left running", async () => {
+    await test.db
+      .insertInto("jobRuns")
+      .values({
+        job: "github-sync",
+        runKey: "github-sync@2026-11-27T08:00:00.000Z",
+        scheduledFor: "2026-11-27T08:00:00.000Z",
+        attempt: 1,
+        startedAt: "2026-11-27T08:00:00.010Z",
+        finishedAt: null,
+        outcome: "running",
+        error: null,
+        instance: "old-process",
+      })
+      .execute();
+    await startScheduler({ everyMs: 3_600_000 });
+    expect(await runs()).toEqual([
+      expect.objectContaining({
+        outcome: "failed",
+        error: "stopped before it finished: the process running it ended",
+        deadLetter: 0,
+      }),
+    ]);
+  });
+});
+
+describe("npm start with SYNC_EVERY", () => {
+  const root = path.resolve(import.meta.dirname, "../..");
+  async function freePort(): Promise<number> {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const address = probe.address();
+    await new Promise((resolve) => probe.close(resolve));
+    return typeof address === "object" && address ? address.port : 0;
+  }
+  const start = async (env: Record<string, string | undefined>) => {
+    const file = path.join(test.dir, "started.sqlite");
+    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: file, PORT: String(await freePort()), HOST: "127.0.0.1", ...env },
+      encoding: "utf8",
+    });
+    return { ...result, created: fs.existsSync(file) };
+  };
+
+  it("refuses an interval it cannot read, before building or touching the database", async () => {
+    const result = await start({ SYNC_EVERY: "hourly", GITHUB_TOKEN: "ghp_x" });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "steward: SYNC_EVERY=hourly is not an interval; write a whole number and a unit, e.g. 15m, 1h or 1d (m minutes, h hours, d days).",
+    );
+    expect(result.created).toBe(false);
+  });
+
+  it("refuses to schedule syncs without GITHUB_TOKEN", async () => {
+    const result = await start({ SYNC_EVERY: "1h", GITHUB_TOKEN: "" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("SYNC_EVERY=1h schedules the GitHub sync, which needs GITHUB_TOKEN");
+    expect(result.created).toBe(false);
+  });
+});

@@ -1,0 +1,59 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+/** PostgreSQL's server tools are installed (Debian's `postgresql` package puts initdb on the PATH here). */
+export function postgresAvailable(): boolean {
+  return spawnSync("initdb", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+export interface PostgresCluster {
+  /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication on loopback). */
+  url: string;
+  stop: () => Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/**
+ * A throwaway PostgreSQL cluster: initdb into a temporary folder and pg_ctl on a free port, its unix
+ * socket in that folder too; no system service. PostgreSQL refuses to run as root, so as root the
+ * tools run as `nobody`.
+ */
+export async function startPostgresCluster(): Promise<PostgresCluster> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "steward-pg-"));
+  const data = path.join(dir, "data");
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) execFileSync("chown", ["nobody", dir]);
+  const run = (command: string, args: string[]) =>
+    asRoot
+      ? execFileSync("runuser", ["-u", "nobody", "--", command, ...args], { cwd: dir, stdio: "pipe" })
+      : execFileSync(command, args, { cwd: dir, stdio: "pipe" });
+  run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+  const port = await freePort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
+  run("pg_ctl", ["-D", data, "-l", path.join(dir, "server.log"), "-o", options, "-w", "start"]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      try {
+        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
