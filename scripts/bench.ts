@@ -23,7 +23,7 @@ const results: Record<string, unknown> = {};
 
 if (runs("import")) {
   console.log(`Import: synthetic repository of ${commits} commits …`);
-  results.import = await benchImport({ commits });
+  results.import = await benchImport({ commits, runs: Number(process.env.BENCH_IMPORT_RUNS ?? 3) });
   console.table(results.import);
 }
 
