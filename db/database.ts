@@ -15,6 +15,7 @@ import * as identityCorrections from "./migrations/0011_identity_corrections";
 import * as goalsAndPlanTasks from "./migrations/0012_goals_and_plan_tasks";
 import * as pullRequestDates from "./migrations/0013_pull_request_dates";
 import * as knowledge from "./migrations/0014_knowledge";
+import * as scaleIndexes from "./migrations/0017_scale_indexes";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
 
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   "0012_goals_and_plan_tasks": goalsAndPlanTasks,
   "0013_pull_request_dates": pullRequestDates,
   "0014_knowledge": knowledge,
+  "0017_scale_indexes": scaleIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -114,8 +114,9 @@ export function buildFileHistories(touches: FileTouch[], keep: (path: string) =>
     history ??= fresh(touch.path, []);
     history.path = touch.path;
     history.commits += 1;
-    for (const personId of new Set(touch.authorIds))
-      history.deliveries.set(personId, (history.deliveries.get(personId) ?? 0) + 1);
+    // Most changes have one author: a Set (to count a person once per change) only for several.
+    const authorIds = touch.authorIds.length > 1 ? new Set(touch.authorIds) : touch.authorIds;
+    for (const personId of authorIds) history.deliveries.set(personId, (history.deliveries.get(personId) ?? 0) + 1);
     files.set(touch.path, history);
   }
   return [...files.values()].filter((f) => keep(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
