@@ -87,9 +87,12 @@ export function fileAuthors(history: FileHistory): number[] {
  * stand at the end are returned, so a stage file renamed out of the stage is not the stage's.
  */
 export function buildFileHistories(touches: FileTouch[], keep: (path: string) => boolean): FileHistory[] {
-  const ordered = [...touches].sort((a, b) =>
-    a.occurredAt === b.occurredAt ? a.contributionId - b.contributionId : a.occurredAt < b.occurredAt ? -1 : 1,
-  );
+  // Time order, then contribution id. Sorting by a number per touch, not by comparing ISO strings, matters
+  // at a stage's hundreds of thousands of changes (1M contributions).
+  const ordered = touches
+    .map((touch) => ({ touch, at: Date.parse(touch.occurredAt) }))
+    .sort((a, b) => a.at - b.at || a.touch.contributionId - b.touch.contributionId)
+    .map(({ touch }) => touch);
   const files = new Map<string, FileHistory>();
   const fresh = (path: string, creatorIds: number[]): FileHistory => ({
     path,
