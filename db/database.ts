@@ -16,6 +16,7 @@ import * as goalsAndPlanTasks from "./migrations/0012_goals_and_plan_tasks";
 import * as pullRequestDates from "./migrations/0013_pull_request_dates";
 import * as knowledge from "./migrations/0014_knowledge";
 import * as jobRuns from "./migrations/0016_job_runs";
+import * as scaleIndexes from "./migrations/0017_scale_indexes";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
 
@@ -47,6 +48,7 @@ export const migrations: Record<string, Migration> = {
   "0013_pull_request_dates": pullRequestDates,
   "0014_knowledge": knowledge,
   "0016_job_runs": jobRuns,
+  "0017_scale_indexes": scaleIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

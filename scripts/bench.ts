@@ -6,15 +6,17 @@ import { benchImport } from "./bench/import";
 import { benchKnowledge } from "./bench/knowledge";
 import { benchLoad } from "./bench/load";
 import { benchOnboarding } from "./bench/onboarding";
+import { benchScale } from "./bench/scale";
 
-const parts = ["import", "dashboard", "onboarding", "load", "github", "knowledge"] as const;
+const parts = ["import", "dashboard", "onboarding", "load", "github", "knowledge", "scale"] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !parts.some((part) => part === name));
 if (unknown.length) {
   console.error(`steward: unknown bench part ${unknown.join(", ")}; use any of: ${parts.join(", ")}`);
   process.exit(1);
 }
-const runs = (part: (typeof parts)[number]) => asked.length === 0 || asked.includes(part);
+// `scale` builds a 1M-contribution database (minutes, a few GB): only when named.
+const runs = (part: (typeof parts)[number]) => (asked.length === 0 && part !== "scale") || asked.includes(part);
 
 const commits = Number(process.env.BENCH_COMMITS ?? 30_000);
 const sizes = (process.env.BENCH_CONTRIBUTIONS ?? "10000,200000").split(",").map(Number);
@@ -23,7 +25,7 @@ const results: Record<string, unknown> = {};
 
 if (runs("import")) {
   console.log(`Import: synthetic repository of ${commits} commits …`);
-  results.import = await benchImport({ commits });
+  results.import = await benchImport({ commits, runs: Number(process.env.BENCH_IMPORT_RUNS ?? 3) });
   console.table(results.import);
 }
 
@@ -65,6 +67,22 @@ if (runs("knowledge")) {
   console.log(`Knowledge: stage page, /api/knowledge and /api/reviewers at ${contributions} contributions …`);
   results.knowledge = await benchKnowledge({ contributions });
   console.table(results.knowledge);
+}
+
+if (runs("scale")) {
+  const contributions = Number(process.env.BENCH_SCALE_CONTRIBUTIONS ?? 1_000_000);
+  console.log(
+    `Scale: ${contributions} contributions (five files each), every page, ${process.env.BENCH_CLIENTS ?? 30} clients …`,
+  );
+  const scale = await benchScale({
+    contributions,
+    file: process.env.BENCH_SCALE_FILE || undefined,
+    clients: Number(process.env.BENCH_CLIENTS ?? 30),
+    seconds: Number(process.env.BENCH_SECONDS ?? 20),
+  });
+  results.scale = scale;
+  console.table(scale.loaders);
+  console.table(scale.load);
 }
 
 console.log(JSON.stringify(results, null, 2));

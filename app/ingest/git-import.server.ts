@@ -9,7 +9,7 @@ import { resolveStoredIdentities } from "../models/identity.server";
 import { deleteCodeowners, upsertCodeowners } from "../models/knowledge.server";
 import { getMeta, setMeta } from "../models/meta.server";
 import { countPeople, PeopleResolver } from "../models/person.server";
-import { parseCommitMessage } from "../stewardship/commit-message";
+import { parseCommitMessage, type CommitMessageFacts } from "../stewardship/commit-message";
 import { codeownersLocations } from "../stewardship/codeowners";
 import type { CompiledConfig } from "../stewardship/config";
 import { isoSeconds } from "../stewardship/dates";
@@ -116,8 +116,11 @@ function refuseShallowBoundary(repo: string, { range, since }: { range: string; 
   );
 }
 
-function toContribution(commit: RawCommit, mailmap: ReturnType<typeof mapContacts>): NewContribution {
-  const facts = parseCommitMessage(commit.message);
+function toContribution(
+  commit: RawCommit,
+  facts: CommitMessageFacts,
+  mailmap: ReturnType<typeof mapContacts>,
+): NewContribution {
   return {
     kind: "commit",
     source: "git",
@@ -208,25 +211,22 @@ export async function importGitHistory({
   const shas: string[] = [];
   let commitDates: GitImportSummary["commitDates"] = null;
 
-  const flush = async () => {
-    if (batch.length === 0) return;
+  const flush = async (commits: RawCommit[]) => {
+    if (commits.length === 0) return;
+    const facts = commits.map((c) => parseCommitMessage(c.message));
     const contacts = [
-      ...new Set(
-        batch.flatMap((c) =>
-          parseCommitMessage(c.message)
-            .coAuthors.filter((a) => a.email)
-            .map((a) => `${a.name} <${a.email}>`),
-        ),
-      ),
+      ...new Set(facts.flatMap((f) => f.coAuthors.filter((a) => a.email).map((a) => `${a.name} <${a.email}>`))),
     ];
     const mailmap = mapContacts(repo, contacts);
-    const items = batch.map((commit) => toContribution(commit, mailmap));
-    const last = batch.at(-1)?.sha ?? target.tip;
+    const items = commits.map((commit, i) =>
+      toContribution(commit, facts[i] ?? parseCommitMessage(commit.message), mailmap),
+    );
+    const last = commits.at(-1)?.sha ?? target.tip;
     try {
       added += await db.transaction().execute(async (trx) => {
         const n = await insertContributions(trx, { config, people, items });
         await setMeta(trx, cursorKey, last);
-        await extendCoverage(trx, { source, ...batchCoverage(batch, { since, incremental }) });
+        await extendCoverage(trx, { source, ...batchCoverage(commits, { since, incremental }) });
         await recordImportRunAdded(trx, runId, added + n); // a killed run then says what it kept
         return n;
       });
@@ -234,20 +234,33 @@ export async function importGitHistory({
       await people.reload(db); // ids cached for people created in the rolled-back transaction are gone
       throw error;
     }
-    batch = [];
     onProgress?.({ read, total, added });
   };
 
+  // One batch is written while git goes on printing the next, so neither waits for the other; the
+  // batches still commit one after another, oldest first, each with its cursor.
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (commits: RawCommit[]) => {
+    await writing;
+    writing = flush(commits);
+    writing.catch(() => undefined); // awaited at the next batch or the end; not an unhandled rejection meanwhile
+  };
   try {
     for await (const commit of readFirstParentLog(repo, { range, since })) {
       batch.push(commit);
       read += 1;
       shas.push(commit.sha);
       commitDates = spanning(commitDates, commit.committedAt);
-      if (batch.length >= batchSize) await flush();
+      if (batch.length >= batchSize) {
+        await write(batch);
+        batch = [];
+      }
     }
-    await flush();
+    await write(batch);
+    await writing;
   } catch (error) {
+    // A git failure is reported after the batch being written settles, so `added` counts what is stored.
+    if (error instanceof GitError) await writing.catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
     const message =
       error instanceof GitError

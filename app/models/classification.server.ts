@@ -3,7 +3,7 @@ import { classifyContribution, type Classification } from "../stewardship/classi
 import type { CompiledConfig } from "../stewardship/config";
 import { applyCorrection, standingCorrection, type StageCorrection } from "../stewardship/corrections";
 import { creditedParts, dayNumber, type ContributionPart } from "../stewardship/metrics";
-import { chunk, groupByContribution, parseNumbers, parseStrings } from "./columns.server";
+import { chunk, groupByContribution, insertRows, parseNumbers, parseStrings } from "./columns.server";
 
 /** The classifier's verdict on one stored contribution, with the people it credits. */
 export interface StageVerdict {
@@ -74,12 +74,12 @@ export async function storeStageVerdicts(
     configVersion: config.version,
     evidence: JSON.stringify(v.classification.evidence),
   }));
-  for (const part of chunk(classificationRows, 3)) await trx.insertInto("classifications").values(part).execute();
+  await insertRows(trx, "classifications", ["contributionId", "configVersion", "evidence"], classificationRows);
 
   const stageRows = verdicts.flatMap((v) =>
     v.classification.stages.map((s) => ({ contributionId: v.contributionId, stageId: s.stageId, score: s.score })),
   );
-  for (const part of chunk(stageRows, 3)) await trx.insertInto("contributionStages").values(part).execute();
+  await insertRows(trx, "contributionStages", ["contributionId", "stageId", "score"], stageRows);
 
   const activityRows = verdicts.flatMap((v) => {
     const credited = creditedParts(v.people, v.occurredAt);
@@ -94,7 +94,12 @@ export async function storeStageVerdicts(
       })),
     );
   });
-  for (const part of chunk(activityRows, 6)) await trx.insertInto("stageActivity").values(part).execute();
+  await insertRows(
+    trx,
+    "stageActivity",
+    ["stageId", "contributionId", "personId", "occurredAt", "day", "weight"],
+    activityRows,
+  );
 }
 
 /**

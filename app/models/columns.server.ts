@@ -1,3 +1,6 @@
+import { CompiledQuery, sql, type Insertable } from "kysely";
+import type { Executor } from "../../db/database";
+import type { DB } from "../../db/schema";
 import type { Evidence } from "../stewardship/classify";
 
 // How Steward's models store what SQLite has no column type for, and how they stay under its limits.
@@ -50,4 +53,61 @@ export function groupByContribution<T extends { contributionId: number }>(rows: 
     else groups.set(row.contributionId, [row]);
   }
   return groups;
+}
+
+/**
+ * Inserts many rows in as few statements as the parameter limit allows, without building a query tree
+ * per row (Kysely's insert builder costs more than SQLite's own work at tens of thousands of rows). The
+ * placeholders follow the dialect (`?` or `$n`), asked once of the database's own compiler; columns are
+ * named in camelCase as everywhere else and written snake_case as the CamelCasePlugin does. Returns the
+ * `returning` column of each row in insertion order, or nothing.
+ */
+export async function insertRows<T extends keyof DB>(
+  db: Executor,
+  table: T,
+  columns: ReadonlyArray<keyof Insertable<DB[T]> & string>,
+  rows: ReadonlyArray<Insertable<DB[T]>>,
+  { returning }: { returning?: "id" } = {},
+): Promise<number[]> {
+  const ids: number[] = [];
+  if (rows.length === 0) return ids;
+  const numbered = placeholderStyle(db) === "numbered";
+  const head = `insert into ${quote(table)} (${columns.map(quote).join(", ")}) values `;
+  const tail = returning ? ` returning ${quote(returning)}` : "";
+  for (const part of chunk([...rows], columns.length)) {
+    const parameters: unknown[] = [];
+    const tuples: string[] = [];
+    for (const row of part) {
+      const marks: string[] = [];
+      for (const column of columns) {
+        const value = (row as Record<string, unknown>)[column];
+        parameters.push(value === undefined ? null : value);
+        marks.push(numbered ? `$${parameters.length}` : "?");
+      }
+      tuples.push(`(${marks.join(", ")})`);
+    }
+    const result = await db.executeQuery<{ id: number }>(
+      CompiledQuery.raw(head + tuples.join(", ") + tail, parameters),
+    );
+    if (returning) for (const row of result.rows) ids.push(Number(row.id));
+  }
+  return ids;
+}
+
+const placeholderStyles = new WeakMap<object, "anonymous" | "numbered">();
+
+/** `?` (SQLite) or `$1` (PostgreSQL), as the database's compiler writes a parameter. */
+function placeholderStyle(db: Executor): "anonymous" | "numbered" {
+  const executor = db.getExecutor().adapter;
+  let style = placeholderStyles.get(executor);
+  if (!style) {
+    style = sql`${1}`.compile(db).sql === "?" ? "anonymous" : "numbered";
+    placeholderStyles.set(executor, style);
+  }
+  return style;
+}
+
+/** A camelCase table or column name as stored (snake_case), quoted as both SQLite and PostgreSQL accept. */
+function quote(name: string): string {
+  return `"${name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}"`;
 }

@@ -10,7 +10,7 @@ import { classifyContribution, type FileChange } from "../stewardship/classify";
 import type { CompiledConfig } from "../stewardship/config";
 import type { PersonIdentity } from "../stewardship/identity";
 import { reclassifyContributions, storeStageVerdicts } from "./classification.server";
-import { chunk, groupByContribution, toJsonArray } from "./columns.server";
+import { chunk, groupByContribution, insertRows, toJsonArray } from "./columns.server";
 import { linkGitHubAccount, type PeopleResolver } from "./person.server";
 
 export interface NewContribution {
@@ -124,41 +124,39 @@ export async function insertContributions(
   const fresh = unknown.filter((item) => !mergedItems.has(item));
   if (fresh.length === 0) return merged.length;
 
-  const ids: number[] = [];
-  for (const part of chunk(fresh, 11)) {
-    const rows = await trx
-      .insertInto("contributions")
-      .values(
-        part.map((item) => ({
-          kind: item.kind,
-          source: item.source,
-          sha: item.sha,
-          prNumber: item.prNumber,
-          title: item.title,
-          occurredAt: item.occurredAt,
-          openedAt: item.openedAt ?? null,
-          // A commit is on the branch: it landed when it was made.
-          mergedAt: item.sha !== null ? item.occurredAt : null,
-          refs: toJsonArray(item.refs),
-          labels: toJsonArray(item.labels),
-          prState: item.prState ?? null,
-          ...fileTotals(item.files),
-        })),
-      )
-      .returning("id")
-      .execute();
-    // RETURNING yields rows in insertion order for a single multi-row INSERT in SQLite.
-    ids.push(...rows.map((r) => Number(r.id)));
-  }
+  const ids = await insertRows(
+    trx,
+    "contributions",
+    contributionColumns,
+    fresh.map((item) => ({
+      kind: item.kind,
+      source: item.source,
+      sha: item.sha,
+      prNumber: item.prNumber,
+      title: item.title,
+      occurredAt: item.occurredAt,
+      openedAt: item.openedAt ?? null,
+      // A commit is on the branch: it landed when it was made.
+      mergedAt: item.sha !== null ? item.occurredAt : null,
+      refs: toJsonArray(item.refs),
+      labels: toJsonArray(item.labels),
+      prState: item.prState ?? null,
+      ...fileTotals(item.files),
+    })),
+    // RETURNING yields rows in insertion order for a single multi-row INSERT.
+    { returning: "id" },
+  );
 
   const fileRows = fresh.flatMap((item, i) => toFileRows(ids[i] ?? 0, item.files));
-  for (const part of chunk(fileRows, 5)) await trx.insertInto("contributionFiles").values(part).execute();
+  await insertRows(trx, "contributionFiles", fileColumns, fileRows);
 
   const peopleRows: PersonRow[] = [];
   for (const [i, item] of fresh.entries()) {
-    peopleRows.push(...(await resolvePeople(trx, people, ids[i] ?? 0, item.people)));
+    // Authors seen before (nearly all of them) resolve from the resolver's cache without awaiting.
+    const known = resolveKnownPeople(people, ids[i] ?? 0, item.people);
+    peopleRows.push(...(known ?? (await resolvePeople(trx, people, ids[i] ?? 0, item.people))));
   }
-  for (const part of chunk(peopleRows, 6)) await trx.insertInto("contributionPeople").values(part).execute();
+  await insertRows(trx, "contributionPeople", personColumns, peopleRows);
 
   const peopleById = groupByContribution(peopleRows);
   const verdicts = fresh.map((item, i) => ({
@@ -180,6 +178,47 @@ interface PersonRow {
   identityId: number;
 }
 
+const contributionColumns = [
+  "kind",
+  "source",
+  "sha",
+  "prNumber",
+  "title",
+  "occurredAt",
+  "openedAt",
+  "mergedAt",
+  "refs",
+  "labels",
+  "prState",
+  "additions",
+  "deletions",
+  "fileCount",
+] as const;
+const fileColumns = ["contributionId", "path", "added", "deleted", "previousPath", "status"] as const;
+const personColumns = ["contributionId", "personId", "role", "weight", "occurredAt", "identityId"] as const;
+
+/** One row per (person, role), keeping the strongest weight. */
+function addPersonRow(rows: Map<string, PersonRow>, row: PersonRow): void {
+  const key = `${row.personId}:${row.role}`;
+  const existing = rows.get(key);
+  if (!existing || existing.weight < row.weight) rows.set(key, row);
+}
+
+/** `resolvePeople` for people whose every identity the resolver already holds; undefined otherwise. */
+function resolveKnownPeople(
+  people: PeopleResolver,
+  contributionId: number,
+  entries: NewContribution["people"],
+): PersonRow[] | undefined {
+  const rows = new Map<string, PersonRow>();
+  for (const { identity, role, weight = 1, occurredAt = null } of entries) {
+    const known = people.resolveKnown(identity);
+    if (!known) return undefined;
+    addPersonRow(rows, { contributionId, ...known, role, weight, occurredAt });
+  }
+  return [...rows.values()];
+}
+
 /** Resolves a contribution's people to rows, one per (person, role), keeping the strongest weight. */
 async function resolvePeople(
   trx: Executor,
@@ -190,10 +229,7 @@ async function resolvePeople(
   const rows = new Map<string, PersonRow>();
   for (const { identity, role, weight = 1, occurredAt = null } of entries) {
     const { personId, identityId } = await people.resolveSighting(trx, identity);
-    const key = `${personId}:${role}`;
-    const existing = rows.get(key);
-    if (!existing || existing.weight < weight)
-      rows.set(key, { contributionId, personId, role, weight, occurredAt, identityId });
+    addPersonRow(rows, { contributionId, personId, role, weight, occurredAt, identityId });
   }
   return [...rows.values()];
 }
@@ -238,7 +274,7 @@ export async function replaceFiles(
 ): Promise<void> {
   await trx.deleteFrom("contributionFiles").where("contributionId", "=", contributionId).execute();
   const rows = toFileRows(contributionId, files);
-  for (const part of chunk(rows, 5)) await trx.insertInto("contributionFiles").values(part).execute();
+  await insertRows(trx, "contributionFiles", fileColumns, rows);
 }
 
 /** Replaces a stored contribution's people in `roles` with `entries`; people in other roles stay. */
@@ -255,7 +291,7 @@ export async function replacePeople(
     .where("role", "in", roles)
     .execute();
   const rows = await resolvePeople(trx, people, contributionId, entries);
-  for (const part of chunk(rows, 6)) await trx.insertInto("contributionPeople").values(part).execute();
+  await insertRows(trx, "contributionPeople", personColumns, rows);
 }
 
 /**

@@ -82,13 +82,9 @@ async function readStageHistory(
     db
       .selectFrom("contributionPeople as cp")
       .where("cp.role", "=", "reviewer")
-      .where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom("contributionStages as cs")
-            .whereRef("cs.contributionId", "=", "cp.contributionId")
-            .select("cs.contributionId"),
-        ),
-      )
+      // IN, not a correlated EXISTS: SQLite walks the staged contributions (a fifth at most) and finds their
+      // reviewers by key, rather than reading every contribution_people row (1.3M at 1M contributions).
+      .where("cp.contributionId", "in", (eb) => eb.selectFrom("contributionStages as cs").select("cs.contributionId"))
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(

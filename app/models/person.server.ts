@@ -34,6 +34,20 @@ export class PeopleResolver {
   }
 
   /**
+   * `resolveSighting` for an identity whose every key is already stored and cached: answered without a
+   * query (or a promise). Undefined when any key is new, for `resolveSighting` to store.
+   */
+  resolveKnown(identity: PersonIdentity): { personId: number; identityId: number } | undefined {
+    let found: KnownIdentity | undefined;
+    for (const key of identityKeys(identity)) {
+      const known = this.#known.get(keyOf(key.kind, key.value));
+      if (!known) return undefined;
+      found ??= known;
+    }
+    return found && { personId: found.personId, identityId: found.id };
+  }
+
+  /**
    * Like `resolve`, and also says which stored identity the sighting was credited under (its login,
    * else its e-mail, else its name), for the contribution's row to keep.
    */

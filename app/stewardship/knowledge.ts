@@ -87,9 +87,12 @@ export function fileAuthors(history: FileHistory): number[] {
  * stand at the end are returned, so a stage file renamed out of the stage is not the stage's.
  */
 export function buildFileHistories(touches: FileTouch[], keep: (path: string) => boolean): FileHistory[] {
-  const ordered = [...touches].sort((a, b) =>
-    a.occurredAt === b.occurredAt ? a.contributionId - b.contributionId : a.occurredAt < b.occurredAt ? -1 : 1,
-  );
+  // Time order, then contribution id. Sorting by a number per touch, not by comparing ISO strings, matters
+  // at a stage's hundreds of thousands of changes (1M contributions).
+  const ordered = touches
+    .map((touch) => ({ touch, at: Date.parse(touch.occurredAt) }))
+    .sort((a, b) => a.at - b.at || a.touch.contributionId - b.touch.contributionId)
+    .map(({ touch }) => touch);
   const files = new Map<string, FileHistory>();
   const fresh = (path: string, creatorIds: number[]): FileHistory => ({
     path,
@@ -114,8 +117,9 @@ export function buildFileHistories(touches: FileTouch[], keep: (path: string) =>
     history ??= fresh(touch.path, []);
     history.path = touch.path;
     history.commits += 1;
-    for (const personId of new Set(touch.authorIds))
-      history.deliveries.set(personId, (history.deliveries.get(personId) ?? 0) + 1);
+    // Most changes have one author: a Set (to count a person once per change) only for several.
+    const authorIds = touch.authorIds.length > 1 ? new Set(touch.authorIds) : touch.authorIds;
+    for (const personId of authorIds) history.deliveries.set(personId, (history.deliveries.get(personId) ?? 0) + 1);
     files.set(touch.path, history);
   }
   return [...files.values()].filter((f) => keep(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));

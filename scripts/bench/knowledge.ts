@@ -14,7 +14,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** `openPullRequests` open PRs on stage files, and a CODEOWNERS, beside the synthetic history. */
-async function addOpenPullRequestsAndOwners(file: string, openPullRequests: number, asOf: string): Promise<void> {
+export async function addOpenPullRequestsAndOwners(
+  file: string,
+  openPullRequests: number,
+  asOf: string,
+): Promise<void> {
   const config = loadConfig();
   const db = openDatabase(file);
   try {

@@ -26,7 +26,7 @@ export interface LoadFigures {
   errors: number;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on("error", reject);
@@ -92,7 +92,7 @@ export async function drive(
   } satisfies LoadFigures;
 }
 
-async function waitForHttp(url: string, server: ChildProcess): Promise<void> {
+export async function waitForHttp(url: string, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`The app server exited with ${server.exitCode}.`);

@@ -264,6 +264,38 @@ describe("bad input", () => {
   });
 });
 
+describe("large batches and failures mid-import", () => {
+  it("stores a commit touching more files than one SQLite statement can bind", async () => {
+    // 6,000 files × 6 columns is more parameters than SQLite takes in one statement (32,766).
+    repo.git(["config", "gc.auto", "0"]); // no background gc racing the clean-up of 6,000 loose objects
+    for (let i = 0; i < 6000; i++) repo.write(`Lib/generated/file_${i}.py`, `x = ${i}\n`);
+    repo.write("Python/optimizer_bytecodes.c", "int a;\n");
+    repo.commit("gh-150000: Regenerate everything (#150001)");
+
+    const summary = await importGitHistory({ db: test.db, config, repoPath: repo.dir });
+    expect(summary.added).toBe(1);
+    expect(await count("contributionFiles")).toBe(6001);
+    const [row] = await contributions();
+    expect(row?.fileCount).toBe(6001);
+  });
+
+  it("says how many commits it stored when git fails while a batch is being written", async () => {
+    for (const n of [1, 2, 3]) {
+      repo.write("a.txt", `version ${n}\n`);
+      repo.commit(`Change ${n}`);
+    }
+    // The third commit's blob is gone: git prints the first two, then fails on the third.
+    const blob = repo.git(["rev-parse", "HEAD:a.txt"]).trim();
+    fs.rmSync(path.join(repo.dir, ".git/objects", blob.slice(0, 2), blob.slice(2)));
+
+    const failure = importGitHistory({ db: test.db, config, repoPath: repo.dir, batchSize: 1 });
+    await expect(failure).rejects.toThrow(/The 2 commits before the failure are stored/);
+    expect((await contributions()).map((r) => r.title)).toEqual(["Change 1", "Change 2"]);
+    const runs = await test.db.selectFrom("importRuns").select(["status", "added"]).execute();
+    expect(runs).toEqual([{ status: "failed", added: 2 }]);
+  });
+});
+
 describe("a killed import", () => {
   it("leaves whole batches behind and the next run completes it, equal to an uninterrupted import", async () => {
     const synthetic = fs.mkdtempSync(path.join(os.tmpdir(), "steward-synth-"));
