@@ -17,9 +17,10 @@ const caches = new WeakMap<Database, ReportCache>();
 let computed = 0;
 
 /**
- * The bus-factor report for `query`, computed once per data version: SQLite's data_version changes
- * with every commit by any connection or process (an import running beside the server), and then
- * every cached report is dropped. Concurrent identical requests share one computation; a failed one
+ * The bus-factor report for `query`, computed once per data version (getDataVersion in
+ * models/meta.server.ts: SQLite's data_version, PostgreSQL's trigger-bumped counter), which changes
+ * with every commit by any connection, process or app instance (an import running beside the server),
+ * and then every cached report is dropped. Concurrent identical requests share one computation; a failed one
  * (a timeout) is not kept. Callers must not modify the report they get.
  */
 export async function getCachedBusFactorReport(

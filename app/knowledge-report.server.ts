@@ -53,8 +53,8 @@ const knowledgeCaches = new WeakMap<
 >();
 
 /**
- * A stage's knowledge, computed once per data version (SQLite's data_version changes with every commit
- * by any connection, as for the bus-factor report): a stage's whole file history is read, so repeated
+ * A stage's knowledge, computed once per data version (it changes with every commit by any connection
+ * or instance, as for the bus-factor report): a stage's whole file history is read, so repeated
  * views of a page should not read it again. A failed computation is not kept.
  */
 async function getCachedStageKnowledge(
