@@ -260,6 +260,9 @@ async function listMergedReferencing(
       .where("cp.role", "in", ["author", "co-author"])
       .where("p.isBot", "=", 0)
       .select(["cp.contributionId", "cp.personId", "p.login", "p.name"])
+      // The authors in one order on either database (SQLite would walk the key's order anyway).
+      .orderBy("cp.contributionId")
+      .orderBy("cp.personId")
       .execute();
     for (const { contributionId, personId, login, name } of parts) {
       // Someone whose only work names a task, outside every stage, is known by name all the same.

@@ -7,6 +7,7 @@ import { closeDb, getDb, getReadDb } from "../../app/db.server";
 import { loader as busFactorApi } from "../../app/routes/api.bus-factor";
 import { loader as dashboard } from "../../app/routes/_index";
 import { todayUtc } from "../../app/stewardship/metrics";
+import { getDataVersion } from "../../app/models/meta.server";
 import { openDatabaseUrl, QueryTimeoutError, type Database } from "../../db/database";
 import { defaultConfig, onSqlite, setUpTestDatabase } from "../support/db";
 import { knownHistory, store } from "../support/factories";
@@ -112,6 +113,43 @@ describe("the bus-factor report cache", () => {
     await getCachedBusFactorReport(query());
     await getCachedBusFactorReport(query());
     expect(countComputedReports() - before).toBe(4);
+  });
+});
+
+describe("the data version", () => {
+  it("changes for every other connection when a write commits, not before, and not on a rollback", async () => {
+    // Two connections as two app instances would hold them: one writes, the other watches.
+    const writer = openDatabaseUrl(test.file);
+    const watcher = openDatabaseUrl(test.file, { readOnly: true });
+    opened.push(writer, watcher);
+    const start = await getDataVersion(watcher);
+    expect(await getDataVersion(watcher)).toBe(start); // reading changes nothing
+
+    let duringTransaction: number | undefined;
+    await writer.transaction().execute(async (trx) => {
+      await trx.insertInto("meta").values({ key: "a", value: "1" }).execute();
+      await trx.insertInto("meta").values({ key: "b", value: "2" }).execute();
+      duringTransaction = await getDataVersion(watcher);
+    });
+    expect(duringTransaction).toBe(start);
+    const committed = await getDataVersion(watcher);
+    expect(committed).not.toBe(start);
+
+    await writer
+      .transaction()
+      .execute(async (trx) => {
+        await trx.deleteFrom("meta").execute();
+        throw new Error("rolled back");
+      })
+      .catch(() => undefined);
+    expect(await getDataVersion(watcher)).toBe(committed);
+    expect(await watcher.selectFrom("meta").select("key").orderBy("key").execute()).toEqual([
+      { key: "a" },
+      { key: "b" },
+    ]);
+
+    await writer.updateTable("meta").set({ value: "3" }).where("key", "=", "a").execute();
+    expect(await getDataVersion(watcher)).not.toBe(committed);
   });
 });
 
