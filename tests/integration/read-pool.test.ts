@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
@@ -175,5 +176,30 @@ describe("an unusable database at serve time", () => {
     expect((api as Response).status).toBe(503);
     await closeDb();
     process.env.DATABASE_URL = test.file;
+  });
+
+  it("answers 503 naming a PostgreSQL server it cannot reach, without its password", async () => {
+    await closeDb();
+    // A port nothing listens on: taken, then given back.
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    process.env.DATABASE_URL = `postgres://steward:secret-password@127.0.0.1:${port}/steward`;
+    try {
+      const page = await dashboard({ request: new Request("http://steward.test/"), params: {}, context: {} }).catch(
+        (e: unknown) => e,
+      );
+      expect(page).toBeInstanceOf(Response);
+      expect((page as Response).status).toBe(503);
+      const { error } = (await (page as Response).json()) as { error: string };
+      expect(error).toContain(`Cannot reach the PostgreSQL server of postgres://steward:***@127.0.0.1:${port}/steward`);
+      expect(error).not.toContain("secret-password");
+    } finally {
+      await closeDb();
+      process.env.DATABASE_URL = test.file;
+    }
   });
 });
