@@ -54,8 +54,8 @@ function toServiceUnavailable(error: Error): unknown {
 }
 
 /**
- * PostgreSQL: a writer pool (no time limit: an import's statements may be long) and a read pool whose
- * statements are cancelled past STEWARD_QUERY_TIMEOUT_MS; the data version is one small query, asked
+ * PostgreSQL: a writer pool (no time limit: an import's statements may be long) and a read-only pool
+ * whose statements are cancelled past STEWARD_QUERY_TIMEOUT_MS; the data version is one small query, asked
  * on the read pool. Transactions keep writes apart, so no writer mutex is needed, and several app
  * instances can share the server.
  */
@@ -64,6 +64,7 @@ async function openPostgres(url: string): Promise<AppDatabase> {
   try {
     await migrateToLatest(writer);
     const readers = openDatabaseUrl(url, {
+      readOnly: true,
       connections: readerCount() * 2,
       queryTimeoutMs: queryTimeoutMs(),
       translateError: toServiceUnavailable,

@@ -159,13 +159,13 @@ export type UrlOpenOptions = OpenOptions & Pick<PostgresOptions, "connections">;
 
 /**
  * Opens what `DATABASE_URL` names: a PostgreSQL pool for `postgres://…` or `postgresql://…`, else the
- * SQLite file (see databaseFileFromUrl). On PostgreSQL `readOnly` is not enforced by the connection:
- * the app's read pool simply never writes.
+ * SQLite file (see databaseFileFromUrl). `readOnly` on PostgreSQL makes every transaction read-only.
  */
 export function openDatabaseUrl(url: string | undefined, options: UrlOpenOptions = {}): Database {
   if (isPostgresUrl(url)) {
     return openPostgres(url.trim(), {
       connections: options.connections,
+      readOnly: options.readOnly,
       queryTimeoutMs: options.queryTimeoutMs,
       translateError: options.translateError,
     });

@@ -33,6 +33,8 @@ const types = {
 export interface PostgresOptions {
   /** How many connections the pool opens at most. */
   connections?: number;
+  /** Every transaction read-only (default_transaction_read_only): a pool that can never write. */
+  readOnly?: boolean;
   /** A statement running longer than this is cancelled (statement_timeout) and fails with a QueryTimeoutError. */
   queryTimeoutMs?: number;
   /** As Sqlite3DialectConfig's: turns this driver's errors into what the caller's code throws instead. */
@@ -95,6 +97,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Kysely
     max: options.connections ?? 4,
     types,
     ...(options.queryTimeoutMs === undefined ? {} : { statement_timeout: options.queryTimeoutMs }),
+    ...(options.readOnly ? { options: "-c default_transaction_read_only=on" } : {}),
   });
   // An idle client whose server went away emits 'error' on the pool; without a listener it would
   // crash the process. The next query gets a fresh connection.
