@@ -2,7 +2,8 @@ import type { Database } from "../db/database";
 import { getDataVersion, getReadDb } from "./db.server";
 
 /**
- * A cache of reports computed once per data version: the data version changes with every commit by any
+ * A cache of reports computed once per data version (getDataVersion in models/meta.server.ts: SQLite's
+ * data_version, PostgreSQL's trigger-bumped counter): it changes with every commit by any
  * connection or process (an import running beside the server, a steward's write), and then every cached
  * report is dropped. The most recently used `capacity` reports are kept; concurrent identical requests
  * share one computation; a failed one (a timeout) is not kept. Callers must not modify what they get.

@@ -2,8 +2,10 @@ import os from "node:os";
 import {
   DatabaseFileError,
   databaseFileFromUrl,
+  isPostgresUrl,
   migrateToLatest,
   openDatabase,
+  openDatabaseUrl,
   QueryTimeoutError,
   type Database,
 } from "../db/database";
@@ -11,7 +13,7 @@ import { serviceUnavailable } from "./http.server";
 import { getDataVersion as readDataVersion } from "./models/meta.server";
 
 /**
- * The app's connections to one database file: the writer (migrations, webhooks), a pool of read-only
+ * The app's connections to one database. SQLite: the writer (migrations, webhooks), a pool of read-only
  * connections for pages and the API (SQLite in WAL mode lets them read beside the writer and each
  * other, so a slow page or a write holds up no one else), and a watcher that only asks the data version.
  */
@@ -51,7 +53,31 @@ function toServiceUnavailable(error: Error): unknown {
   return error;
 }
 
+/**
+ * PostgreSQL: a writer pool (no time limit: an import's statements may be long) and a read-only pool
+ * whose statements are cancelled past STEWARD_QUERY_TIMEOUT_MS; the data version is one small query, asked
+ * on the read pool. Transactions keep writes apart, so no writer mutex is needed, and several app
+ * instances can share the server.
+ */
+async function openPostgres(url: string): Promise<AppDatabase> {
+  const writer = openDatabaseUrl(url, { connections: 4, translateError: toServiceUnavailable });
+  try {
+    await migrateToLatest(writer);
+    const readers = openDatabaseUrl(url, {
+      readOnly: true,
+      connections: readerCount() * 2,
+      queryTimeoutMs: queryTimeoutMs(),
+      translateError: toServiceUnavailable,
+    });
+    return { writer, readers, watcher: readers };
+  } catch (error) {
+    await writer.destroy();
+    throw error instanceof Error ? toServiceUnavailable(error) : error;
+  }
+}
+
 async function open(): Promise<AppDatabase> {
+  if (isPostgresUrl(process.env.DATABASE_URL)) return openPostgres(process.env.DATABASE_URL);
   let file: string;
   try {
     file = databaseFileFromUrl(process.env.DATABASE_URL);
@@ -97,7 +123,7 @@ function current(): Promise<AppDatabase> {
   return opened;
 }
 
-/** The writer: for ingest, webhooks and migrations. One connection, so writes queue in order. */
+/** The writer: for ingest, webhooks and migrations. On SQLite one connection, so writes queue in order. */
 export async function getDb(): Promise<Database> {
   return (await current()).writer;
 }

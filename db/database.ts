@@ -1,6 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
-import { CamelCasePlugin, Kysely, Migrator, type Migration, type MigrationProvider, type Transaction } from "kysely";
+import {
+  CamelCasePlugin,
+  Kysely,
+  Migrator,
+  PostgresAdapter,
+  type Migration,
+  type MigrationProvider,
+  type Transaction,
+} from "kysely";
 import * as initial from "./migrations/0001_initial";
 import * as reviews from "./migrations/0002_reviews";
 import * as webhookDeliveries from "./migrations/0003_webhook_deliveries";
@@ -15,12 +23,15 @@ import * as identityCorrections from "./migrations/0011_identity_corrections";
 import * as goalsAndPlanTasks from "./migrations/0012_goals_and_plan_tasks";
 import * as pullRequestDates from "./migrations/0013_pull_request_dates";
 import * as knowledge from "./migrations/0014_knowledge";
+import * as dataVersion from "./migrations/0015_data_version";
 import * as jobRuns from "./migrations/0016_job_runs";
 import * as scaleIndexes from "./migrations/0017_scale_indexes";
+import { isPostgresUrl, openPostgres, watchEveryTable, type PostgresOptions } from "./postgres";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
 
 export { DatabaseFileError, QueryTimeoutError } from "./sqlite-dialect";
+export { isPostgresUrl, shownUrl } from "./postgres";
 
 export type Database = Kysely<DB>;
 
@@ -47,6 +58,7 @@ export const migrations: Record<string, Migration> = {
   "0012_goals_and_plan_tasks": goalsAndPlanTasks,
   "0013_pull_request_dates": pullRequestDates,
   "0014_knowledge": knowledge,
+  "0015_data_version": dataVersion,
   "0016_job_runs": jobRuns,
   "0017_scale_indexes": scaleIndexes,
 };
@@ -142,6 +154,29 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database 
   return db;
 }
 
+/** Which database `db` (or a transaction on it) talks to: the models pick their SQL spellings by it. */
+export function dialectOf(db: Kysely<unknown> | Kysely<DB> | Transaction<DB>): "sqlite" | "postgres" {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
+}
+
+export type UrlOpenOptions = OpenOptions & Pick<PostgresOptions, "connections">;
+
+/**
+ * Opens what `DATABASE_URL` names: a PostgreSQL pool for `postgres://…` or `postgresql://…`, else the
+ * SQLite file (see databaseFileFromUrl). `readOnly` on PostgreSQL makes every transaction read-only.
+ */
+export function openDatabaseUrl(url: string | undefined, options: UrlOpenOptions = {}): Database {
+  if (isPostgresUrl(url)) {
+    return openPostgres(url.trim(), {
+      connections: options.connections,
+      readOnly: options.readOnly,
+      queryTimeoutMs: options.queryTimeoutMs,
+      translateError: options.translateError,
+    });
+  }
+  return openDatabase(databaseFileFromUrl(url), options);
+}
+
 /**
  * Applies pending migrations. Kysely's migration lock is per process for SQLite, so two processes
  * starting on a fresh file would both create the tables; a lock file beside the database makes the
@@ -153,8 +188,10 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
     const migrator = new Migrator({ db, provider });
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error; // as thrown: the app may have turned it into its 503 answer
+    if (dialectOf(db) === "postgres") await watchEveryTable(db);
     return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
   };
+  // On PostgreSQL, Kysely's Migrator holds an advisory lock: instances starting together take turns.
   return file && file !== ":memory:" ? withMigrationLock(file, migrate) : migrate();
 }
 

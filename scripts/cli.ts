@@ -1,9 +1,22 @@
-import { DatabaseFileError, databaseFileFromUrl, openDatabase, type Database } from "../db/database";
+import {
+  DatabaseFileError,
+  databaseFileFromUrl,
+  isPostgresUrl,
+  openDatabase,
+  openDatabaseUrl,
+  shownUrl,
+  type Database,
+} from "../db/database";
 import { ConfigError } from "../app/stewardship/config";
 
-/** Opens the database named by DATABASE_URL (default data/steward.sqlite). */
+/**
+ * Opens the database named by DATABASE_URL (default data/steward.sqlite; a postgres:// URL for
+ * PostgreSQL). `file` names it in messages: the path, or the URL without its password.
+ */
 export function openConfiguredDatabase(): { db: Database; file: string } {
-  const file = databaseFileFromUrl(process.env.DATABASE_URL);
+  const url = process.env.DATABASE_URL;
+  if (isPostgresUrl(url)) return { db: openDatabaseUrl(url), file: shownUrl(url.trim()) };
+  const file = databaseFileFromUrl(url);
   return { db: openDatabase(file), file };
 }
 

@@ -12,6 +12,7 @@ import type { CompiledConfig } from "../stewardship/config";
 import { qualifies, todayUtc, windowEndingOn, type Credit, type TimeWindow } from "../stewardship/metrics";
 import { chunk, parseEvidence } from "./columns.server";
 import { listStageGoals } from "./stage-goal.server";
+import { jsonRows, packedRows } from "./dialect.server";
 
 export interface BusFactorQuery {
   asOf: string;
@@ -87,8 +88,8 @@ interface StageActivity extends PersonCredits {
  * would make SQLite sort. So the credits come as one packed `person day weight,…` string per stage, read
  * in the (stage, time) covering index's order, and the people who ever worked on a stage as one JSON
  * array (JSON because names may hold any character); bots are left out by not being in that array.
- * This keeps the 24-month trend fast at 200k contributions. (group_concat is SQLite's name; PostgreSQL
- * calls it string_agg.)
+ * This keeps the 24-month trend fast at 200k contributions. (packedRows and jsonRows in dialect.server.ts
+ * spell it for SQLite and PostgreSQL.)
  */
 async function listStageActivity(
   db: Database,
@@ -102,7 +103,10 @@ async function listStageActivity(
       .where("a.occurredAt", ">=", span.from)
       .where("a.occurredAt", "<", span.to)
       .groupBy("a.stageId")
-      .select(["a.stageId", sql<string>`group_concat(a.person_id || ' ' || a.day || ' ' || a.weight)`.as("credits")])
+      .select([
+        "a.stageId",
+        packedRows(db, [sql.ref("a.personId"), sql.ref("a.day"), sql.ref("a.weight")]).as("credits"),
+      ])
       .execute(),
     db
       .selectFrom("people as p")
@@ -110,7 +114,7 @@ async function listStageActivity(
       .where(({ exists, selectFrom }) =>
         exists(selectFrom("stageActivity as a").whereRef("a.personId", "=", "p.id").select("a.personId")),
       )
-      .select(sql<string>`json_group_array(json_array(p.id, p.login, p.name))`.as("people"))
+      .select(jsonRows(db, [sql.ref("p.id"), sql.ref("p.login"), sql.ref("p.name")]).as("people"))
       .executeTakeFirstOrThrow(),
   ]);
   const byId = new Map<number, PersonCredits["person"]>();

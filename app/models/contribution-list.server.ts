@@ -8,6 +8,7 @@ import { correctionNote } from "../stewardship/corrections";
 import { containsPattern } from "../stewardship/query-params";
 import { listStandingCorrections } from "./classification.server";
 import { chunk, groupByContribution, parseEvidence } from "./columns.server";
+import { likeIgnoringCase } from "./dialect.server";
 
 export interface ContributionFilter {
   /** A stage id, "none" for contributions that earned no stage, "any" for those that earned one. */
@@ -52,7 +53,7 @@ export async function listContributions(db: Database, filter: ContributionFilter
   if (filter.to) query = query.where("c.occurredAt", "<", filter.to);
   if (filter.q) {
     const pattern = containsPattern(filter.q);
-    query = query.where(sql<boolean>`${sql.ref("c.title")} like ${pattern} escape '\\'`);
+    query = query.where(likeIgnoringCase(db, sql.ref("c.title"), pattern));
   }
   if (filter.who) {
     const pattern = containsPattern(filter.who.replace(/^@/, ""));
@@ -62,8 +63,11 @@ export async function listContributions(db: Database, filter: ContributionFilter
           .innerJoin("people as p", "p.id", "cp.personId")
           .select("cp.contributionId")
           .whereRef("cp.contributionId", "=", "c.id")
-          .where(
-            sql<boolean>`(${sql.ref("p.name")} like ${pattern} escape '\\' or ${sql.ref("p.login")} like ${pattern} escape '\\')`,
+          .where((eb) =>
+            eb.or([
+              likeIgnoringCase(db, sql.ref("p.name"), pattern),
+              likeIgnoringCase(db, sql.ref("p.login"), pattern),
+            ]),
           ),
       ),
     );

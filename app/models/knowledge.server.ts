@@ -11,6 +11,7 @@ import {
   type StageKnowledge,
 } from "../stewardship/knowledge";
 import { chunk } from "./columns.server";
+import { jsonRows } from "./dialect.server";
 
 // Renames are followed this many steps back (a file renamed twice across the history is common; ten is not).
 const MAX_RENAME_STEPS = 10;
@@ -43,9 +44,15 @@ function deliveredTouches(db: Database, before: string) {
     .where("c.occurredAt", "<", before)
     .where((eb) => eb.or([eb("c.kind", "=", "commit"), eb("c.prState", "=", "merged")]))
     .select(
-      sql<string>`json_group_array(json_array(f.contribution_id, c.occurred_at, f.path, f.previous_path, f.status, cp.person_id, p.is_bot))`.as(
-        "rows",
-      ),
+      jsonRows(db, [
+        sql.ref("f.contributionId"),
+        sql.ref("c.occurredAt"),
+        sql.ref("f.path"),
+        sql.ref("f.previousPath"),
+        sql.ref("f.status"),
+        sql.ref("cp.personId"),
+        sql.ref("p.isBot"),
+      ]).as("rows"),
     );
 }
 
@@ -53,8 +60,7 @@ type PackedTouch = [number, string, string, string | null, FileStatus | null, nu
 
 /**
  * node-sqlite3 spends microseconds building each result row, and a stage's files have tens of thousands
- * of changes at 200k contributions: the rows come packed as one JSON array (json_group_array is SQLite's
- * name; PostgreSQL's is json_agg).
+ * of changes at 200k contributions: the rows come packed as one JSON array (jsonRows, in dialect.server.ts).
  */
 async function readTouches(query: ReturnType<typeof deliveredTouches>): Promise<TouchRow[]> {
   const { rows } = await query.executeTakeFirstOrThrow();

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Executor } from "../../db/database";
+import { dialectOf, type Executor } from "../../db/database";
 
 /** A small stored fact (demo mode, the git cursor …), or null. */
 export async function getMeta(db: Executor, key: string): Promise<string | null> {
@@ -16,10 +16,18 @@ export async function setMeta(db: Executor, key: string, value: string): Promise
 }
 
 /**
- * SQLite's `data_version`: it changes whenever another connection, in this process or any other,
- * commits to the file. Asked on a connection that never writes, it changes on every committed write.
+ * A number that changes whenever anything commits to the database, from this process or any other
+ * instance: the report caches key their results by it.
+ *
+ * SQLite: `PRAGMA data_version`, which changes whenever another connection commits to the file (asked
+ * on a connection that never writes, on every committed write). PostgreSQL: the `data_version` row
+ * (migration 0015), bumped by a trigger in every writing transaction and seen when its writes are.
  */
 export async function getDataVersion(db: Executor): Promise<number> {
+  if (dialectOf(db) === "postgres") {
+    const { rows } = await sql<{ version: number }>`select version from data_version where id = 1`.execute(db);
+    return Number(rows[0]?.version);
+  }
   const { rows } = await sql<{ dataVersion: number }>`pragma data_version`.execute(db);
   return Number(rows[0]?.dataVersion);
 }

@@ -20,6 +20,7 @@ import {
   type TrackTask,
 } from "../stewardship/onboarding";
 import { chunk, parseNumbers } from "./columns.server";
+import { asInteger, jsonRows, packedRows } from "./dialect.server";
 
 export interface OnboardingQuery {
   asOf: string;
@@ -51,7 +52,7 @@ interface StageHistory {
  * in three queries that each return one row per stage or one in all (node-sqlite3 spends microseconds on
  * every result row; see listStageActivity in bus-factor.server.ts). Bots are left out by not being among
  * the people. A credit is authored unless the person only reviewed that contribution: reviews are the
- * few, so they are the ones looked up. (group_concat is SQLite's name; PostgreSQL calls it string_agg.)
+ * few, so they are the ones looked up. (packedRows and jsonRows in dialect.server.ts spell it for either database.)
  *
  * Whether an arrival was new to the project too: a person's first stage activity (a review included),
  * and whether they authored anything before it. EXISTS stops at the first earlier contribution, so
@@ -61,9 +62,9 @@ async function readStageHistory(
   db: Database,
   { stageIds, to }: { stageIds: string[]; to: string },
 ): Promise<StageHistory> {
-  const earlierWork = sql<number>`exists (
+  const earlierWork = asInteger(sql`exists (
     select 1 from contribution_people cp join contributions c on c.id = cp.contribution_id
-    where cp.person_id = p.id and cp.role in ('author', 'co-author') and c.occurred_at < f.first_at)`;
+    where cp.person_id = p.id and cp.role in ('author', 'co-author') and c.occurred_at < f.first_at)`);
   const [rows, reviews, people] = await Promise.all([
     stageIds.length === 0
       ? Promise.resolve([])
@@ -74,9 +75,12 @@ async function readStageHistory(
           .groupBy("a.stageId")
           .select([
             "a.stageId",
-            sql<string>`group_concat(a.person_id || ' ' || a.day || ' ' || a.weight || ' ' || a.contribution_id)`.as(
-              "credits",
-            ),
+            packedRows(db, [
+              sql.ref("a.personId"),
+              sql.ref("a.day"),
+              sql.ref("a.weight"),
+              sql.ref("a.contributionId"),
+            ]).as("credits"),
           ])
           .execute(),
     db
@@ -96,7 +100,7 @@ async function readStageHistory(
           ),
         ),
       )
-      .select(sql<string | null>`group_concat(cp.contribution_id || ' ' || cp.person_id)`.as("pairs"))
+      .select(packedRows(db, [sql.ref("cp.contributionId"), sql.ref("cp.personId")]).as("pairs"))
       .executeTakeFirstOrThrow(),
     db
       .selectFrom("people as p")
@@ -111,7 +115,11 @@ async function readStageHistory(
         (join) => join.onRef("f.personId", "=", "p.id"),
       )
       .where("p.isBot", "=", 0)
-      .select(sql<string>`json_group_array(json_array(p.id, p.login, p.name, f.first_at, ${earlierWork}))`.as("people"))
+      .select(
+        jsonRows(db, [sql.ref("p.id"), sql.ref("p.login"), sql.ref("p.name"), sql.ref("f.first_at"), earlierWork]).as(
+          "people",
+        ),
+      )
       .executeTakeFirstOrThrow(),
   ]);
   const byId = new Map<number, OnboardingPerson>();
@@ -248,6 +256,9 @@ async function listMergedReferencing(
       .where("cp.role", "in", ["author", "co-author"])
       .where("p.isBot", "=", 0)
       .select(["cp.contributionId", "cp.personId", "p.login", "p.name"])
+      // The authors in one order on either database (SQLite would walk the key's order anyway).
+      .orderBy("cp.contributionId")
+      .orderBy("cp.personId")
       .execute();
     for (const { contributionId, personId, login, name } of parts) {
       // Someone whose only work names a task, outside every stage, is known by name all the same.

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Database, Executor } from "../../db/database";
 import { isBot, type CompiledConfig } from "../stewardship/config";
 import { displayName, identityKeys, identityLogin, type PersonIdentity } from "../stewardship/identity";
+import { larger } from "./dialect.server";
 
 const keyOf = (kind: string, value: string) => `${kind}:${value}`;
 
@@ -249,8 +250,8 @@ export async function linkGitHubAccount(
 export async function mergePeople(trx: Executor, { keep, drop }: { keep: number; drop: number }): Promise<void> {
   await trx.updateTable("identities").set({ personId: keep }).where("personId", "=", drop).execute();
   // Where both took part in the same contribution, one row stays, with the stronger weight. (In an upsert,
-  // SQLite's bare `weight` is the stored row's and `excluded.weight` the one being moved over.)
-  const strongerWeight = sql<number>`max(weight, excluded.weight)`;
+  // `<table>.weight` is the stored row's and `excluded.weight` the one being moved over.)
+  const strongerWeight = (table: string) => larger<number>(trx, sql.ref(`${table}.weight`), sql.ref("excluded.weight"));
   await trx
     .insertInto("contributionPeople")
     .columns(["contributionId", "personId", "role", "weight", "occurredAt", "identityId"])
@@ -260,7 +261,9 @@ export async function mergePeople(trx: Executor, { keep, drop }: { keep: number;
         .select(["contributionId", eb.val(keep).as("personId"), "role", "weight", "occurredAt", "identityId"])
         .where("personId", "=", drop),
     )
-    .onConflict((oc) => oc.columns(["contributionId", "personId", "role"]).doUpdateSet({ weight: strongerWeight }))
+    .onConflict((oc) =>
+      oc.columns(["contributionId", "personId", "role"]).doUpdateSet({ weight: strongerWeight("contributionPeople") }),
+    )
     .execute();
   await trx
     .insertInto("stageActivity")
@@ -271,7 +274,9 @@ export async function mergePeople(trx: Executor, { keep, drop }: { keep: number;
         .select(["stageId", "contributionId", eb.val(keep).as("personId"), "occurredAt", "day", "weight"])
         .where("personId", "=", drop),
     )
-    .onConflict((oc) => oc.columns(["stageId", "contributionId", "personId"]).doUpdateSet({ weight: strongerWeight }))
+    .onConflict((oc) =>
+      oc.columns(["stageId", "contributionId", "personId"]).doUpdateSet({ weight: strongerWeight("stageActivity") }),
+    )
     .execute();
   await trx
     .updateTable("starterTasks")

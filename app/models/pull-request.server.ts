@@ -8,6 +8,7 @@ import { reclassifyContributions } from "./classification.server";
 import { chunk, toJsonArray } from "./columns.server";
 import { fileTotals, getAuthor, replaceFiles, replacePeople } from "./contribution.server";
 import { linkGitHubAccount, type PeopleResolver } from "./person.server";
+import { larger } from "./dialect.server";
 
 /** A pull request as the GitHub sync reads it, with reviewers already weighed. */
 export interface PullRequestFacts {
@@ -218,12 +219,12 @@ export async function upsertReviewFromWebhook(
     })
     .onConflict((oc) =>
       oc.columns(["contributionId", "personId", "role"]).doUpdateSet((eb) => ({
-        weight: eb.fn("max", [eb.ref("contributionPeople.weight"), eb.val(weight)]),
+        weight: larger<number>(trx, eb.ref("contributionPeople.weight"), eb.val(weight)),
         // Their latest review is their latest activity on the PR.
-        // (SQLite's two-argument max is null when either is: fall back to whichever is known.)
+        // (On SQLite `larger` is null when either is: fall back to whichever is known.)
         occurredAt: sql<
           string | null
-        >`coalesce(max(${eb.ref("contributionPeople.occurredAt")}, ${submittedAt}), ${eb.ref("contributionPeople.occurredAt")}, ${submittedAt})`,
+        >`coalesce(${larger(trx, eb.ref("contributionPeople.occurredAt"), eb.val(submittedAt))}, ${eb.ref("contributionPeople.occurredAt")}, ${submittedAt})`,
       })),
     )
     .execute();

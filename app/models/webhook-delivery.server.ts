@@ -18,7 +18,15 @@ export async function insertWebhookDelivery(
   await trx.insertInto("webhookDeliveries").values(delivery).execute();
 }
 
-/** Whether `error` is the database refusing a delivery id that a concurrent redelivery recorded first. */
+/**
+ * Whether `error` is the database refusing a delivery id that a concurrent redelivery (to this instance
+ * or another) recorded first: SQLite's and PostgreSQL's words for it.
+ */
 export function isDuplicateWebhookDelivery(error: unknown): boolean {
-  return error instanceof Error && /UNIQUE constraint failed: webhook_deliveries/.test(error.message);
+  return (
+    error instanceof Error &&
+    /UNIQUE constraint failed: webhook_deliveries|duplicate key value violates unique constraint "webhook_deliveries_pkey"/.test(
+      error.message,
+    )
+  );
 }

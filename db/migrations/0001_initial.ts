@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { generatedId, double, nowIsoText } from "../portable";
 
 // Migrations are frozen history: typed Kysely<any> and independent of app code, so later schema
 // changes never rewrite what an existing database already ran.
@@ -6,17 +7,17 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("people")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("login", "text", (c) => c.unique())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("is_bot", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("avatar_url", "text")
-    .addColumn("created_at", "text", (c) => c.notNull().defaultTo(sql`(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))`))
+    .addColumn("created_at", "text", (c) => c.notNull().defaultTo(nowIsoText(db)))
     .execute();
 
   await db.schema
     .createTable("identities")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("person_id", "integer", (c) => c.notNull().references("people.id").onDelete("cascade"))
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("value", "text", (c) => c.notNull())
@@ -26,7 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("contributions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("source", "text", (c) => c.notNull())
     .addColumn("sha", "text", (c) => c.unique())
@@ -74,7 +75,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("contribution_stages")
     .addColumn("contribution_id", "integer", (c) => c.notNull().references("contributions.id").onDelete("cascade"))
     .addColumn("stage_id", "text", (c) => c.notNull())
-    .addColumn("score", "real", (c) => c.notNull())
+    .addColumn("score", double(db), (c) => c.notNull())
     .addPrimaryKeyConstraint("contribution_stages_pk", ["contribution_id", "stage_id"])
     .execute();
   await db.schema
@@ -92,7 +93,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Whole days since 1970-01-01 UTC: windows are whole days, and integers compare and travel
     // faster than timestamps when the trend counts 24 windows over every credit.
     .addColumn("day", "integer", (c) => c.notNull())
-    .addColumn("weight", "real", (c) => c.notNull().defaultTo(1))
+    .addColumn("weight", double(db), (c) => c.notNull().defaultTo(1))
     .addPrimaryKeyConstraint("stage_activity_pk", ["stage_id", "contribution_id", "person_id"])
     .execute();
   // Covering index for the window scans: stage and time range first, then who and how much.
@@ -109,7 +110,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("starter_tasks")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("key", "text", (c) => c.notNull().unique())
     .addColumn("stage_id", "text")
     .addColumn("issue_number", "integer", (c) => c.notNull())
@@ -126,7 +127,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("import_runs")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("source", "text", (c) => c.notNull())
     .addColumn("started_at", "text", (c) => c.notNull())
     .addColumn("finished_at", "text")

@@ -1,4 +1,5 @@
 import { type Kysely } from "kysely";
+import { double } from "../portable";
 
 // Reviews from the GitHub sync: a person's weight on a contribution (an approval counts 1, a plain
 // review comment 0.5), and the GitHub `updatedAt` of the pull request behind a contribution, so a
@@ -7,7 +8,7 @@ import { type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable("contribution_people")
-    .addColumn("weight", "real", (c) => c.notNull().defaultTo(1))
+    .addColumn("weight", double(db), (c) => c.notNull().defaultTo(1))
     .execute();
   await db.schema.alterTable("contributions").addColumn("pr_updated_at", "text").execute();
   await db.schema.createIndex("contributions_pr_kind").on("contributions").columns(["pr_number", "kind"]).execute();

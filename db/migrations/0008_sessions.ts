@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { generatedId } from "../portable";
 
 // Sign-in and the first writes: sessions (only a hash of each session id is stored, so a copy of the
 // database cannot be used to sign in), mentoring plans, and the audit trail every write leaves.
@@ -17,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("mentoring_plans")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("stage_id", "text", (c) => c.notNull())
     .addColumn("mentor_person_id", "integer", (c) => c.notNull().references("people.id"))
     .addColumn("mentee_person_id", "integer", (c) => c.notNull().references("people.id"))
@@ -33,7 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("audit_events")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("occurred_at", "text", (c) => c.notNull())
     .addColumn("login", "text", (c) => c.notNull())
     .addColumn("action", "text", (c) => c.notNull())

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { generatedId } from "../portable";
 
 // Stages set by hand: a steward's correction of the classifier's label on one contribution, with the
 // reason, who and when. Corrections are never deleted: an undo stamps undone_at/undone_by, so the trail
@@ -7,7 +8,7 @@ import type { Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("stage_corrections")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("contribution_id", "integer", (c) => c.notNull().references("contributions.id").onDelete("cascade"))
     .addColumn("stages", "text", (c) => c.notNull())
     .addColumn("reason", "text", (c) => c.notNull())

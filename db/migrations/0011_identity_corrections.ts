@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { generatedId } from "../portable";
 
 // A steward's correction of identity resolution, made on a person's page or through the API: two people
 // are one (`merge`), or some of a person's identities are someone else (`split`). Resolution reads the
@@ -10,7 +11,7 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("identity_corrections")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('merge', 'split')`))
     .addColumn("identities", "text", (c) => c.notNull())
     .addColumn("split_off", "text", (c) => c.notNull().defaultTo("[]"))

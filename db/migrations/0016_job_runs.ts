@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { generatedId } from "../portable";
 
 // Scheduled jobs (the GitHub sync every SYNC_EVERY), whichever scheduler runs them:
 // - job_runs: one row per attempt, so the dashboard shows the last run's outcome and a run given up on
@@ -10,7 +11,7 @@ import type { Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("job_runs")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", generatedId(db))
     .addColumn("job", "text", (c) => c.notNull())
     .addColumn("run_key", "text", (c) => c.notNull())
     .addColumn("scheduled_for", "text", (c) => c.notNull())

@@ -6,7 +6,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultDatabaseFile, migrateToLatest, openDatabase } from "../../db/database";
-import { createTestDatabase } from "../support/db";
+import { createTestDatabase, onSqlite } from "../support/db";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const migrateCli = ["--import", "tsx", "scripts/migrate.ts"];
@@ -47,7 +47,9 @@ function expectClearFailure(result: ReturnType<typeof migrate>, file: string, wo
   expect(result.stderr).not.toMatch(/^\s+at /m); // a message, not a stack
 }
 
-describe("a database file Steward cannot use", () => {
+// About SQLite's own file (random bytes, truncation, permissions): the test copies a migrated SQLite
+// file, so it runs only when the tests' database is SQLite.
+describe.runIf(onSqlite)("a database file Steward cannot use", () => {
   it("names a file of random bytes as not a database", () => {
     const file = path.join(dir, "random.sqlite");
     fs.writeFileSync(file, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 251)));

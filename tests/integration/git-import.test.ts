@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitImportError, importGitHistory } from "../../app/ingest/git-import.server";
-import { openDatabase } from "../../db/database";
+import { openDatabaseUrl } from "../../db/database";
 import { createTestDatabase, defaultConfig, setUpTestDatabase } from "../support/db";
 import { gitEnv, TestRepo } from "../support/git-repo";
 import { createSyntheticRepo } from "../support/synthetic-repo";
@@ -308,7 +308,7 @@ describe("a killed import", () => {
       });
       const exited = new Promise((resolve) => child.on("exit", resolve));
       // Kill it as soon as the first batches are in, mid-import.
-      const watcher = openDatabase(test.file);
+      const watcher = openDatabaseUrl(test.file);
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline && (await count("contributions", watcher).catch(() => 0)) < 400) {
         await new Promise((r) => setTimeout(r, 10));

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
@@ -7,20 +8,21 @@ import { closeDb, getDb, getReadDb } from "../../app/db.server";
 import { loader as busFactorApi } from "../../app/routes/api.bus-factor";
 import { loader as dashboard } from "../../app/routes/_index";
 import { todayUtc } from "../../app/stewardship/metrics";
-import { openDatabase, QueryTimeoutError, type Database } from "../../db/database";
+import { getDataVersion } from "../../app/models/meta.server";
+import { openDatabaseUrl, QueryTimeoutError, type Database } from "../../db/database";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { knownHistory, store } from "../support/factories";
 
 const test = setUpTestDatabase({ per: "test", asAppDatabase: true });
 
-// Counting to a billion takes SQLite minutes: only the time limit ends it.
+// Counting to a billion takes SQLite (or PostgreSQL) minutes: only the time limit ends it.
 const endless = sql<{
   n: number;
 }>`with recursive c(x) as (select 1 union all select x + 1 from c where x < 1000000000) select count(*) as n from c`;
 
 const opened: Database[] = [];
 function readers(options: { queryTimeoutMs: number }): Database {
-  const db = openDatabase(test.file, { readOnly: true, connections: 2, ...options });
+  const db = openDatabaseUrl(test.file, { readOnly: true, connections: 2, ...options });
   opened.push(db);
   return db;
 }
@@ -56,7 +58,7 @@ describe("the read pool", () => {
   });
 
   it("cuts a query off at the limit, and the connection serves the next one", async () => {
-    const pool = openDatabase(test.file, { readOnly: true, queryTimeoutMs: 100 });
+    const pool = openDatabaseUrl(test.file, { readOnly: true, queryTimeoutMs: 100 });
     opened.push(pool);
     const error = await endless.execute(pool).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryTimeoutError);
@@ -66,7 +68,10 @@ describe("the read pool", () => {
 
   it("cannot write", async () => {
     const pool = readers({ queryTimeoutMs: 5000 });
-    await expect(pool.insertInto("meta").values({ key: "k", value: "v" }).execute()).rejects.toThrow(/readonly/);
+    // SQLite: a read-only connection; PostgreSQL: every transaction read-only.
+    await expect(pool.insertInto("meta").values({ key: "k", value: "v" }).execute()).rejects.toThrow(
+      /readonly|read-only transaction/,
+    );
   });
 
   it("turns a query past STEWARD_QUERY_TIMEOUT_MS into a 503 that says what to do", async () => {
@@ -99,7 +104,7 @@ describe("the bus-factor report cache", () => {
     expect(countComputedReports() - before).toBe(2);
 
     // A commit by another connection (an import in another process writes the same way).
-    const other = openDatabase(test.file);
+    const other = openDatabaseUrl(test.file);
     opened.push(other);
     await other.insertInto("meta").values({ key: "elsewhere", value: "1" }).execute();
     expect(await getCachedBusFactorReport(query())).not.toBe(first);
@@ -110,6 +115,43 @@ describe("the bus-factor report cache", () => {
     await getCachedBusFactorReport(query());
     await getCachedBusFactorReport(query());
     expect(countComputedReports() - before).toBe(4);
+  });
+});
+
+describe("the data version", () => {
+  it("changes for every other connection when a write commits, not before, and not on a rollback", async () => {
+    // Two connections as two app instances would hold them: one writes, the other watches.
+    const writer = openDatabaseUrl(test.file);
+    const watcher = openDatabaseUrl(test.file, { readOnly: true });
+    opened.push(writer, watcher);
+    const start = await getDataVersion(watcher);
+    expect(await getDataVersion(watcher)).toBe(start); // reading changes nothing
+
+    let duringTransaction: number | undefined;
+    await writer.transaction().execute(async (trx) => {
+      await trx.insertInto("meta").values({ key: "a", value: "1" }).execute();
+      await trx.insertInto("meta").values({ key: "b", value: "2" }).execute();
+      duringTransaction = await getDataVersion(watcher);
+    });
+    expect(duringTransaction).toBe(start);
+    const committed = await getDataVersion(watcher);
+    expect(committed).not.toBe(start);
+
+    await writer
+      .transaction()
+      .execute(async (trx) => {
+        await trx.deleteFrom("meta").execute();
+        throw new Error("rolled back");
+      })
+      .catch(() => undefined);
+    expect(await getDataVersion(watcher)).toBe(committed);
+    expect(await watcher.selectFrom("meta").select("key").orderBy("key").execute()).toEqual([
+      { key: "a" },
+      { key: "b" },
+    ]);
+
+    await writer.updateTable("meta").set({ value: "3" }).where("key", "=", "a").execute();
+    expect(await getDataVersion(watcher)).not.toBe(committed);
   });
 });
 
@@ -135,5 +177,30 @@ describe("an unusable database at serve time", () => {
     expect((api as Response).status).toBe(503);
     await closeDb();
     process.env.DATABASE_URL = test.file;
+  });
+
+  it("answers 503 naming a PostgreSQL server it cannot reach, without its password", async () => {
+    await closeDb();
+    // A port nothing listens on: taken, then given back.
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    process.env.DATABASE_URL = `postgres://steward:secret-password@127.0.0.1:${port}/steward`;
+    try {
+      const page = await dashboard({ request: new Request("http://steward.test/"), params: {}, context: {} }).catch(
+        (e: unknown) => e,
+      );
+      expect(page).toBeInstanceOf(Response);
+      expect((page as Response).status).toBe(503);
+      const { error } = (await (page as Response).json()) as { error: string };
+      expect(error).toContain(`Cannot reach the PostgreSQL server of postgres://steward:***@127.0.0.1:${port}/steward`);
+      expect(error).not.toContain("secret-password");
+    } finally {
+      await closeDb();
+      process.env.DATABASE_URL = test.file;
+    }
   });
 });

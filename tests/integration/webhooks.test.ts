@@ -5,6 +5,8 @@ import { getDb } from "../../app/db.server";
 import { action } from "../../app/routes/webhooks.github";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { importGitHistory } from "../../app/ingest/git-import.server";
+import { applyWebhook } from "../../app/ingest/webhook.server";
+import { openDatabaseUrl } from "../../db/database";
 import { upsertPullRequest } from "../../app/models/pull-request.server";
 import { PeopleResolver } from "../../app/models/person.server";
 import { commit, store } from "../support/factories";
@@ -15,7 +17,7 @@ const examples = createRequire(import.meta.url)("@octokit/webhooks-examples/api.
   name: string;
   examples: Array<Record<string, unknown>>;
 }>;
-setUpTestDatabase({ asAppDatabase: true });
+const test = setUpTestDatabase({ asAppDatabase: true });
 let delivery = 0;
 
 // GitHub's example payloads are untyped JSON that each test reshapes (numbers, logins, bodies).
@@ -208,6 +210,33 @@ describe("POST /webhooks/github", () => {
     expect((await deliver("push", push, { id: "push-once" })).status).toBe(201);
     expect((await deliver("push", push, { id: "push-once" })).body).toMatchObject({ outcome: "duplicate" });
     expect((await rows()).contributions.map((c) => c.sha)).toEqual([push.commits[0].id]);
+  });
+
+  it("applies a delivery once when it reaches two instances at the same moment", async () => {
+    const push = example(
+      "push",
+      (e) => (e.commits as unknown[]).length > 0,
+      (p) => {
+        p.ref = `refs/heads/${p.repository.default_branch}`;
+        p.commits[0].modified = ["Python/optimizer.c"];
+      },
+    );
+    // Two app instances: two connections of their own to the one database, both past the "seen
+    // already?" check before either records the delivery.
+    const instances = [openDatabaseUrl(test.file), openDatabaseUrl(test.file)];
+    try {
+      const outcomes = await Promise.all(
+        instances.map((db) =>
+          applyWebhook(db, { config: defaultConfig(), event: "push", deliveryId: "push-twice", payload: push }),
+        ),
+      );
+      expect(outcomes.sort()).toEqual(["applied", "duplicate"]);
+    } finally {
+      await Promise.all(instances.map((db) => db.destroy()));
+    }
+    const stored = await rows();
+    expect(stored.contributions.map((c) => c.sha)).toEqual([push.commits[0].id]);
+    expect(stored.deliveries.map((d) => d.id)).toEqual(["push-twice"]);
   });
 
   it("stores a pull request and its review once, however often GitHub delivers them", async () => {

@@ -4,9 +4,25 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-/** PostgreSQL's server tools are installed (Debian's `postgresql` package puts initdb on the PATH here). */
+/**
+ * Where PostgreSQL's server programs are: on the PATH, or (Debian's `postgresql` package, which keeps
+ * them off the PATH) the newest /usr/lib/postgresql/<version>/bin, as scripts/with-postgres.sh finds them.
+ */
+function serverProgram(name: "initdb" | "pg_ctl"): string {
+  if (spawnSync(name, ["--version"], { stdio: "ignore" }).status === 0) return name;
+  const root = "/usr/lib/postgresql";
+  const versions = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((v) => fs.existsSync(path.join(root, v, "bin", name)))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  return versions[0] ? path.join(root, versions[0], "bin", name) : name;
+}
+
+/** PostgreSQL's server tools are installed. */
 export function postgresAvailable(): boolean {
-  return spawnSync("initdb", ["--version"], { stdio: "ignore" }).status === 0;
+  return spawnSync(serverProgram("initdb"), ["--version"], { stdio: "ignore" }).status === 0;
 }
 
 export interface PostgresCluster {
@@ -38,10 +54,12 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const data = path.join(dir, "data");
   const asRoot = process.getuid?.() === 0;
   if (asRoot) execFileSync("chown", ["nobody", dir]);
-  const run = (command: string, args: string[]) =>
-    asRoot
+  const run = (name: "initdb" | "pg_ctl", args: string[]) => {
+    const command = serverProgram(name);
+    return asRoot
       ? execFileSync("runuser", ["-u", "nobody", "--", command, ...args], { cwd: dir, stdio: "pipe" })
       : execFileSync(command, args, { cwd: dir, stdio: "pipe" });
+  };
   run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
