@@ -1,8 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loader as startLoader } from "../../app/routes/auth.github";
-import { loader as callbackLoader } from "../../app/routes/auth.github_.callback";
 import { action as correctionsAction, loader as correctionsPageLoader } from "../../app/routes/corrections";
 import { action as correctionsApiAction, loader as correctionsApiLoader } from "../../app/routes/api.corrections";
 import { action as undoApiAction } from "../../app/routes/api.corrections_.$id.undo";
@@ -18,9 +16,9 @@ import { todayUtc } from "../../app/stewardship/metrics";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { knownHistory, store } from "../support/factories";
 import { generateRepository } from "../support/github-simulator/data";
+import { args, caught, origin, signIn } from "../support/sign-in";
 import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
 
-const origin = "http://steward.test";
 const test = setUpTestDatabase({ asAppDatabase: true });
 const history = knownHistory(todayUtc());
 let github: GitHubSimulator;
@@ -56,38 +54,6 @@ beforeEach(async () => {
   const ids = (await test.db.selectFrom("contributions").select("id").execute()).map((r) => r.id);
   await test.db.transaction().execute((trx) => reclassifyContributions(trx, getConfig(), ids));
 });
-
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
-const cookieOf = (response: Response) => (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
-
-async function caught(promise: Promise<unknown>): Promise<Response> {
-  try {
-    const value = await promise;
-    if (value instanceof Response) return value;
-  } catch (error) {
-    if (error instanceof Response) return error;
-    throw error;
-  }
-  throw new Error("expected a Response");
-}
-
-/** Signs in through the simulator's OAuth pages; returns the session cookie and the session's form token. */
-async function signIn(login: string) {
-  const before = new Set((await test.db.selectFrom("sessions").select("idHash").execute()).map((r) => r.idHash));
-  const start = await caught(startLoader(args(new Request(`${origin}/auth/github`))));
-  const authorize = new URL(start.headers.get("Location") ?? "");
-  authorize.searchParams.set("login", login);
-  const approved = await fetch(authorize, { redirect: "manual" });
-  const callback = approved.headers.get("location") ?? "";
-  const done = await caught(callbackLoader(args(new Request(callback, { headers: { Cookie: cookieOf(start) } }))));
-  const cookie = /steward_session=[^;]+/.exec(done.headers.get("Set-Cookie") ?? "")?.[0] ?? "";
-  expect(cookie).not.toBe("");
-  const created = (await test.db.selectFrom("sessions").select(["idHash", "csrfToken"]).execute()).filter(
-    (s) => !before.has(s.idHash),
-  );
-  expect(created).toHaveLength(1);
-  return { cookie, csrf: created[0]?.csrfToken ?? "" };
-}
 
 function postForm(
   fields: Array<[string, string]>,
@@ -181,7 +147,7 @@ const reason = "Only moves optimizer tables; the real change is in Tools/jit";
 
 describe("correcting a contribution's stages on a page", () => {
   it("sets the stages, survives reclassification and a re-import, moves the bus factor, and undoes", async () => {
-    const { cookie, csrf } = await signIn("steward-sam");
+    const { cookie, csrf } = await signIn(test.db, github, "steward-sam");
     const target = await contributionOf(135001);
     expect(await stagesOf(target.id)).toEqual(["middle-end"]);
     expect((await maintainers())["middle-end"]).toEqual(["alice-l"]);
@@ -287,7 +253,7 @@ describe("correcting a contribution's stages on a page", () => {
   });
 
   it("sets no stage when no box is ticked, and lets a newer correction win until it is undone", async () => {
-    const { cookie, csrf } = await signIn("steward-sam");
+    const { cookie, csrf } = await signIn(test.db, github, "steward-sam");
     const target = await contributionOf(140001);
     const correct = (stages: string[], why: string) =>
       postForm(
@@ -424,9 +390,9 @@ describe("refused corrections change nothing", () => {
 
   it("refuses a signed-in person who is not a steward, a cross-site post and a wrong form token", async () => {
     const before = await snapshot();
-    const nia = await signIn("newcomer-nia");
+    const nia = await signIn(test.db, github, "newcomer-nia");
     expect((await postForm(await setFields(nia.csrf), { cookie: nia.cookie })).status).toBe(403);
-    const sam = await signIn("steward-sam");
+    const sam = await signIn(test.db, github, "steward-sam");
     expect(
       (await postForm(await setFields(sam.csrf), { cookie: sam.cookie, origin: "https://evil.example" })).status,
     ).toBe(403);
@@ -436,7 +402,7 @@ describe("refused corrections change nothing", () => {
 
   it("refuses bad page input with a 400 saying what to fix", async () => {
     const before = await snapshot();
-    const { cookie, csrf } = await signIn("steward-sam");
+    const { cookie, csrf } = await signIn(test.db, github, "steward-sam");
     const fields = await setFields(csrf);
     const without = (name: string) => fields.filter(([key]) => key !== name);
     const cases: Array<[Array<[string, string]>, RegExp]> = [

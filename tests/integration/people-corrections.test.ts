@@ -6,8 +6,6 @@ import { importGitHistory } from "../../app/ingest/git-import.server";
 import { resolveStoredIdentities } from "../../app/models/identity.server";
 import { PeopleResolver } from "../../app/models/person.server";
 import { upsertPullRequest } from "../../app/models/pull-request.server";
-import { loader as startLoader } from "../../app/routes/auth.github";
-import { loader as callbackLoader } from "../../app/routes/auth.github_.callback";
 import { loader as busFactorLoader } from "../../app/routes/api.bus-factor";
 import { action as mergesAction, loader as mergesLoader } from "../../app/routes/api.people.merges";
 import { action as splitsAction } from "../../app/routes/api.people.splits";
@@ -20,9 +18,9 @@ import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { setUpTestDatabase } from "../support/db";
 import { TestRepo } from "../support/git-repo";
 import { generateRepository } from "../support/github-simulator/data";
+import { args, caught, origin, signIn } from "../support/sign-in";
 import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
 
-const origin = "http://steward.test";
 const test = setUpTestDatabase({ asAppDatabase: true });
 const saved = { ...process.env };
 let github: GitHubSimulator;
@@ -70,45 +68,14 @@ beforeAll(async () => {
   work(irit, 20);
   work(iritNamesake, 10);
   await importGitHistory({ db: test.db, config: getConfig(), repoPath: repo.dir });
-  steward = await signIn("steward-sam");
-  reader = await signIn("reader-ray");
+  steward = await signIn(test.db, github, "steward-sam");
+  reader = await signIn(test.db, github, "reader-ray");
 });
 afterAll(async () => {
   process.env = saved;
   repo.remove();
   await github.close();
 });
-
-const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
-
-async function caught(promise: Promise<unknown>): Promise<Response> {
-  try {
-    const value = await promise;
-    if (value instanceof Response) return value;
-  } catch (error) {
-    if (error instanceof Response) return error;
-    throw error;
-  }
-  throw new Error("expected a Response");
-}
-
-async function signIn(login: string) {
-  const start = await caught(startLoader(args(new Request(`${origin}/auth/github?returnTo=/`))));
-  const authorize = new URL(start.headers.get("Location") ?? "");
-  authorize.searchParams.set("login", login);
-  const approved = await fetch(authorize, { redirect: "manual" });
-  const callback = approved.headers.get("location") ?? "";
-  const state = (start.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
-  const done = await caught(callbackLoader(args(new Request(callback, { headers: { Cookie: state } }))));
-  const cookie = /steward_session=[^;]+/.exec(done.headers.get("Set-Cookie") ?? "")?.[0] ?? "";
-  const session = await test.db
-    .selectFrom("sessions")
-    .select("csrfToken")
-    .where("login", "=", login)
-    .orderBy("createdAt", "desc")
-    .executeTakeFirstOrThrow();
-  return { cookie, csrf: session.csrfToken };
-}
 
 /** A form post to the corrections route, as the person page's forms send it. */
 function postForm(
