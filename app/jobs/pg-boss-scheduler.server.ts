@@ -74,7 +74,7 @@ export class PgBossScheduler implements Scheduler {
     this.boss = boss;
     for (const job of jobs) {
       const deadLetter = deadLetterQueue(job.name);
-      await boss.createQueue(deadLetter);
+      await retryDeadlocks(() => boss.createQueue(deadLetter));
       const queue: PgBoss.Queue = {
         name: job.name,
         policy: "singleton",
@@ -85,8 +85,8 @@ export class PgBossScheduler implements Scheduler {
         deadLetter,
       };
       // createQueue keeps an existing queue as it is; updateQueue applies this instance's settings.
-      await boss.createQueue(job.name, queue);
-      await boss.updateQueue(job.name, queue);
+      await retryDeadlocks(() => boss.createQueue(job.name, queue));
+      await retryDeadlocks(() => boss.updateQueue(job.name, queue));
       const polling = { pollingIntervalSeconds: tuning.pollingIntervalSeconds ?? 2, batchSize: 1 };
       await boss.work<TickData>(job.name, { ...polling, includeMetadata: true }, ([tick]) => this.runTick(job, tick));
       await boss.work<TickData>(deadLetter, polling, ([letter]) => this.recordDeadLetter(job, letter));
@@ -170,5 +170,22 @@ export class PgBossScheduler implements Scheduler {
       instance: this.instance,
       at: new Date().toISOString(),
     });
+  }
+}
+
+/**
+ * Runs a queue set-up statement again when PostgreSQL chose it as a deadlock's victim (40P01): instances
+ * starting together create the same queues (and their tables) at once, and PostgreSQL aborts one of
+ * the deadlocked transactions, whose retry then finds the queue made and keeps it.
+ */
+async function retryDeadlocks<T>(step: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await step();
+    } catch (error) {
+      const deadlock = typeof error === "object" && error !== null && "code" in error && error.code === "40P01";
+      if (!deadlock || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
   }
 }
