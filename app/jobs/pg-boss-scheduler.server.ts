@@ -51,7 +51,9 @@ const deadLetterQueue = (job: string) => `${job}-dead-letter`;
  * Creates `job`'s queue and its dead-letter queue, or brings an existing one to these settings.
  * `singleton` (the sync): one job of the queue active at a time across all instances. `stately` (queued
  * jobs, keyed): per key at most one job waiting and one active, so a burst for one key collapses into the
- * job still waiting (its insert does nothing) and one that comes while it runs waits for it.
+ * job still waiting (its insert does nothing) and one that comes while it runs waits for it. (pg-boss
+ * fetches the oldest job first: one waiting behind its key's running job holds up the queue's next fetch
+ * until that run ends, a second or so for a follow-up.)
  */
 async function setUpQueue(boss: PgBoss, job: JobSettings, policy: "singleton" | "stately"): Promise<void> {
   const deadLetter = deadLetterQueue(job.name);
@@ -78,7 +80,8 @@ async function setUpQueue(boss: PgBoss, job: JobSettings, policy: "singleton" | 
  * A failed attempt is retried by pg-boss with exponential backoff; the last failure goes to the job's
  * dead-letter queue and is recorded as a dead letter. An instance that dies mid-run leaves its job
  * active until the job's expiry (`timeoutMs`); pg-boss then fails it over to a retry that another
- * instance runs.
+ * instance runs. Queued jobs (sent by PgBossJobQueue) are worked the same way: whichever instance
+ * fetches one runs it, retried, expired and dead-lettered alike.
  */
 export class PgBossScheduler implements Scheduler {
   readonly kind = "pg-boss";
