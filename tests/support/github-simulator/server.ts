@@ -21,6 +21,7 @@ interface ArmedFault {
   skip: number;
   /** Only GraphQL requests whose body (the query and its variables) matches, e.g. one pull request's alias. */
   body?: RegExp;
+  hits: number;
 }
 
 export interface GitHubSimulator {
@@ -29,7 +30,11 @@ export interface GitHubSimulator {
   repository: SimRepository;
   /** Every request received, in order: `GET /repos/python/cpython/issues?…` → status. */
   log: Array<{ method: string; path: string; status: number }>;
-  fail: (fault: Fault, options?: { times?: number; path?: RegExp; after?: number; body?: RegExp }) => void;
+  /** Arms `fault`; `hits` counts the requests it has struck so far. */
+  fail: (
+    fault: Fault,
+    options?: { times?: number; path?: RegExp; after?: number; body?: RegExp },
+  ) => { hits: () => number };
   /** The OAuth app the simulator knows, for sign-in through `/login/oauth/*`. */
   oauth: { clientId: string; clientSecret: string };
   /** Primary rate limit left for the token (GitHub's x-ratelimit-remaining). */
@@ -149,6 +154,7 @@ export async function startGitHubSimulator({
     );
     if (armed) {
       armed.times -= 1;
+      armed.hits += 1;
       const { fault } = armed;
       switch (fault.kind) {
         case "connection-reset":
@@ -407,8 +413,11 @@ export async function startGitHubSimulator({
     repository,
     oauth,
     log,
-    fail: (fault, { times = 1, path = /.*/, after = 0, body } = {}) =>
-      faults.push({ fault, times, path, skip: after, body }),
+    fail: (fault, { times = 1, path = /.*/, after = 0, body } = {}) => {
+      const armed: ArmedFault = { fault, times, path, skip: after, body, hits: 0 };
+      faults.push(armed);
+      return { hits: () => armed.hits };
+    },
     personalToken: (login: string) => {
       const personal = `ghp_${randomBytes(16).toString("hex")}`;
       oauthTokens.set(personal, login);
