@@ -26,6 +26,7 @@ import * as knowledge from "./migrations/0014_knowledge";
 import * as dataVersion from "./migrations/0015_data_version";
 import * as jobRuns from "./migrations/0016_job_runs";
 import * as scaleIndexes from "./migrations/0017_scale_indexes";
+import * as jobQueue from "./migrations/0018_job_queue";
 import { isPostgresUrl, openPostgres, watchEveryTable, type PostgresOptions } from "./postgres";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
@@ -61,6 +62,7 @@ export const migrations: Record<string, Migration> = {
   "0015_data_version": dataVersion,
   "0016_job_runs": jobRuns,
   "0017_scale_indexes": scaleIndexes,
+  "0018_job_queue": jobQueue,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

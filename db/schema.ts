@@ -293,6 +293,23 @@ export interface JobSchedulesTable {
   updatedAt: Timestamp;
 }
 
+/** A job run on demand, waiting or running, on SQLite (see migration 0018). */
+export interface JobQueueTable {
+  id: Generated<number>;
+  job: string;
+  /** What the run is for, e.g. a pull request's number: one queued and one running row per key. */
+  key: string;
+  state: "queued" | "running";
+  /** Attempts started so far. */
+  attempts: ColumnType<number, number | undefined, number>;
+  queuedAt: Timestamp;
+  /** Not before: a retry's backoff. */
+  runAfter: Timestamp;
+  startedAt: Timestamp | null;
+  /** host:pid of the process running it. */
+  instance: string | null;
+}
+
 export interface DB {
   people: PeopleTable;
   identities: IdentitiesTable;
@@ -317,6 +334,7 @@ export interface DB {
   codeowners: CodeownersTable;
   jobRuns: JobRunsTable;
   jobSchedules: JobSchedulesTable;
+  jobQueue: JobQueueTable;
 }
 
 export type NewStarterTask = Insertable<StarterTasksTable>;

@@ -400,6 +400,42 @@ export async function syncPullRequests(
   }
 }
 
+/**
+ * Fetches one pull request (labels, files, reviews) and stores it as the sync does, reclassified: a
+ * webhook's follow-up, so a PR the webhook stored bare gets its stages within seconds rather than at the
+ * next sync. A number GitHub does not know (a deleted PR) changes nothing. Says whether it was stored.
+ */
+export async function refreshPullRequest({
+  db,
+  config,
+  github,
+  number,
+  repository = config.config.project.repository,
+  signal,
+}: {
+  db: Database;
+  config: CompiledConfig;
+  github: GitHubClient;
+  number: number;
+  repository?: string;
+  /** Checked before writing: a run given up on (timed out, its scheduler stopping) writes nothing. */
+  signal?: AbortSignal;
+}): Promise<boolean> {
+  const ref = parseRepository(repository);
+  await keepDemoApart(db, { action: "sync" });
+  let stored = false;
+  for await (const batch of getPullRequests(github, ref, { numbers: [number] })) {
+    if (batch.length === 0) continue;
+    signal?.throwIfAborted();
+    const people = await PeopleResolver.load(db, config);
+    await db.transaction().execute(async (trx) => {
+      for (const pr of batch) await upsertPullRequest(trx, { config, people, pr: toFacts(pr) });
+    });
+    stored = true;
+  }
+  return stored;
+}
+
 function toFacts(pr: GitHubPullRequest): PullRequestFacts {
   const author = pr.author?.login ?? null;
   const weights = reviewerWeights(author, pr.reviews);

@@ -35,6 +35,24 @@ import { DemoDataError } from "./demo-apart.server";
 
 export type WebhookOutcome = "applied" | "duplicate" | "ignored";
 
+/**
+ * Where an applied delivery's follow-up goes: fetching the pull request it names, whose files the payload
+ * lacks. `queue` sends `job` for the PR's number inside the delivery's transaction (see JobQueue).
+ */
+export interface WebhookFollowUps {
+  queue: { enqueue: (trx: Executor, job: string, key: string) => Promise<boolean> };
+  job: string;
+}
+
+export interface WebhookResult {
+  outcome: WebhookOutcome;
+  /**
+   * The pull request an applied delivery wants fetched in full, and whether a fetch was queued for it
+   * now (`queued`), one was already waiting (`waiting`), or follow-ups are off (`off`: the next sync fetches it).
+   */
+  followUp: { pullRequest: number; queued: "queued" | "waiting" | "off" } | null;
+}
+
 /** The payload did not have the shape GitHub sends for its event; the message says what is missing. */
 export class WebhookPayloadError extends Error {
   override name = "WebhookPayloadError";
@@ -178,7 +196,8 @@ function parse<E extends EventName>(event: E, payload: unknown): z.infer<(typeof
  * Applies one webhook delivery to the same tables the sync writes, once: the delivery id is
  * recorded in the same transaction as the change, so a redelivery is a no-op. Events of another
  * repository, or of kinds Steward does not use, are acknowledged and ignored. A database holding the
- * demo data set takes none (DemoDataError).
+ * demo data set takes none (DemoDataError). A `pull_request` or `pull_request_review` delivery queues, in
+ * the same transaction, the fetch of its PR's files and reviews (`followUps`; none when null).
  */
 export async function applyWebhook(
   db: Database,
@@ -187,11 +206,20 @@ export async function applyWebhook(
     event,
     deliveryId,
     payload,
-  }: { config: CompiledConfig; event: string; deliveryId: string; payload: unknown },
-): Promise<WebhookOutcome> {
-  if (!isHandled(event)) return "ignored";
+    followUps = null,
+  }: {
+    config: CompiledConfig;
+    event: string;
+    deliveryId: string;
+    payload: unknown;
+    followUps?: WebhookFollowUps | null;
+  },
+): Promise<WebhookResult> {
+  const notApplied = (outcome: "duplicate" | "ignored"): WebhookResult => ({ outcome, followUp: null });
+  if (!isHandled(event)) return notApplied("ignored");
   const data = parse(event, payload);
-  if (data.repository.full_name.toLowerCase() !== config.config.project.repository.toLowerCase()) return "ignored";
+  if (data.repository.full_name.toLowerCase() !== config.config.project.repository.toLowerCase())
+    return notApplied("ignored");
   if (await holdsDemoData(db)) {
     // Not recorded as delivered: once Steward serves real data, GitHub's "Redeliver" applies it.
     throw new DemoDataError(
@@ -199,19 +227,33 @@ export async function applyWebhook(
         "Point DATABASE_URL at the database your git import and sync write, then redeliver.",
     );
   }
-  if (await hasWebhookDelivery(db, { id: deliveryId })) return "duplicate";
+  if (await hasWebhookDelivery(db, { id: deliveryId })) return notApplied("duplicate");
   const people = await PeopleResolver.load(db, config);
+  const pullRequest = pullRequestToFetch(event, payload);
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await db.transaction().execute(async (trx): Promise<WebhookResult> => {
       await insertWebhookDelivery(trx, { id: deliveryId, event, receivedAt: isoSeconds(new Date()) });
       await apply(trx, config, people, event, payload);
-      return "applied" as const;
+      if (pullRequest === null) return { outcome: "applied", followUp: null };
+      if (!followUps) return { outcome: "applied", followUp: { pullRequest, queued: "off" } };
+      const queued = await followUps.queue.enqueue(trx, followUps.job, String(pullRequest));
+      return { outcome: "applied", followUp: { pullRequest, queued: queued ? "queued" : "waiting" } };
     });
   } catch (error) {
     // A concurrent redelivery won the race to record this id: it was applied once, by the other.
-    if (isDuplicateWebhookDelivery(error)) return "duplicate";
+    if (isDuplicateWebhookDelivery(error)) return notApplied("duplicate");
     throw error;
   }
+}
+
+/** The pull request whose files and reviews a delivery of `event` leaves to be fetched, if any. */
+function pullRequestToFetch(event: EventName, payload: unknown): number | null {
+  if (event === "pull_request") return parse(event, payload).pull_request.number;
+  if (event === "pull_request_review") {
+    const { review, pull_request: pr } = parse(event, payload);
+    return review.user ? pr.number : null;
+  }
+  return null;
 }
 
 async function apply(

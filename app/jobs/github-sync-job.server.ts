@@ -1,5 +1,5 @@
 import type { Database } from "../../db/database";
-import { createGitHubClient, type GitHubClient } from "../github.server";
+import type { GitHubClient } from "../github.server";
 import { syncPullRequests, syncStarterTasks } from "../ingest/github-sync.server";
 import type { CompiledConfig } from "../stewardship/config";
 import { parseInterval } from "../stewardship/schedule";
@@ -71,9 +71,4 @@ export function githubSyncJob({
       await syncStarterTasks({ db, config, github, onProgress });
     },
   };
-}
-
-/** The GitHub client a scheduled sync uses; rate-limit waits are logged, as the CLI prints them. */
-export function scheduledSyncClient(schedule: SyncSchedule, log: (message: string) => void): GitHubClient {
-  return createGitHubClient({ token: schedule.token, baseUrl: schedule.baseUrl, onWait: log });
 }

@@ -1,12 +1,30 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
-import type { Database } from "../../db/database";
+import type { Database, Executor } from "../../db/database";
+import { statementsOn } from "../models/job-queue.server";
 import { insertSkippedJobRun, markJobRunDeadLetter, upsertJobSchedule } from "../models/job-run.server";
 import { nextTickAfter } from "../stewardship/schedule";
-import { errorText, runRecordedAttempt, thisInstance, type ScheduledJob, type Scheduler } from "./scheduler.server";
+import {
+  errorText,
+  queuedRunKey,
+  runRecordedAttempt,
+  thisInstance,
+  type JobQueue,
+  type JobSettings,
+  type QueuedJob,
+  type ScheduledJob,
+  type Scheduler,
+} from "./scheduler.server";
 
 interface TickData {
   scheduledFor: string;
+}
+
+/** A queued job's data: what it is for, and what ties its attempts (and its dead letter) together in job_runs. */
+interface QueuedData {
+  key: string;
+  runKey: string;
+  queuedAt: string;
 }
 
 /** pg-boss's own intervals; tests shorten them, production keeps pg-boss's sense of time. */
@@ -30,6 +48,31 @@ export function tickJobId(job: string, scheduledFor: string): string {
 const deadLetterQueue = (job: string) => `${job}-dead-letter`;
 
 /**
+ * Creates `job`'s queue and its dead-letter queue, or brings an existing one to these settings.
+ * `singleton` (the sync): one job of the queue active at a time across all instances. `stately` (queued
+ * jobs, keyed): per key at most one job waiting and one active, so a burst for one key collapses into the
+ * job still waiting (its insert does nothing) and one that comes while it runs waits for it. (pg-boss
+ * fetches the oldest job first: one waiting behind its key's running job holds up the queue's next fetch
+ * until that run ends, a second or so for a follow-up.)
+ */
+async function setUpQueue(boss: PgBoss, job: JobSettings, policy: "singleton" | "stately"): Promise<void> {
+  const deadLetter = deadLetterQueue(job.name);
+  await retryDeadlocks(() => boss.createQueue(deadLetter));
+  const queue: PgBoss.Queue = {
+    name: job.name,
+    policy,
+    retryLimit: job.retry.limit,
+    retryDelay: Math.max(1, Math.round(job.retry.delayMs / 1000)),
+    retryBackoff: true,
+    expireInSeconds: Math.max(1, Math.ceil(job.timeoutMs / 1000)),
+    deadLetter,
+  };
+  // createQueue keeps an existing queue as it is; updateQueue applies this instance's settings.
+  await retryDeadlocks(() => boss.createQueue(job.name, queue));
+  await retryDeadlocks(() => boss.updateQueue(job.name, queue));
+}
+
+/**
  * The scheduler of several app instances on one PostgreSQL: every instance ticks and sends the tick's
  * job under the same id, so pg-boss holds one job per tick and exactly one instance runs it. The queue's
  * `singleton` policy lets one job of it be active at a time across all instances; a tick's job that
@@ -37,7 +80,8 @@ const deadLetterQueue = (job: string) => `${job}-dead-letter`;
  * A failed attempt is retried by pg-boss with exponential backoff; the last failure goes to the job's
  * dead-letter queue and is recorded as a dead letter. An instance that dies mid-run leaves its job
  * active until the job's expiry (`timeoutMs`); pg-boss then fails it over to a retry that another
- * instance runs.
+ * instance runs. Queued jobs (sent by PgBossJobQueue) are worked the same way: whichever instance
+ * fetches one runs it, retried, expired and dead-lettered alike.
  */
 export class PgBossScheduler implements Scheduler {
   readonly kind = "pg-boss";
@@ -61,7 +105,7 @@ export class PgBossScheduler implements Scheduler {
     return this.options.instance ?? thisInstance();
   }
 
-  async start(jobs: ScheduledJob[]): Promise<void> {
+  async start(jobs: ScheduledJob[], queued: QueuedJob[] = []): Promise<void> {
     const { connectionString, tuning = {}, onEvent } = this.options;
     const boss = new PgBoss({
       connectionString,
@@ -72,25 +116,19 @@ export class PgBossScheduler implements Scheduler {
     boss.on("error", (error: unknown) => onEvent?.(`pg-boss: ${errorText(error)}`));
     await boss.start();
     this.boss = boss;
+    const polling = { pollingIntervalSeconds: tuning.pollingIntervalSeconds ?? 2, batchSize: 1 };
     for (const job of jobs) {
-      const deadLetter = deadLetterQueue(job.name);
-      await retryDeadlocks(() => boss.createQueue(deadLetter));
-      const queue: PgBoss.Queue = {
-        name: job.name,
-        policy: "singleton",
-        retryLimit: job.retry.limit,
-        retryDelay: Math.max(1, Math.round(job.retry.delayMs / 1000)),
-        retryBackoff: true,
-        expireInSeconds: Math.max(1, Math.ceil(job.timeoutMs / 1000)),
-        deadLetter,
-      };
-      // createQueue keeps an existing queue as it is; updateQueue applies this instance's settings.
-      await retryDeadlocks(() => boss.createQueue(job.name, queue));
-      await retryDeadlocks(() => boss.updateQueue(job.name, queue));
-      const polling = { pollingIntervalSeconds: tuning.pollingIntervalSeconds ?? 2, batchSize: 1 };
+      await setUpQueue(boss, job, "singleton");
       await boss.work<TickData>(job.name, { ...polling, includeMetadata: true }, ([tick]) => this.runTick(job, tick));
-      await boss.work<TickData>(deadLetter, polling, ([letter]) => this.recordDeadLetter(job, letter));
+      await boss.work<TickData>(deadLetterQueue(job.name), polling, ([letter]) => this.recordDeadLetter(job, letter));
       await this.scheduleNext(job);
+    }
+    for (const job of queued) {
+      await setUpQueue(boss, job, "stately");
+      await boss.work<QueuedData>(job.name, { ...polling, includeMetadata: true }, ([run]) => this.runQueued(job, run));
+      await boss.work<QueuedData>(deadLetterQueue(job.name), polling, ([letter]) =>
+        this.recordQueuedDeadLetter(job, letter),
+      );
     }
   }
 
@@ -157,6 +195,36 @@ export class PgBossScheduler implements Scheduler {
     if (failure) throw failure instanceof Error ? failure : new Error(errorText(failure));
   }
 
+  private async runQueued(job: QueuedJob, run: PgBoss.JobWithMetadata<QueuedData> | undefined): Promise<void> {
+    if (!run) return;
+    const { key, runKey } = run.data;
+    const failure = await runRecordedAttempt(
+      this.options.db,
+      { name: job.name, timeoutMs: job.timeoutMs, run: (context) => job.run({ ...context, key }) },
+      {
+        runKey,
+        scheduledFor: run.data.queuedAt,
+        attempt: run.retryCount + 1,
+        lastAttempt: run.retryCount >= run.retryLimit,
+        instance: this.instance,
+        stopping: this.stopping.signal,
+      },
+    );
+    if (failure) throw failure instanceof Error ? failure : new Error(errorText(failure));
+  }
+
+  /** A queued job given up on: as a tick's (recordDeadLetter), found by the run key its data carries. */
+  private async recordQueuedDeadLetter(job: QueuedJob, letter: PgBoss.Job<QueuedData> | undefined): Promise<void> {
+    if (!letter) return;
+    await markJobRunDeadLetter(this.options.db, {
+      job: job.name,
+      runKey: letter.data.runKey,
+      scheduledFor: letter.data.queuedAt,
+      instance: this.instance,
+      at: new Date().toISOString(),
+    });
+  }
+
   /**
    * A tick's job given up on arrives here: its last attempt failed (already recorded as a dead letter)
    * or expired because the instance running it died, in which case its attempt is still marked running.
@@ -170,6 +238,50 @@ export class PgBossScheduler implements Scheduler {
       instance: this.instance,
       at: new Date().toISOString(),
     });
+  }
+}
+
+/**
+ * Queued jobs on PostgreSQL, for the processes that send them (the web server, for a webhook's
+ * follow-up): a pg-boss that only sends, its queues set up once, each job inserted on the caller's
+ * transaction (pg-boss's `db` option). Its id is fresh; the key is pg-boss's singleton key, which the
+ * queue's `stately` policy keeps to one waiting job. The workers are the PgBossSchedulers `npm start`
+ * runs in every instance.
+ */
+export class PgBossJobQueue implements JobQueue {
+  private constructor(private readonly boss: PgBoss) {}
+
+  static async open({
+    connectionString,
+    jobs,
+    onEvent,
+  }: {
+    connectionString: string;
+    jobs: JobSettings[];
+    onEvent?: (message: string) => void;
+  }): Promise<PgBossJobQueue> {
+    // Sends only: no maintenance, no cron, no workers. start() creates pg-boss's schema if no instance has.
+    const boss = new PgBoss({ connectionString, max: 2, supervise: false, schedule: false });
+    boss.on("error", (error: unknown) => onEvent?.(`pg-boss: ${errorText(error)}`));
+    await boss.start();
+    try {
+      for (const job of jobs) await setUpQueue(boss, job, "stately");
+    } catch (error) {
+      await boss.stop({ graceful: false });
+      throw error;
+    }
+    return new PgBossJobQueue(boss);
+  }
+
+  async enqueue(trx: Executor, job: string, key: string): Promise<boolean> {
+    const id = randomUUID();
+    const data: QueuedData = { key, runKey: queuedRunKey(job, key, id), queuedAt: new Date().toISOString() };
+    const sent = await this.boss.send(job, data, { id, singletonKey: key, db: statementsOn(trx) });
+    return sent !== null;
+  }
+
+  async close(): Promise<void> {
+    await this.boss.stop({ graceful: false });
   }
 }
 

@@ -1,15 +1,16 @@
-// One interface for running Steward's scheduled jobs, two implementations chosen by the database:
-// an in-process timer for SQLite (one app instance), pg-boss for PostgreSQL (several instances, one
-// run per tick among them). Both record every attempt in the app database (job_runs), which the
-// dashboard's footer reads.
+// One interface for running Steward's jobs, two implementations chosen by the database: an in-process
+// timer for SQLite (one app instance), pg-boss for PostgreSQL (several instances, one run per tick or
+// per queued job among them). Jobs are scheduled (a tick every `everyMs`: the GitHub sync) or queued
+// on demand (a webhook's follow-up, through a JobQueue). Both record every attempt in the app database
+// (job_runs), which the dashboard's footer reads.
 import os from "node:os";
-import type { Database } from "../../db/database";
+import type { Database, Executor } from "../../db/database";
 import { finishJobRun, startJobRun } from "../models/job-run.server";
 
 export interface JobContext {
   /** 1 for a tick's first attempt, 2 for its first retry, … */
   attempt: number;
-  /** The tick this run belongs to (ISO time). */
+  /** The tick this run belongs to (ISO time); for a queued job, when it was queued. */
   scheduledFor: string;
   /**
    * Aborted when the attempt runs past the job's time limit or the scheduler stops. A job checks it
@@ -19,25 +20,52 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
-export interface ScheduledJob {
+/** What every job declares, scheduled or queued: the sender of a queued job needs no more. */
+export interface JobSettings {
   /** The job's name in job_runs and the queue's name in pg-boss, e.g. `github-sync`. */
   name: string;
-  /** Ticks are aligned to the epoch (see app/stewardship/schedule.ts). */
-  everyMs: number;
-  run: (context: JobContext) => Promise<void>;
   /** Retries after a failed attempt; the delay doubles after each. */
   retry: { limit: number; delayMs: number };
   /** How long an attempt may run before it is stopped and, on pg-boss, taken for dead and retried elsewhere. */
   timeoutMs: number;
 }
 
+export interface ScheduledJob extends JobSettings {
+  /** Ticks are aligned to the epoch (see app/stewardship/schedule.ts). */
+  everyMs: number;
+  run: (context: JobContext) => Promise<void>;
+}
+
+/** A job run once per JobQueue.enqueue (a burst for one key collapsing into the run still waiting). */
+export interface QueuedJob extends JobSettings {
+  run: (context: JobContext & { key: string }) => Promise<void>;
+}
+
 export interface Scheduler {
   readonly kind: "timer" | "pg-boss";
-  /** Starts ticking the jobs; resolves once they are scheduled (and pg-boss is connected). */
-  start(jobs: ScheduledJob[]): Promise<void>;
+  /**
+   * Starts ticking the scheduled jobs and working the queued ones; resolves once they are scheduled
+   * (and pg-boss is connected).
+   */
+  start(jobs: ScheduledJob[], queued?: QueuedJob[]): Promise<void>;
   /** Stops ticking and waits for attempts under way to finish or give up (their signal is aborted). */
   stop(): Promise<void>;
 }
+
+/**
+ * Where queued jobs are sent: the job_queue table on SQLite, pg-boss on PostgreSQL. A run is queued in
+ * the caller's transaction, so it exists exactly when what asked for it was committed (a webhook
+ * delivery recorded as applied), and a process dying in between loses nothing.
+ */
+export interface JobQueue {
+  /** Resolves false when a run of `job` for `key` was already waiting: the request collapses into it. */
+  enqueue(trx: Executor, job: string, key: string): Promise<boolean>;
+  /** Closes what the queue opened (pg-boss's connections). */
+  close(): Promise<void>;
+}
+
+/** `job-name#key@id`: ties a queued run's attempts together in job_runs and names what it was for. */
+export const queuedRunKey = (job: string, key: string, id: string | number) => `${job}#${key}@${id}`;
 
 /** How job_runs names the process that ran an attempt. */
 export const thisInstance = () => `${os.hostname()}:${process.pid}`;
@@ -50,7 +78,7 @@ export const errorText = (error: unknown) => (error instanceof Error ? error.mes
  */
 export async function runRecordedAttempt(
   db: Database,
-  job: ScheduledJob,
+  job: Pick<JobSettings, "name" | "timeoutMs"> & { run: (context: JobContext) => Promise<void> },
   {
     runKey,
     scheduledFor,

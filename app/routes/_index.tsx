@@ -18,7 +18,8 @@ import { coverageView, windowKnown } from "../stewardship/coverage";
 import { goalProgress } from "../stewardship/goals";
 import { todayUtc } from "../stewardship/metrics";
 import { capList, pageCaps } from "../stewardship/capped-list";
-import { scheduledJobLines } from "../stewardship/schedule";
+import { followUpsOffLine, scheduledJobLines } from "../stewardship/schedule";
+import { readFollowUpSettings } from "../jobs/pull-request-refresh-job.server";
 
 export const meta: MetaFunction = () => [{ title: "Bus factor · Steward" }];
 
@@ -40,6 +41,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     runs,
     // Scheduled jobs (SYNC_EVERY): the next run, the last one's outcome, a run given up on.
     schedule: jobs.flatMap((job) => scheduledJobLines(job, Date.now()).map((line) => ({ job: job.job, ...line }))),
+    followUpsOff: followUpsOffLine({
+      webhooksOn: Boolean(process.env.GITHUB_WEBHOOK_SECRET?.trim()),
+      tokenSet: readFollowUpSettings() !== null,
+    }),
     stages: report.stages.map((stage) => ({
       ...stageSummary(stage, known),
       maintainerCount: stage.activeMaintainers.length,
@@ -59,7 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const { repository, params, coverage, runs, schedule, stages } = useLoaderData<typeof loader>();
+  const { repository, params, coverage, runs, schedule, followUpsOff, stages } = useLoaderData<typeof loader>();
   const windowLink = useWindowLink();
   return (
     <main className="page">
@@ -138,6 +143,7 @@ export default function Dashboard() {
             <WithWholeDates text={line.text} />
           </p>
         ))}
+        {followUpsOff ? <p data-job="pull-request-refresh">{followUpsOff}</p> : null}
       </footer>
     </main>
   );

@@ -9,7 +9,9 @@ import {
   readSignedWebhookBody,
   WebhookPayloadError,
   webhookTooLarge,
+  type WebhookResult,
 } from "../ingest/webhook.server";
+import { getFollowUpQueue } from "../jobs/scheduled-jobs.server";
 
 export async function loader() {
   return jsonError(405, "POST GitHub webhook deliveries here.", { allow: "POST" });
@@ -20,7 +22,9 @@ export async function loader() {
  * one too (401); otherwise the body is read as a stream up to that cap while its HMAC is computed, and
  * parsed only once X-Hub-Signature-256 matches. Nothing is written for a bad signature (401), a
  * malformed body or a payload value of the wrong shape (400); a redelivery is acknowledged and not
- * applied again. A database holding the demo data set refuses deliveries (409), writing nothing.
+ * applied again. A database holding the demo data set refuses deliveries (409), writing nothing. A
+ * pull request's delivery queues the fetch of its files and reviews (GITHUB_TOKEN), in the transaction
+ * that records the delivery; the answer says so, or that the next sync will fetch them.
  */
 export async function action({ request }: ActionFunctionArgs) {
   const secret = process.env.GITHUB_WEBHOOK_SECRET?.trim();
@@ -41,12 +45,37 @@ export async function action({ request }: ActionFunctionArgs) {
     return jsonError(400, "The body is not JSON.");
   }
   try {
-    const outcome = await applyWebhook(await getDb(), { config: getConfig(), event, deliveryId, payload });
-    return jsonResponse({ outcome, event, delivery: deliveryId }, { status: outcome === "applied" ? 201 : 200 });
+    const result = await applyWebhook(await getDb(), {
+      config: getConfig(),
+      event,
+      deliveryId,
+      payload,
+      followUps: await getFollowUpQueue(),
+    });
+    return jsonResponse(
+      { outcome: result.outcome, event, delivery: deliveryId, ...followUpNote(result) },
+      { status: result.outcome === "applied" ? 201 : 200 },
+    );
   } catch (error) {
     if (error instanceof WebhookPayloadError) return jsonError(400, error.message);
     // 409, not a quiet 2xx: GitHub's delivery log shows the failure and the message to whoever set it up.
     if (error instanceof DemoDataError) return jsonError(409, error.message);
     throw error;
+  }
+}
+
+/** What GitHub's delivery log shows about the pull request's files and reviews. */
+function followUpNote({ followUp }: WebhookResult): { followUp?: string } {
+  if (!followUp) return {};
+  const pr = `#${followUp.pullRequest}`;
+  switch (followUp.queued) {
+    case "queued":
+      return { followUp: `Fetching ${pr}'s files and reviews from GitHub.` };
+    case "waiting":
+      return { followUp: `A fetch of ${pr}'s files and reviews is already waiting; it will read this change too.` };
+    case "off":
+      return {
+        followUp: `Stored ${pr} without its files and reviews: GITHUB_TOKEN is not set, so the next sync fetches them.`,
+      };
   }
 }

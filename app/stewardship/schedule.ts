@@ -129,3 +129,13 @@ export function scheduledJobLines(status: ScheduledJobStatus, nowMs: number): Ar
 
 const sameRun = (a: JobRunStatus, b: JobRunStatus | null) =>
   b !== null && a.scheduledFor === b.scheduledFor && a.attempt === b.attempt;
+
+/**
+ * The footer's line about webhooks' follow-ups when they are off: webhooks are on (a secret is set) but
+ * GITHUB_TOKEN is not, so a pull request a delivery brings has no files, and no stages, until the next
+ * sync. Null when there is nothing to say.
+ */
+export function followUpsOffLine({ webhooksOn, tokenSet }: { webhooksOn: boolean; tokenSet: boolean }): string | null {
+  if (!webhooksOn || tokenSet) return null;
+  return "Webhooks bring pull requests without their files and reviews, and GITHUB_TOKEN is not set to fetch them: their stages wait for the next sync.";
+}

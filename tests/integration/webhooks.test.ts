@@ -230,7 +230,7 @@ describe("POST /webhooks/github", () => {
           applyWebhook(db, { config: defaultConfig(), event: "push", deliveryId: "push-twice", payload: push }),
         ),
       );
-      expect(outcomes.sort()).toEqual(["applied", "duplicate"]);
+      expect(outcomes.map((o) => o.outcome).sort()).toEqual(["applied", "duplicate"]);
     } finally {
       await Promise.all(instances.map((db) => db.destroy()));
     }

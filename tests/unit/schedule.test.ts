@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  followUpsOffLine,
   describeInterval,
   nextTickAfter,
   parseInterval,
@@ -139,5 +140,16 @@ describe("scheduledJobLines", () => {
     expect(texts({ ...base, nextRunAt: "2026-11-27T07:00:00.000Z" })).toEqual([
       "! The GitHub sync was due at 2026-11-27 07:00 UTC and has not run: is the app's scheduler running?",
     ]);
+  });
+});
+
+describe("followUpsOffLine", () => {
+  it("speaks only when webhooks are on and no token can fetch their pull requests' files", () => {
+    expect(followUpsOffLine({ webhooksOn: true, tokenSet: false })).toBe(
+      "Webhooks bring pull requests without their files and reviews, and GITHUB_TOKEN is not set to fetch them: their stages wait for the next sync.",
+    );
+    expect(followUpsOffLine({ webhooksOn: true, tokenSet: true })).toBeNull();
+    expect(followUpsOffLine({ webhooksOn: false, tokenSet: false })).toBeNull();
+    expect(followUpsOffLine({ webhooksOn: false, tokenSet: true })).toBeNull();
   });
 });

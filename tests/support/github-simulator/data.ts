@@ -302,3 +302,40 @@ export function generateRepository({
   ]);
   return { owner: "python", name: "cpython", defaultBranch: "main", users, issues, files };
 }
+
+/**
+ * Adds an open pull request to `repository` under the next free number, as a test's webhook names it:
+ * the simulator serves it from then on (GraphQL `pullRequest(number:)`), with these files and reviews.
+ */
+export function addPullRequest(
+  repository: SimRepository,
+  pr: {
+    author: string;
+    title: string;
+    files: SimPullRequestDetails["files"];
+    reviews?: SimReview[];
+    labels?: string[];
+    createdAt: string;
+  },
+): SimIssue {
+  const number = Math.max(0, ...repository.issues.keys()) + 1;
+  for (const login of [pr.author, ...(pr.reviews ?? []).map((r) => r.author)]) {
+    if (!repository.users.has(login)) repository.users.set(login, { login, name: login, type: "User" });
+  }
+  const issue: SimIssue = {
+    number,
+    title: pr.title,
+    body: "",
+    state: "open",
+    author: pr.author,
+    assignees: [],
+    labels: pr.labels ?? [],
+    createdAt: pr.createdAt,
+    updatedAt: pr.createdAt,
+    comments: [],
+    isPullRequest: true,
+    pr: { files: pr.files, reviews: pr.reviews ?? [], mergedAt: null, mergeCommit: null },
+  };
+  repository.issues.set(number, issue);
+  return issue;
+}

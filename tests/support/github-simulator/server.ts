@@ -19,6 +19,9 @@ interface ArmedFault {
   path: RegExp;
   /** Matching requests to let through before the fault starts. */
   skip: number;
+  /** Only GraphQL requests whose body (the query and its variables) matches, e.g. one pull request's alias. */
+  body?: RegExp;
+  hits: number;
 }
 
 export interface GitHubSimulator {
@@ -27,7 +30,11 @@ export interface GitHubSimulator {
   repository: SimRepository;
   /** Every request received, in order: `GET /repos/python/cpython/issues?…` → status. */
   log: Array<{ method: string; path: string; status: number }>;
-  fail: (fault: Fault, options?: { times?: number; path?: RegExp; after?: number }) => void;
+  /** Arms `fault`; `hits` counts the requests it has struck so far. */
+  fail: (
+    fault: Fault,
+    options?: { times?: number; path?: RegExp; after?: number; body?: RegExp },
+  ) => { hits: () => number };
   /** The OAuth app the simulator knows, for sign-in through `/login/oauth/*`. */
   oauth: { clientId: string; clientSecret: string };
   /** Primary rate limit left for the token (GitHub's x-ratelimit-remaining). */
@@ -131,9 +138,23 @@ export async function startGitHubSimulator({
       res.end(notModified ? undefined : text);
     };
 
-    const armed = faults.find((f) => f.times > 0 && f.path.test(url.pathname) && f.skip-- <= 0);
+    // A GraphQL request's body is read first, so a fault can pick one query among the others.
+    let graphqlBody: string | undefined;
+    if (req.method === "POST" && url.pathname === "/graphql") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      graphqlBody = Buffer.concat(chunks).toString("utf8");
+    }
+    const armed = faults.find(
+      (f) =>
+        f.times > 0 &&
+        f.path.test(url.pathname) &&
+        (!f.body || (graphqlBody !== undefined && f.body.test(graphqlBody))) &&
+        f.skip-- <= 0,
+    );
     if (armed) {
       armed.times -= 1;
+      armed.hits += 1;
       const { fault } = armed;
       switch (fault.kind) {
         case "connection-reset":
@@ -206,12 +227,10 @@ export async function startGitHubSimulator({
       return { items: items.slice((page - 1) * perPage, page * perPage), headers };
     };
 
-    if (req.method === "POST" && url.pathname === "/graphql") {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (graphqlBody !== undefined) {
       let body: { query?: string; variables?: Record<string, unknown> };
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as typeof body;
+        body = JSON.parse(graphqlBody) as typeof body;
       } catch {
         return send(400, { message: "Problems parsing JSON" });
       }
@@ -394,7 +413,11 @@ export async function startGitHubSimulator({
     repository,
     oauth,
     log,
-    fail: (fault, { times = 1, path = /.*/, after = 0 } = {}) => faults.push({ fault, times, path, skip: after }),
+    fail: (fault, { times = 1, path = /.*/, after = 0, body } = {}) => {
+      const armed: ArmedFault = { fault, times, path, skip: after, body, hits: 0 };
+      faults.push(armed);
+      return { hits: () => armed.hits };
+    },
     personalToken: (login: string) => {
       const personal = `ghp_${randomBytes(16).toString("hex")}`;
       oauthTokens.set(personal, login);

@@ -1,0 +1,293 @@
+import { sql } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createGitHubClient } from "../../app/github.server";
+import { pullRequestRefreshJob } from "../../app/jobs/pull-request-refresh-job.server";
+import {
+  closeFollowUpQueues,
+  createScheduler,
+  followUpSettings,
+  readJobTimings,
+} from "../../app/jobs/scheduled-jobs.server";
+import type { Scheduler } from "../../app/jobs/scheduler.server";
+import { loader as dashboardLoader } from "../../app/routes/_index";
+import { action } from "../../app/routes/webhooks.github";
+import { defaultConfig, onSqlite, setUpTestDatabase } from "../support/db";
+import { addPullRequest, generateRepository, type SimIssue } from "../support/github-simulator/data";
+import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
+import { pullRequestPayload, reviewPayload, signedDelivery } from "../support/webhook-deliveries";
+
+// A webhook's follow-up (fetching the delivered pull request's files and reviews) through the scheduler
+// the app's database gets: the in-process timer and its job_queue table on SQLite, pg-boss on PostgreSQL.
+
+const config = defaultConfig();
+const secret = "follow-up-secret";
+const job = "pull-request-refresh";
+const test = setUpTestDatabase({ per: "test", asAppDatabase: true });
+const settings = ["GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_WEBHOOK_SECRET", "STEWARD_TEST_JOB_TIMINGS"] as const;
+// Polled every half second, retried once a second after a failure: the web server (which sends
+// follow-ups) and the scheduler (which runs them) read the same timings, as in an app instance.
+const timings = { pollMs: 500, maintenanceSeconds: 1, followUpRetries: 1, followUpRetryDelayMs: 1000 };
+let github: GitHubSimulator;
+let schedulers: Scheduler[] = [];
+let delivery = 0;
+const events: string[] = [];
+
+beforeEach(async () => {
+  events.length = 0;
+  github = await startGitHubSimulator({
+    repository: generateRepository({ now: new Date().toISOString(), pullRequests: 20, seed: 3 }),
+  });
+  Object.assign(process.env, {
+    GITHUB_TOKEN: github.token,
+    GITHUB_API_URL: github.url,
+    GITHUB_WEBHOOK_SECRET: secret,
+    STEWARD_TEST_JOB_TIMINGS: JSON.stringify(timings),
+  });
+});
+afterEach(async () => {
+  for (const scheduler of schedulers) await scheduler.stop();
+  schedulers = [];
+  await closeFollowUpQueues();
+  await github.close();
+  for (const name of settings) delete process.env[name];
+});
+
+/** The app's scheduler, as `npm start` runs it beside the web server, working the follow-ups only. */
+async function startScheduler() {
+  // Octokit's own retries off, so a 502 fails the attempt at once.
+  const client = createGitHubClient({ token: github.token, baseUrl: github.url, graphqlIntervalMs: 0, retries: 0 });
+  const scheduler = createScheduler({ databaseUrl: test.file, db: test.db, onEvent: (m) => events.push(m), timings });
+  schedulers.push(scheduler);
+  const refresh = pullRequestRefreshJob({
+    db: test.db,
+    config,
+    github: client,
+    settings: followUpSettings(readJobTimings()),
+  });
+  await scheduler.start([], [refresh]);
+  return scheduler;
+}
+
+async function deliver(event: string, payload: unknown) {
+  const { headers, body } = signedDelivery(secret, { event, id: `follow-up-${++delivery}`, payload });
+  const response = await action({
+    request: new Request("http://steward.test/webhooks/github", { method: "POST", headers, body }),
+    params: {},
+    context: {},
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Follow-ups waiting to run (not running, not done): job_queue's on SQLite, pg-boss's on PostgreSQL. */
+async function waiting(): Promise<string[]> {
+  if (onSqlite) {
+    const rows = await test.db.selectFrom("jobQueue").select("key").where("state", "=", "queued").execute();
+    return rows.map((r) => r.key);
+  }
+  const { rows: made } = await sql<{ table: string | null }>`select to_regclass('pgboss.job')::text as table`.execute(
+    test.db,
+  );
+  if (!made[0]?.table) return []; // pg-boss never started on this database: nothing was ever queued
+  const { rows } = await sql<{ key: string }>`
+    select singleton_key as key from pgboss.job where name = ${job} and state in ('created', 'retry')`.execute(test.db);
+  return rows.map((r) => r.key);
+}
+
+const runs = () =>
+  test.db
+    .selectFrom("jobRuns")
+    .select(["runKey", "attempt", "outcome", "error", "deadLetter"])
+    .where("job", "=", job)
+    .orderBy("id")
+    .execute();
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}; runs: ${JSON.stringify(await runs())}; events: ${events}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The stages a stored pull request is labelled with, and how many files it has. */
+async function stored(pr: SimIssue) {
+  const contribution = await test.db
+    .selectFrom("contributions")
+    .select(["id", "fileCount"])
+    .where("prNumber", "=", pr.number)
+    .executeTakeFirst();
+  if (!contribution) return null;
+  const stages = await test.db
+    .selectFrom("contributionStages")
+    .select("stageId")
+    .where("contributionId", "=", contribution.id)
+    .execute();
+  return { files: Number(contribution.fileCount), stages: stages.map((s) => s.stageId).sort() };
+}
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+function newPullRequest(author = "first-timer") {
+  return addPullRequest(github.repository, {
+    author,
+    title: "Teach the optimizer that _GUARD_TYPE_VERSION holds after a store",
+    files: [{ path: "Python/optimizer_analysis.c", additions: 40, deletions: 3 }],
+    createdAt: daysAgo(1),
+  });
+}
+
+describe("webhooks' follow-ups", () => {
+  it("a burst of deliveries for one PR queues one fetch, which runs once and labels the PR", async () => {
+    const pr = newPullRequest();
+    const opened = await deliver("pull_request", pullRequestPayload(pr, "opened"));
+    expect(opened).toMatchObject({
+      status: 201,
+      body: { outcome: "applied", followUp: `Fetching #${pr.number}'s files and reviews from GitHub.` },
+    });
+    for (const action of ["labeled", "synchronize"] as const) {
+      expect((await deliver("pull_request", pullRequestPayload(pr, action))).body).toMatchObject({
+        outcome: "applied",
+        followUp: `A fetch of #${pr.number}'s files and reviews is already waiting; it will read this change too.`,
+      });
+    }
+    expect(await waiting()).toEqual([String(pr.number)]);
+    // The payloads carry no files: stored bare, no stage yet.
+    expect(await stored(pr)).toEqual({ files: 0, stages: [] });
+
+    await startScheduler();
+    await waitFor("the follow-up to run", async () => (await runs()).some((r) => r.outcome === "ok"));
+    // Three polls more: nothing else runs.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const done = await runs();
+    expect(done).toEqual([
+      {
+        runKey: expect.stringMatching(new RegExp(`^${job}#${pr.number}@`)),
+        attempt: 1,
+        outcome: "ok",
+        error: null,
+        deadLetter: 0,
+      },
+    ]);
+    expect(await stored(pr)).toEqual({ files: 1, stages: ["middle-end"] });
+    expect(await waiting()).toEqual([]);
+    expect(github.log.filter((r) => r.path === "/graphql")).toHaveLength(1);
+
+    // A review delivered later queues another fetch, which brings the review (and its credit).
+    pr.pr!.reviews.push({ author: "mokafor", state: "APPROVED", submittedAt: daysAgo(0) });
+    const review = await deliver("pull_request_review", reviewPayload(pr, "mokafor", daysAgo(0)));
+    expect(review.body).toMatchObject({ outcome: "applied", followUp: expect.stringMatching(/^Fetching/) });
+    await waitFor("the review's follow-up", async () => (await runs()).filter((r) => r.outcome === "ok").length === 2);
+    const reviewers = await test.db
+      .selectFrom("contributionPeople as cp")
+      .innerJoin("contributions as c", "c.id", "cp.contributionId")
+      .innerJoin("people as p", "p.id", "cp.personId")
+      .select(["p.login", "cp.weight"])
+      .where("c.prNumber", "=", pr.number)
+      .where("cp.role", "=", "reviewer")
+      .execute();
+    expect(reviewers).toEqual([{ login: "mokafor", weight: 1 }]);
+  });
+
+  it("a follow-up queued while the app is down runs once it is back, and only once", async () => {
+    const before = newPullRequest("early-bird");
+    const scheduler = await startScheduler();
+    await deliver("pull_request", pullRequestPayload(before, "opened"));
+    await waitFor("the first follow-up", async () => (await runs()).some((r) => r.outcome === "ok"));
+    await scheduler.stop(); // the app stops (npm start's process ends)
+
+    const meanwhile = newPullRequest("night-owl");
+    expect((await deliver("pull_request", pullRequestPayload(meanwhile, "opened"))).body).toMatchObject({
+      followUp: `Fetching #${meanwhile.number}'s files and reviews from GitHub.`,
+    });
+    expect(await waiting()).toEqual([String(meanwhile.number)]);
+
+    await startScheduler(); // and starts again
+    await waitFor(
+      "the follow-up queued meanwhile",
+      async () => (await runs()).length === 2 && (await runs())[1]!.outcome === "ok",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await runs()).map((r) => [r.runKey.replace(/@.*/, ""), r.attempt, r.outcome])).toEqual([
+      [`${job}#${before.number}`, 1, "ok"],
+      [`${job}#${meanwhile.number}`, 1, "ok"],
+    ]);
+    expect(await stored(meanwhile)).toEqual({ files: 1, stages: ["middle-end"] });
+  });
+
+  it("a follow-up that keeps failing is retried with backoff, then recorded as a dead letter", async () => {
+    const pr = newPullRequest("unlucky");
+    github.fail({ kind: "server-error", status: 502 }, { times: 10, path: /^\/graphql$/ });
+    await deliver("pull_request", pullRequestPayload(pr, "opened"));
+    await startScheduler();
+    const rows = await waitFor("a dead letter", async () => {
+      const all = await runs();
+      return all.some((r) => r.deadLetter === 1) && all;
+    });
+    expect(rows.map((r) => [r.attempt, r.outcome, r.deadLetter])).toEqual([
+      [1, "failed", 0],
+      [2, "failed", 1],
+    ]);
+    expect(new Set(rows.map((r) => r.runKey)).size).toBe(1);
+    expect(rows[0]!.error).toMatch(/502|Server Error/);
+    await waitFor("the queue to be empty", async () => (await waiting()).length === 0);
+    // Still stored bare: the next sync (or delivery) fetches it.
+    expect(await stored(pr)).toEqual({ files: 0, stages: [] });
+  });
+
+  it.runIf(onSqlite)("a run the previous process left going (it died mid-fetch) runs again at start", async () => {
+    const pr = newPullRequest("interrupted");
+    await deliver("pull_request", pullRequestPayload(pr, "opened"));
+    // What a process killed mid-run leaves: its claim on the row, its attempt marked running.
+    const row = await test.db.selectFrom("jobQueue").select("id").executeTakeFirstOrThrow();
+    await test.db.updateTable("jobQueue").set({ state: "running", attempts: 1, instance: "dead:1" }).execute();
+    const runKey = `${job}#${pr.number}@${row.id}`;
+    await test.db
+      .insertInto("jobRuns")
+      .values({
+        job,
+        runKey,
+        scheduledFor: daysAgo(0),
+        attempt: 1,
+        startedAt: daysAgo(0),
+        finishedAt: null,
+        outcome: "running",
+        error: null,
+        instance: "dead:1",
+      })
+      .execute();
+
+    await startScheduler();
+    await waitFor("the run to finish", async () => (await runs()).some((r) => r.outcome === "ok"));
+    expect((await runs()).map((r) => [r.runKey, r.attempt, r.outcome, r.error])).toEqual([
+      [runKey, 1, "failed", "stopped before it finished: the process running it ended"],
+      [runKey, 2, "ok", null],
+    ]);
+    expect(await stored(pr)).toEqual({ files: 1, stages: ["middle-end"] });
+    expect(await test.db.selectFrom("jobQueue").selectAll().execute()).toEqual([]);
+  });
+
+  it("without GITHUB_TOKEN nothing is queued, and the answer and the dashboard say the next sync fetches the files", async () => {
+    delete process.env.GITHUB_TOKEN;
+    const pr = newPullRequest("no-token");
+    const answer = await deliver("pull_request", pullRequestPayload(pr, "opened"));
+    expect(answer).toMatchObject({
+      status: 201,
+      body: {
+        outcome: "applied",
+        followUp: `Stored #${pr.number} without its files and reviews: GITHUB_TOKEN is not set, so the next sync fetches them.`,
+      },
+    });
+    expect(await waiting()).toEqual([]);
+    const dashboard = await dashboardLoader({ request: new Request("http://steward.test/"), params: {}, context: {} });
+    expect(dashboard.followUpsOff).toMatch(
+      /GITHUB_TOKEN is not set to fetch them: their stages wait for the next sync/,
+    );
+    process.env.GITHUB_TOKEN = github.token;
+    const withToken = await dashboardLoader({ request: new Request("http://steward.test/"), params: {}, context: {} });
+    expect(withToken.followUpsOff).toBeNull();
+  });
+});
