@@ -90,14 +90,21 @@ function translatingPool(pool: pg.Pool, url: string, options: PostgresOptions): 
   };
 }
 
-/** Opens a pool on the PostgreSQL database `url` names (connections are made on first use). */
+/**
+ * Opens a pool on the PostgreSQL database `url` names (connections are made on first use).
+ *
+ * Its sessions run without JIT compilation (`jit=off`): at 1M contributions a page's larger queries
+ * cost enough for PostgreSQL to compile them, and compiling took 50–220 ms of queries that run in a
+ * few hundred (npm run bench -- scale); Steward's queries are short, so it never pays back.
+ */
 export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<DB> {
+  const settings = ["-c jit=off", ...(options.readOnly ? ["-c default_transaction_read_only=on"] : [])];
   const pool = new pg.Pool({
     connectionString: url,
     max: options.connections ?? 4,
     types,
     ...(options.queryTimeoutMs === undefined ? {} : { statement_timeout: options.queryTimeoutMs }),
-    ...(options.readOnly ? { options: "-c default_transaction_read_only=on" } : {}),
+    options: settings.join(" "),
   });
   // An idle client whose server went away emits 'error' on the pool; without a listener it would
   // crash the process. The next query gets a fresh connection.
