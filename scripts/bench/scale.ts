@@ -19,7 +19,7 @@ import { PeopleResolver } from "../../app/models/person.server";
 import { seededRandom } from "../../app/demo/seeded-random";
 import { addDays } from "../../app/stewardship/metrics";
 import { buildIfStale } from "../build-if-stale";
-import { measureCpu, parentPid } from "./cpu";
+import { countCpu, measureCpu, parentPid } from "./cpu";
 import { addOpenPullRequestsAndOwners } from "./knowledge";
 import { drive, freePort, waitForHttp } from "./load";
 
@@ -233,6 +233,7 @@ async function timeLoaders(url: string, requests: number) {
     ["/api/knowledge", `/api/knowledge?asOf=${asOf}`, () => import("../../app/routes/api.knowledge"), {}],
   ];
   const writer = await getDb();
+  const database = await postmasterPid(url);
   const rows = [];
   for (const [name, url, load, params] of routes) {
     const { loader } = await load();
@@ -247,19 +248,29 @@ async function timeLoaders(url: string, requests: number) {
       return performance.now() - start;
     };
     const cold: number[] = [];
+    const coldCpu: number[] = [];
     for (let i = 0; i < 3; i++) {
       await setMeta(writer, "bench.scale.touch", String(performance.now())); // a write: caches start afresh
+      const cpu = countCpu(database);
       cold.push(await call());
+      coldCpu.push(cpu() * 1000);
     }
     const times: number[] = [];
+    const cpu = countCpu(database);
     for (let i = 0; i < requests; i++) times.push(await call());
+    const warmCpuMs = (cpu() * 1000) / requests;
     times.sort((a, b) => a - b);
     cold.sort((a, b) => a - b);
+    coldCpu.sort((a, b) => a - b);
     rows.push({
       path: name,
       coldMs: round(percentile(cold, 50)),
       p50Ms: round(percentile(times, 50)),
       p95Ms: round(percentile(times, 95)),
+      // CPU time of the app (this process) and the database server per view: what other work sharing
+      // the machine barely changes, unlike the times above.
+      coldCpuMs: Math.round(percentile(coldCpu, 50)),
+      warmCpuMs: Math.round(warmCpuMs),
     });
     console.log(rows.at(-1));
   }
