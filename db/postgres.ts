@@ -90,14 +90,21 @@ function translatingPool(pool: pg.Pool, url: string, options: PostgresOptions): 
   };
 }
 
-/** Opens a pool on the PostgreSQL database `url` names (connections are made on first use). */
+/**
+ * Opens a pool on the PostgreSQL database `url` names (connections are made on first use).
+ *
+ * Its sessions run without JIT compilation (`jit=off`): at 1M contributions a page's larger queries
+ * cost enough for PostgreSQL to compile them, and compiling took 50–220 ms of queries that run in a
+ * few hundred (npm run bench -- scale); Steward's queries are short, so it never pays back.
+ */
 export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<DB> {
+  const settings = ["-c jit=off", ...(options.readOnly ? ["-c default_transaction_read_only=on"] : [])];
   const pool = new pg.Pool({
     connectionString: url,
     max: options.connections ?? 4,
     types,
     ...(options.queryTimeoutMs === undefined ? {} : { statement_timeout: options.queryTimeoutMs }),
-    ...(options.readOnly ? { options: "-c default_transaction_read_only=on" } : {}),
+    options: settings.join(" "),
   });
   // An idle client whose server went away emits 'error' on the pool; without a listener it would
   // crash the process. The next query gets a fresh connection.
@@ -159,4 +166,50 @@ export async function dropPostgresDatabase(url: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The URL of database `name` on the server `serverUrl` points at, created (from template0, locale C,
+ * as the README's set-up) when it is not there yet. The bench keeps its 1M data set in one of its own.
+ */
+export async function ensurePostgresDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (!rowCount) {
+      await client.query(`create database ${pg.escapeIdentifier(name)} template template0 encoding 'UTF8' locale 'C'`);
+    }
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The size of the connected database on disk, tables, indexes and TOAST included (`pg_database_size`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function postgresDatabaseBytes(db: Kysely<any>): Promise<number> {
+  const { rows } = await sql<{ bytes: number }>`select pg_database_size(current_database()) as bytes`.execute(db);
+  return Number(rows[0]?.bytes);
+}
+
+/**
+ * The process id of the server process answering this connection; its parent is the postmaster, whose
+ * children are every server process (the bench adds up their CPU time from /proc).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function postgresBackendPid(db: Kysely<any>): Promise<number> {
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
+  return Number(rows[0]?.pid);
+}
+
+/**
+ * VACUUM ANALYZE of the whole database: after a bulk load, what autovacuum does within minutes (fresh
+ * planner statistics, the visibility map that lets index-only scans skip the table), done at once.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function vacuumAnalyze(db: Kysely<any>): Promise<void> {
+  await sql`vacuum (analyze)`.execute(db);
 }

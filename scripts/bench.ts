@@ -6,7 +6,8 @@ import { benchImport } from "./bench/import";
 import { benchKnowledge } from "./bench/knowledge";
 import { benchLoad } from "./bench/load";
 import { benchOnboarding } from "./bench/onboarding";
-import { benchScale } from "./bench/scale";
+import { benchScale, scaleDatabaseUrl } from "./bench/scale";
+import { isPostgresUrl } from "../db/database";
 
 const parts = ["import", "dashboard", "onboarding", "load", "github", "knowledge", "scale"] as const;
 const asked = process.argv.slice(2);
@@ -71,14 +72,26 @@ if (runs("knowledge")) {
 
 if (runs("scale")) {
   const contributions = Number(process.env.BENCH_SCALE_CONTRIBUTIONS ?? 1_000_000);
+  // DATABASE_URL=postgres://… benches PostgreSQL, in a database of its own on that server.
+  const url = await scaleDatabaseUrl({
+    contributions,
+    databaseUrl: process.env.DATABASE_URL,
+    file: process.env.BENCH_SCALE_FILE || undefined,
+  });
+  // BENCH_INSTANCES=1,2 (default): the load test on one instance, then on two; empty: loaders only.
+  const instances = (process.env.BENCH_INSTANCES ?? "1,2")
+    .split(",")
+    .map(Number)
+    .filter((n) => n > 0);
   console.log(
-    `Scale: ${contributions} contributions (five files each), every page, ${process.env.BENCH_CLIENTS ?? 30} clients …`,
+    `Scale: ${contributions} contributions (five files each) on ${isPostgresUrl(url) ? "PostgreSQL" : "SQLite"}, every page, ${process.env.BENCH_CLIENTS ?? 30} clients on ${instances.join(" and ") || "no"} instances …`,
   );
   const scale = await benchScale({
     contributions,
-    file: process.env.BENCH_SCALE_FILE || undefined,
+    url,
     clients: Number(process.env.BENCH_CLIENTS ?? 30),
     seconds: Number(process.env.BENCH_SECONDS ?? 20),
+    instances,
   });
   results.scale = scale;
   console.table(scale.loaders);

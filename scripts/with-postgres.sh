@@ -4,6 +4,9 @@
 # maintenance database; the tests create one database per test file on it) and DATABASE_URL (a
 # database named steward) set, then the cluster is stopped and removed, whatever the command did.
 #   scripts/with-postgres.sh npx vitest run tests/integration
+# With WITH_POSTGRES_DIR=<folder>, the cluster lives in that folder and is kept (stopped) for the next
+# run instead of removed: the bench at 1M reuses the database it built there. WITH_POSTGRES_OPTIONS adds
+# server settings, e.g. "-c shared_buffers=1GB".
 # Needs PostgreSQL's server binaries (initdb, pg_ctl: Debian's `postgresql` package). As root, the
 # cluster runs as the `postgres` user (or `nobody`), since PostgreSQL refuses to run as root.
 set -euo pipefail
@@ -18,7 +21,13 @@ if ! command -v initdb >/dev/null 2>&1; then
   bindir="$bindir/"
 fi
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/steward-pg.XXXXXX")
+keep="${WITH_POSTGRES_DIR:-}"
+if [ -n "$keep" ]; then
+  mkdir -p "$keep"
+  dir=$(cd "$keep" && pwd)
+else
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/steward-pg.XXXXXX")
+fi
 as=()
 if [ "$(id -u)" = 0 ]; then
   user=postgres
@@ -30,23 +39,31 @@ fi
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 
 stop() {
-  "${as[@]}" "${bindir}pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$dir"
+  if [ -n "$keep" ]; then
+    "${as[@]}" "${bindir}pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+  else
+    "${as[@]}" "${bindir}pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+  fi
 }
 trap stop EXIT
 
 # Locale C: byte order and ASCII-only lower(), as SQLite. fsync off: a throwaway cluster.
-"${as[@]}" "${bindir}initdb" -D "$dir/data" -U steward --auth=trust --encoding=UTF8 --locale=C >"$dir/initdb.log" 2>&1 || {
-  cat "$dir/initdb.log" >&2
-  exit 1
-}
+fresh=""
+if [ ! -f "$dir/data/PG_VERSION" ]; then
+  fresh=1
+  "${as[@]}" "${bindir}initdb" -D "$dir/data" -U steward --auth=trust --encoding=UTF8 --locale=C >"$dir/initdb.log" 2>&1 || {
+    cat "$dir/initdb.log" >&2
+    exit 1
+  }
+fi
 "${as[@]}" "${bindir}pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${WITH_POSTGRES_OPTIONS:-}" \
   start >/dev/null || {
   cat "$dir/server.log" >&2
   exit 1
 }
-"${as[@]}" "${bindir}createdb" -h 127.0.0.1 -p "$port" -U steward steward
+[ -z "$fresh" ] || "${as[@]}" "${bindir}createdb" -h 127.0.0.1 -p "$port" -U steward steward
 
 export STEWARD_TEST_DATABASE_URL="postgres://steward@127.0.0.1:$port/postgres"
 export DATABASE_URL="postgres://steward@127.0.0.1:$port/steward"

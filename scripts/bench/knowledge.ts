@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { openDatabase } from "../../db/database";
+import { openDatabaseUrl } from "../../db/database";
 import { loadConfig } from "../../app/config.server";
 import { upsertCodeowners } from "../../app/models/knowledge.server";
 import { PeopleResolver } from "../../app/models/person.server";
@@ -13,14 +13,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** `openPullRequests` open PRs on stage files, and a CODEOWNERS, beside the synthetic history. */
-export async function addOpenPullRequestsAndOwners(
-  file: string,
-  openPullRequests: number,
-  asOf: string,
-): Promise<void> {
+/**
+ * `openPullRequests` open PRs on stage files, and a CODEOWNERS, beside the synthetic history in the
+ * database `url` names (a SQLite file or a postgres:// URL).
+ */
+export async function addOpenPullRequestsAndOwners(url: string, openPullRequests: number, asOf: string): Promise<void> {
   const config = loadConfig();
-  const db = openDatabase(file);
+  const db = openDatabaseUrl(url);
   try {
     await db.transaction().execute(async (trx) => {
       const people = await PeopleResolver.load(trx, config);

@@ -48,12 +48,16 @@ const round = (n: number) => Math.round(n * 10) / 10;
 /**
  * `clients` loops each sending one request after another to `url` for `seconds`, over loopback with
  * keep-alive (Node's fetch): requests per second, latency percentiles, the largest answer, and every
- * answer that is not a 200 (or fails) counted as an error.
+ * answer that is not a 200 (or fails) counted as an error. Several URLs (the same page on several app
+ * instances) are taken in turn, request by request, as a round-robin load balancer would.
  */
 export async function drive(
-  url: string,
+  urls: string | string[],
   { clients, seconds, until }: { clients: number; seconds: number; until?: Promise<unknown> },
 ) {
+  const targets = typeof urls === "string" ? [urls] : urls;
+  const url = targets[0] ?? "";
+  let turn = 0;
   const times: number[] = [];
   let errors = 0;
   let maxBytes = 0;
@@ -65,7 +69,7 @@ export async function drive(
     while (performance.now() < end && !stopped) {
       const start = performance.now();
       try {
-        const response = await fetch(url);
+        const response = await fetch(targets[turn++ % targets.length] ?? url);
         const body = await response.arrayBuffer();
         maxBytes = Math.max(maxBytes, body.byteLength);
         if (response.status !== 200) errors += 1;

@@ -4,7 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
-import { migrateToLatest, openDatabase } from "../../db/database";
+import { isPostgresUrl, migrateToLatest, openDatabaseUrl, shownUrl } from "../../db/database";
+import {
+  dropPostgresDatabase,
+  ensurePostgresDatabase,
+  postgresBackendPid,
+  postgresDatabaseBytes,
+  vacuumAnalyze,
+} from "../../db/postgres";
 import { loadConfig } from "../../app/config.server";
 import { insertContributions, type NewContribution } from "../../app/models/contribution.server";
 import { getMeta, setMeta } from "../../app/models/meta.server";
@@ -12,6 +19,7 @@ import { PeopleResolver } from "../../app/models/person.server";
 import { seededRandom } from "../../app/demo/seeded-random";
 import { addDays } from "../../app/stewardship/metrics";
 import { buildIfStale } from "../build-if-stale";
+import { countCpu, measureCpu, parentPid } from "./cpu";
 import { addOpenPullRequestsAndOwners } from "./knowledge";
 import { drive, freePort, waitForHttp } from "./load";
 
@@ -73,44 +81,111 @@ function scaleContribution(i: number, random: () => number, people: number): New
 }
 
 /**
- * The scale database at `file`, built unless a complete one of this size is already there (building
- * 1M contributions takes minutes; the file is kept outside the repository for the next run).
+ * Where the scale data set lives: with `DATABASE_URL=postgres://…`, a database of its own on that server
+ * (`steward_bench_scale_<contributions>`, created when missing; the database DATABASE_URL names is never
+ * written); otherwise the SQLite file `file`.
  */
-async function ensureScaleDatabase(file: string, contributions: number) {
-  const key = "bench.scale.contributions";
-  if (fs.existsSync(file)) {
-    const db = openDatabase(file);
+export async function scaleDatabaseUrl({
+  contributions,
+  databaseUrl,
+  file,
+}: {
+  contributions: number;
+  databaseUrl?: string;
+  file?: string;
+}): Promise<string> {
+  if (isPostgresUrl(databaseUrl)) return ensurePostgresDatabase(databaseUrl, benchDatabaseName(contributions));
+  return file ?? path.join(os.tmpdir(), `steward-bench-scale-${contributions}.sqlite`);
+}
+
+const benchDatabaseName = (contributions: number) => `steward_bench_scale_${contributions}`;
+
+/** An empty database at `url`: the SQLite file and its companions removed, the PostgreSQL database made anew. */
+async function emptyDatabase(url: string): Promise<void> {
+  if (!isPostgresUrl(url)) {
+    for (const f of [url, `${url}-wal`, `${url}-shm`]) fs.rmSync(f, { force: true });
+    return;
+  }
+  await dropPostgresDatabase(url);
+  const server = new URL(url);
+  const name = decodeURIComponent(server.pathname.slice(1));
+  server.pathname = "/postgres";
+  await ensurePostgresDatabase(server.toString(), name);
+}
+
+const completeKey = "bench.scale.contributions";
+/** `<target> <stored>`: how far a build got, written in each batch's transaction. */
+const progressKey = "bench.scale.progress";
+
+/**
+ * The scale database at `url` (a SQLite file or a postgres:// URL), built unless a complete one of this
+ * size is already there. Building 1M contributions takes minutes; each batch commits with the position
+ * reached, so a build that was stopped resumes there (the generator replays the contributions already
+ * stored, without writing them). The data set is the same on both databases.
+ */
+async function ensureScaleDatabase(url: string, contributions: number) {
+  let stored = 0;
+  if (isPostgresUrl(url) || fs.existsSync(url)) {
+    const db = openDatabaseUrl(url);
     try {
       await migrateToLatest(db);
-      if ((await getMeta(db, key)) === String(contributions)) return { built: false, buildSeconds: 0 };
+      if ((await getMeta(db, completeKey)) === String(contributions)) {
+        return { built: false, resumedAt: null, buildSeconds: 0 };
+      }
+      const [target, through] = (await getMeta(db, progressKey))?.split(" ") ?? [];
+      if (target === String(contributions)) stored = Number(through) || 0;
     } finally {
       await db.destroy();
     }
   }
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  if (stored === 0) await emptyDatabase(url);
   const start = performance.now();
   const config = loadConfig();
-  const db = openDatabase(file);
+  const db = openDatabaseUrl(url);
   try {
     await migrateToLatest(db);
     const random = seededRandom(7);
+    const people = Math.max(50, Math.round(contributions / 200));
+    for (let i = 0; i < stored; i++) scaleContribution(i, random, people);
+    if (stored) console.log(`  resuming at ${stored} contributions …`);
     const resolver = await PeopleResolver.load(db, config);
     const batch = 5000;
-    for (let first = 0; first < contributions; first += batch) {
+    for (let first = stored; first < contributions; first += batch) {
       const items = Array.from({ length: Math.min(batch, contributions - first) }, (_, k) =>
-        scaleContribution(first + k, random, Math.max(50, Math.round(contributions / 200))),
+        scaleContribution(first + k, random, people),
       );
-      await db.transaction().execute((trx) => insertContributions(trx, { config, people: resolver, items }));
-      if ((first / batch) % 20 === 19) console.log(`  ${first + batch} contributions …`);
+      await db.transaction().execute(async (trx) => {
+        await insertContributions(trx, { config, people: resolver, items });
+        await setMeta(trx, progressKey, `${contributions} ${first + items.length}`);
+      });
+      if ((first / batch) % 20 === 19) {
+        console.log(`  ${first + batch} contributions, ${round((performance.now() - start) / 1000)} s …`);
+      }
     }
   } finally {
     await db.destroy();
   }
-  await addOpenPullRequestsAndOwners(file, 200, asOf);
-  const db2 = openDatabase(file);
-  await setMeta(db2, key, String(contributions));
-  await db2.destroy();
-  return { built: true, buildSeconds: round((performance.now() - start) / 1000) };
+  await addOpenPullRequestsAndOwners(url, 200, asOf);
+  const db2 = openDatabaseUrl(url);
+  try {
+    // What autovacuum does within minutes of a bulk load, done before timing anything.
+    if (isPostgresUrl(url)) await vacuumAnalyze(db2);
+    await setMeta(db2, completeKey, String(contributions));
+  } finally {
+    await db2.destroy();
+  }
+  return { built: true, resumedAt: stored || null, buildSeconds: round((performance.now() - start) / 1000) };
+}
+
+/** The database's size on disk in MB: the SQLite file, or `pg_database_size`. */
+async function databaseMb(url: string): Promise<number> {
+  if (!isPostgresUrl(url)) return Math.round(fs.statSync(url).size / 1024 / 1024);
+  const db = openDatabaseUrl(url);
+  try {
+    return Math.round((await postgresDatabaseBytes(db)) / 1024 / 1024);
+  } finally {
+    await db.destroy();
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -121,8 +196,12 @@ function percentile(sorted: number[], p: number): number {
  * Every page's loader, in-process as remix-serve runs it: `cold` is the first view after a write (the
  * caches per data version dropped, as after any import or webhook), p50/p95 the views after it.
  */
-async function timeLoaders(file: string, requests: number) {
-  process.env.DATABASE_URL = file;
+async function timeLoaders(url: string, requests: number) {
+  process.env.DATABASE_URL = url;
+  // Time every view to its end: a view past the app's limit (STEWARD_QUERY_TIMEOUT_MS, 5 s by default)
+  // would be a 503, which says less. The served instances keep the limit.
+  const limit = process.env.STEWARD_QUERY_TIMEOUT_MS;
+  process.env.STEWARD_QUERY_TIMEOUT_MS = "120000";
   const { getDb, getReadDb, closeDb } = await import("../../app/db.server");
   const readDb = await getReadDb();
   // The skewed population makes Person 0 the busiest.
@@ -154,6 +233,7 @@ async function timeLoaders(file: string, requests: number) {
     ["/api/knowledge", `/api/knowledge?asOf=${asOf}`, () => import("../../app/routes/api.knowledge"), {}],
   ];
   const writer = await getDb();
+  const database = await postmasterPid(url);
   const rows = [];
   for (const [name, url, load, params] of routes) {
     const { loader } = await load();
@@ -168,23 +248,35 @@ async function timeLoaders(file: string, requests: number) {
       return performance.now() - start;
     };
     const cold: number[] = [];
+    const coldCpu: number[] = [];
     for (let i = 0; i < 3; i++) {
       await setMeta(writer, "bench.scale.touch", String(performance.now())); // a write: caches start afresh
+      const cpu = countCpu(database);
       cold.push(await call());
+      coldCpu.push(cpu() * 1000);
     }
     const times: number[] = [];
+    const cpu = countCpu(database);
     for (let i = 0; i < requests; i++) times.push(await call());
+    const warmCpuMs = (cpu() * 1000) / requests;
     times.sort((a, b) => a - b);
     cold.sort((a, b) => a - b);
+    coldCpu.sort((a, b) => a - b);
     rows.push({
       path: name,
       coldMs: round(percentile(cold, 50)),
       p50Ms: round(percentile(times, 50)),
       p95Ms: round(percentile(times, 95)),
+      // CPU time of the app (this process) and the database server per view: what other work sharing
+      // the machine barely changes, unlike the times above.
+      coldCpuMs: Math.round(percentile(coldCpu, 50)),
+      warmCpuMs: Math.round(warmCpuMs),
     });
     console.log(rows.at(-1));
   }
   await closeDb();
+  if (limit === undefined) delete process.env.STEWARD_QUERY_TIMEOUT_MS;
+  else process.env.STEWARD_QUERY_TIMEOUT_MS = limit;
   return rows;
 }
 
@@ -199,60 +291,145 @@ function peakRssMb(pid: number | undefined): number | null {
   }
 }
 
+/** `count` instances of the built app (remix-serve, as users run it) on `url`, each on its own port. */
+async function startInstances(count: number, url: string): Promise<Array<{ server: ChildProcess; base: string }>> {
+  const serve = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
+  const instances: Array<{ server: ChildProcess; base: string }> = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const port = await freePort();
+      const server = spawn(process.execPath, [serve, "build/index.js"], {
+        cwd: root,
+        env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: url },
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      instances.push({ server, base: `http://127.0.0.1:${port}` });
+    }
+    for (const { server, base } of instances) await waitForHttp(`${base}/api/bus-factor?asOf=${asOf}`, server);
+    return instances;
+  } catch (error) {
+    await stopInstances(instances);
+    throw error;
+  }
+}
+
+async function stopInstances(instances: Array<{ server: ChildProcess }>): Promise<void> {
+  await Promise.all(
+    instances.map(({ server }) => {
+      if (server.exitCode !== null || server.signalCode !== null) return undefined;
+      const exited = new Promise((resolve) => server.on("exit", resolve));
+      server.kill("SIGTERM");
+      return exited;
+    }),
+  );
+}
+
+/** The PostgreSQL server's postmaster (the parent of a backend) when it runs on this machine; else null. */
+async function postmasterPid(url: string): Promise<number | null> {
+  if (!isPostgresUrl(url)) return null;
+  const db = openDatabaseUrl(url);
+  try {
+    const backend = await postgresBackendPid(db);
+    const parent = parentPid(backend);
+    // A backend PostgreSQL forked is a "postgres" process; a remote server's pid means nothing here.
+    return parent !== null && fs.existsSync(`/proc/${backend}`) ? parent : null;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * `clients` clients for `seconds` on the dashboard and on the bus-factor API of `count` app instances
+ * (requests taken by the instances in turn): throughput, latency, the cores each process used, and each
+ * instance's peak RSS.
+ */
+async function loadOnInstances(
+  url: string,
+  { count, clients, seconds }: { count: number; clients: number; seconds: number },
+) {
+  const database = await postmasterPid(url);
+  const instances = await startInstances(count, url);
+  try {
+    const pages = [`/?asOf=${asOf}`, `/api/bus-factor?asOf=${asOf}`];
+    const urls = (page: string) => instances.map(({ base }) => `${base}${page}`);
+    await drive(urls(pages[0] ?? "/"), { clients, seconds: 2 }); // warm up: each instance's caches filled
+    const rows = [];
+    for (const page of pages) {
+      const cpu = measureCpu({ app: instances.map(({ server }) => server.pid ?? 0), database });
+      const figures = await drive(urls(page), { clients, seconds });
+      const cores = cpu();
+      rows.push({
+        instances: count,
+        path: figures.path,
+        requestsPerSecond: figures.requestsPerSecond,
+        p50Ms: figures.p50Ms,
+        p95Ms: figures.p95Ms,
+        errors: figures.errors,
+        // Answers per second for each core the app instances used: flat from one instance to two means
+        // the app scales with the cores it gets, and the machine is the limit.
+        perAppCore: round(figures.requestsPerSecond / cores.app.reduce((a, b) => a + b, 0)),
+        appCores: cores.app.join(" + "),
+        databaseCores: cores.database,
+        benchCores: cores.bench,
+        otherCores: cores.other,
+        machineCores: cores.machine,
+      });
+      console.log(rows.at(-1));
+    }
+    return { rows, peakRssMb: instances.map(({ server }) => peakRssMb(server.pid)) };
+  } finally {
+    await stopInstances(instances);
+  }
+}
+
 /**
  * The bench at scale (issue 12): builds (or reuses) a database of `contributions` contributions with
- * five files each, times every page's loader single-client, then serves the built app on it and drives
- * `clients` clients for `seconds` at the dashboard and the bus-factor API; reports the server's peak RSS.
+ * five files each, on SQLite or PostgreSQL (`url`, see scaleDatabaseUrl), times every page's loader
+ * single-client, then serves the built app on it, once with one instance and once with each of
+ * `instances` (default 1 and 2), driving `clients` clients for `seconds` at the dashboard and the
+ * bus-factor API; reports the cores each process used and the servers' peak RSS.
  */
 export async function benchScale({
   contributions,
-  file = path.join(os.tmpdir(), `steward-bench-scale-${contributions}.sqlite`),
+  url,
   requests = 10,
   clients = 30,
   seconds = 20,
+  instances = [1, 2],
 }: {
   contributions: number;
-  file?: string;
+  url: string;
   requests?: number;
   clients?: number;
   seconds?: number;
+  instances?: number[];
 }) {
-  const { built, buildSeconds } = await ensureScaleDatabase(file, contributions);
-  const fileMb = Math.round(fs.statSync(file).size / 1024 / 1024);
-  console.log(`  ${built ? `built in ${buildSeconds} s` : "reused"}: ${file}, ${fileMb} MB`);
-  const loaders = await timeLoaders(file, requests);
+  const database = isPostgresUrl(url) ? "postgres" : "sqlite";
+  const { built, resumedAt, buildSeconds } = await ensureScaleDatabase(url, contributions);
+  const sizeMb = await databaseMb(url);
+  const where = isPostgresUrl(url) ? shownUrl(url) : url;
+  console.log(`  ${built ? `built in ${buildSeconds} s` : "reused"}: ${where}, ${sizeMb} MB`);
+  const loaders = await timeLoaders(url, requests);
 
-  if (buildIfStale()) console.log("Built the app.");
-  let server: ChildProcess | undefined;
-  try {
-    const port = await freePort();
-    const serve = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-    server = spawn(process.execPath, [serve, "build/index.js"], {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: file },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/api/bus-factor?asOf=${asOf}`, server);
-    const dashboard = `${base}/?asOf=${asOf}`;
-    const api = `${base}/api/bus-factor?asOf=${asOf}`;
-    await drive(dashboard, { clients, seconds: 2 }); // warm up
-    const load = [await drive(dashboard, { clients, seconds }), await drive(api, { clients, seconds })];
-    return {
-      contributions,
-      file,
-      fileMb,
-      built,
-      buildSeconds,
-      loaders,
-      load,
-      serverPeakRssMb: peakRssMb(server.pid),
-    };
-  } finally {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server?.on("exit", resolve));
-      server.kill("SIGTERM");
-      await exited;
-    }
+  if (instances.length && buildIfStale()) console.log("Built the app.");
+  const load = [];
+  const peakRssMb: Record<string, Array<number | null>> = {};
+  for (const count of instances) {
+    console.log(`  ${clients} clients on ${count} instance${count === 1 ? "" : "s"} …`);
+    const result = await loadOnInstances(url, { count, clients, seconds });
+    load.push(...result.rows);
+    peakRssMb[`instances${count}`] = result.peakRssMb;
   }
+  return {
+    database,
+    contributions,
+    where,
+    sizeMb,
+    built,
+    resumedAt,
+    buildSeconds,
+    loaders,
+    load,
+    serverPeakRssMb: peakRssMb,
+  };
 }

@@ -10,7 +10,7 @@ import { loader as dashboard } from "../../app/routes/_index";
 import { todayUtc } from "../../app/stewardship/metrics";
 import { getDataVersion } from "../../app/models/meta.server";
 import { openDatabaseUrl, QueryTimeoutError, type Database } from "../../db/database";
-import { defaultConfig, setUpTestDatabase } from "../support/db";
+import { defaultConfig, onSqlite, setUpTestDatabase } from "../support/db";
 import { knownHistory, store } from "../support/factories";
 
 const test = setUpTestDatabase({ per: "test", asAppDatabase: true });
@@ -82,6 +82,19 @@ describe("the read pool", () => {
     const response = thrown as Response;
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ error: expect.stringMatching(/took too long .*narrow the window/) });
+  });
+});
+
+describe.runIf(!onSqlite)("the app's PostgreSQL sessions", () => {
+  it("compile no query (jit off), the writer's as the readers'", async () => {
+    const jit = async (db: Database) => (await sql<{ jit: string }>`show jit`.execute(db)).rows[0]?.jit;
+    expect(await jit(await getDb())).toBe("off");
+    expect(await jit(await getReadDb())).toBe("off");
+    // The readers' setting beside it still holds.
+    const readOnly = await sql<{
+      value: string;
+    }>`select current_setting('default_transaction_read_only') as value`.execute(await getReadDb());
+    expect(readOnly.rows[0]?.value).toBe("on");
   });
 });
 
