@@ -33,6 +33,17 @@ export interface GitHubClientOptions {
    * clear of secondary limits; the throttling plugin's default is 1 s. The local simulator needs none.
    */
   graphqlIntervalMs?: number;
+  /**
+   * Least time between search requests. GitHub allows 30 searches a minute; the throttling plugin's
+   * default is 2 s. The local simulator needs none.
+   */
+  searchIntervalMs?: number;
+  /**
+   * How long one second of a wait lasts, in ms: the seconds GitHub asks for (a secondary limit's
+   * Retry-After, a spent rate limit's reset) and the retry plugin's back-off after a 5xx or a dropped
+   * connection (1 s, 4 s, 9 s). 1000, i.e. as asked; only tests against the simulator shrink it.
+   */
+  retryAfterBaseMs?: number;
 }
 
 export class GitHubError extends Error {
@@ -51,6 +62,8 @@ export function createGitHubClient({
   onWait,
   retries = 3,
   graphqlIntervalMs,
+  searchIntervalMs,
+  retryAfterBaseMs = 1000,
 }: GitHubClientOptions): GitHubClient {
   // Octokit's throttling plugin waits `retryAfter` seconds and retries while this answers true.
   const waitThenRetry =
@@ -67,8 +80,18 @@ export function createGitHubClient({
     baseUrl: (baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: "steward",
     // Only here: plugin-retry treats a `request.retries` option as "retry every error", 401s included.
-    retry: { retries },
+    retry: { retries, retryAfterBaseValue: retryAfterBaseMs },
     throttle: {
+      retryAfterBaseValue: retryAfterBaseMs,
+      ...(searchIntervalMs !== undefined
+        ? {
+            search: new Bottleneck.Group({
+              id: `steward-search-${Math.random()}`,
+              maxConcurrent: 1,
+              minTime: searchIntervalMs,
+            }),
+          }
+        : {}),
       ...(graphqlIntervalMs !== undefined
         ? {
             write: new Bottleneck.Group({

@@ -15,7 +15,7 @@ import type { CompiledConfig } from "../stewardship/config";
 import { isoSeconds } from "../stewardship/dates";
 import { addDays, isValidDate } from "../stewardship/metrics";
 import { keepDemoApart } from "./demo-apart.server";
-import { git, GitError, mapContacts, readFirstParentLog, type RawCommit } from "./git-log.server";
+import { git, GitError, gitInBackground, mapContacts, readFirstParentLog, type RawCommit } from "./git-log.server";
 
 export interface GitImportProgress {
   read: number;
@@ -119,7 +119,7 @@ function refuseShallowBoundary(repo: string, { range, since }: { range: string; 
 function toContribution(
   commit: RawCommit,
   facts: CommitMessageFacts,
-  mailmap: ReturnType<typeof mapContacts>,
+  mailmap: Awaited<ReturnType<typeof mapContacts>>,
 ): NewContribution {
   return {
     kind: "commit",
@@ -191,40 +191,59 @@ export async function importGitHistory({
     cursor !== null && git(repo, ["merge-base", "--is-ancestor", cursor, target.tip], { allowFailure: true }).ok;
   const range = incremental ? `${cursor}..${target.tip}` : target.tip;
   refuseShallowBoundary(repo, { range, since });
+  // git prints the log while it also counts the commits (for the progress bar) in a second walk: the
+  // count is known before anything is written, and a history git cannot walk is refused before that.
+  const log = readFirstParentLog(repo, { range, since });
+  const firstCommit = log.next();
+  firstCommit.catch(() => undefined); // awaited in the loop below, or dropped with the log
   const countArgs = ["rev-list", "--count", "--first-parent", ...(since ? [`--since=${since}T00:00:00Z`] : []), range];
-  const count = git(repo, countArgs, { allowFailure: true });
-  if (!count.ok) {
-    throw new GitImportError(
-      `git cannot walk the history of ${target.branch} in ${repo}; the repository looks damaged (run git fsck).`,
-    );
-  }
-  const total = Number(count.stdout.trim());
-  const replacedDemo = await keepDemoApart(db, { replaceDemo, action: "import" });
-
+  let total: number;
+  let replacedDemo: boolean;
+  let runId: number;
+  let peopleBefore: number;
+  let people: PeopleResolver;
   const source = `git:${target.gitDir}#${target.branch}`;
-  const runId = await startImportRun(db, source);
-  const peopleBefore = await countPeople(db);
-  const people = await PeopleResolver.load(db, config);
+  try {
+    const count = await gitInBackground(repo, countArgs);
+    if (!count.ok) {
+      throw new GitImportError(
+        `git cannot walk the history of ${target.branch} in ${repo}; the repository looks damaged (run git fsck).`,
+      );
+    }
+    total = Number(count.stdout.trim());
+    replacedDemo = await keepDemoApart(db, { replaceDemo, action: "import" });
+    runId = await startImportRun(db, source);
+    peopleBefore = await countPeople(db);
+    people = await PeopleResolver.load(db, config);
+  } catch (error) {
+    await log.return(undefined).catch(() => undefined); // stops git
+    throw error;
+  }
   let read = 0;
   let added = 0;
   let batch: RawCommit[] = [];
-  const shas: string[] = [];
+  // The commits read, per stage they are labelled with (null: none), counted batch by batch.
+  const perStage = new Map<string | null, number>();
   let commitDates: GitImportSummary["commitDates"] = null;
 
-  const flush = async (commits: RawCommit[]) => {
-    if (commits.length === 0) return;
+  /** What a batch's transaction writes, made while the batch before it is being written. */
+  const prepare = async (commits: RawCommit[]): Promise<NewContribution[]> => {
     const facts = commits.map((c) => parseCommitMessage(c.message));
     const contacts = [
       ...new Set(facts.flatMap((f) => f.coAuthors.filter((a) => a.email).map((a) => `${a.name} <${a.email}>`))),
     ];
-    const mailmap = mapContacts(repo, contacts);
-    const items = commits.map((commit, i) =>
-      toContribution(commit, facts[i] ?? parseCommitMessage(commit.message), mailmap),
-    );
+    const mailmap = await mapContacts(repo, contacts);
+    return commits.map((commit, i) => toContribution(commit, facts[i] ?? parseCommitMessage(commit.message), mailmap));
+  };
+
+  const flush = async (commits: RawCommit[], items: NewContribution[]) => {
+    if (commits.length === 0) return;
     const last = commits.at(-1)?.sha ?? target.tip;
     try {
       added += await db.transaction().execute(async (trx) => {
         const n = await insertContributions(trx, { config, people, items });
+        const counts = await countCommitsPerStage(trx, { shas: commits.map((c) => c.sha) });
+        for (const [stageId, commitCount] of counts) perStage.set(stageId, (perStage.get(stageId) ?? 0) + commitCount);
         await setMeta(trx, cursorKey, last);
         await extendCoverage(trx, { source, ...batchCoverage(commits, { since, incremental }) });
         await recordImportRunAdded(trx, runId, added + n); // a killed run then says what it kept
@@ -237,19 +256,23 @@ export async function importGitHistory({
     onProgress?.({ read, total, added });
   };
 
-  // One batch is written while git goes on printing the next, so neither waits for the other; the
-  // batches still commit one after another, oldest first, each with its cursor.
+  // The batches commit one after another, oldest first, each with its cursor; meanwhile git goes on
+  // printing and the next batches are read and prepared. Reading waits only when a batch is being
+  // written and another is ready behind it, so memory stays flat.
   let writing: Promise<void> = Promise.resolve();
+  const unwritten: Array<Promise<void>> = [];
   const write = async (commits: RawCommit[]) => {
-    await writing;
-    writing = flush(commits);
-    writing.catch(() => undefined); // awaited at the next batch or the end; not an unhandled rejection meanwhile
+    const items = await prepare(commits);
+    writing = writing.then(() => flush(commits, items));
+    writing.catch(() => undefined); // awaited below or at the end; not an unhandled rejection meanwhile
+    unwritten.push(writing);
+    if (unwritten.length > 2) await unwritten.shift();
   };
   try {
-    for await (const commit of readFirstParentLog(repo, { range, since })) {
+    for (let next = await firstCommit; !next.done; next = await log.next()) {
+      const commit = next.value;
       batch.push(commit);
       read += 1;
-      shas.push(commit.sha);
       commitDates = spanning(commitDates, commit.committedAt);
       if (batch.length >= batchSize) {
         await write(batch);
@@ -259,8 +282,8 @@ export async function importGitHistory({
     await write(batch);
     await writing;
   } catch (error) {
-    // A git failure is reported after the batch being written settles, so `added` counts what is stored.
-    if (error instanceof GitError) await writing.catch(() => undefined);
+    // Reported once the batches being written settle, so `added` counts what is stored.
+    await writing.catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
     const message =
       error instanceof GitError
@@ -268,6 +291,8 @@ export async function importGitHistory({
         : reason;
     await finishImportRun(db, runId, { status: "failed", added, message });
     throw error instanceof GitError ? new GitImportError(message) : error;
+  } finally {
+    await log.return(undefined); // stops git if the loop ended early
   }
   const codeowners = await storeCodeowners(db, { repo, source, tip: target.tip });
   const identities = await resolveStoredIdentities(db, config);
@@ -283,7 +308,8 @@ export async function importGitHistory({
     seconds: (Date.now() - started) / 1000,
     incremental,
     replacedDemo,
-    ...(await countPerStage(db, config, shas)),
+    stages: config.stageIds.map((stageId) => ({ stageId, commits: perStage.get(stageId) ?? 0 })),
+    noStage: perStage.get(null) ?? 0,
     commitDates,
     codeowners,
   };
@@ -317,16 +343,4 @@ async function storeCodeowners(
 function spanning(range: { from: string; to: string } | null, date: string): { from: string; to: string } {
   if (!range) return { from: date, to: date };
   return { from: date < range.from ? date : range.from, to: date > range.to ? date : range.to };
-}
-
-async function countPerStage(
-  db: Database,
-  config: CompiledConfig,
-  shas: string[],
-): Promise<Pick<GitImportSummary, "stages" | "noStage">> {
-  const counts = await countCommitsPerStage(db, { shas });
-  return {
-    stages: config.stageIds.map((stageId) => ({ stageId, commits: counts.get(stageId) ?? 0 })),
-    noStage: counts.get(null) ?? 0,
-  };
 }

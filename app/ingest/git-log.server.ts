@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import type { FileStatus } from "../../db/schema";
 import type { FileChange } from "../stewardship/classify";
 import { isoSeconds } from "../stewardship/dates";
@@ -34,6 +34,15 @@ export function git(repo: string, args: string[], { allowFailure = false } = {})
   return { ok, stdout: result.stdout };
 }
 
+/** Like `git` with `allowFailure`, but the process goes on while git runs. */
+export function gitInBackground(repo: string, args: string[]): Promise<{ ok: boolean; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile("git", ["-C", repo, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
+      resolve({ ok: error === null, stdout }),
+    );
+  });
+}
+
 // Paths and messages are usually UTF-8, but git stores bytes: fall back to Latin-1 rather than
 // replacing characters, so a non-UTF-8 name stays distinct and readable.
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -45,15 +54,26 @@ function decode(bytes: Buffer): string {
   }
 }
 
-const numstatEntry = /^(\d+|-)\t(\d+|-)\t([\s\S]*)$/;
-// `--raw -z`: `:oldmode newmode oldsha newsha STATUS` then the path (two paths for R and C).
+const COLON = 0x3a;
+const TAB = "\t";
 const rawEntry = /^:\d+ \d+ [0-9a-f]+ [0-9a-f]+ ([A-Z])\d*$/;
 
 function fileStatus(letter: string): FileStatus {
   return letter === "A" || letter === "D" || letter === "R" || letter === "C" ? letter : "M";
 }
 
-/** Parses one record (the bytes after a 0x1e separator) of the format above. */
+/** A numstat count: a number of lines, or null for a binary file (`-`). */
+function lineCount(text: string): number | null {
+  return text === "-" ? null : Number(text);
+}
+
+/**
+ * Parses one record (the bytes after a 0x1e separator) of the format above. The file entries are read
+ * with indexOf rather than a regular expression per entry: a history of 30,000 commits has hundreds of
+ * thousands of them. `--raw -z` gives `:oldmode newmode oldsha newsha STATUS` then the path (two paths
+ * for R and C); `--numstat -z` gives `added\tdeleted\tpath`, or `added\tdeleted\t` then the old and the
+ * new path as entries of their own for a rename or copy.
+ */
 export function parseRecord(record: string): RawCommit {
   const fields: string[] = [];
   let start = 0;
@@ -64,34 +84,41 @@ export function parseRecord(record: string): RawCommit {
     start = end + 1;
   }
   const [sha = "", authorName = "", authorEmail = "", committed = "0", message = ""] = fields;
-  const tokens = record
-    .slice(start)
-    .replace(/^\0?\n?/, "")
-    .split("\0");
+  // The entries follow the message's field separator, after a NUL and a newline.
+  if (record.charCodeAt(start) === 0) start += 1;
+  if (record.charCodeAt(start) === 10) start += 1;
   const files: RawCommit["files"] = [];
   const statuses = new Map<string, FileStatus>();
-  for (let i = 0; i < tokens.length; i++) {
-    const raw = rawEntry.exec(tokens[i] ?? "");
+  // The next NUL-terminated entry from `start` (the last one runs to the end).
+  const next = (): string | undefined => {
+    if (start > record.length) return undefined;
+    let end = record.indexOf("\0", start);
+    if (end < 0) end = record.length;
+    const entry = record.slice(start, end);
+    start = end + 1;
+    return entry;
+  };
+  for (let entry = next(); entry !== undefined; entry = next()) {
+    const raw = entry.charCodeAt(0) === COLON ? rawEntry.exec(entry) : null;
     if (raw?.[1]) {
       const status = fileStatus(raw[1]);
-      // Its paths are the next tokens: never read them as numstat entries.
-      const twoPaths = status === "R" || status === "C";
-      const path = tokens[i + (twoPaths ? 2 : 1)];
+      // Its paths are the next entries: never read them as numstat entries.
+      if (status === "R" || status === "C") next();
+      const path = next();
       if (path !== undefined) statuses.set(path, status);
-      i += twoPaths ? 2 : 1;
       continue;
     }
-    const match = numstatEntry.exec(tokens[i] ?? "");
-    if (!match) continue;
-    const added = match[1] === "-" ? null : Number(match[1]);
-    const deleted = match[2] === "-" ? null : Number(match[2]);
-    if (match[3]) {
-      files.push({ path: match[3], added, deleted, previousPath: null, status: null });
+    const firstTab = entry.indexOf(TAB);
+    const secondTab = firstTab < 0 ? -1 : entry.indexOf(TAB, firstTab + 1);
+    if (secondTab < 0 || !isCount(entry, 0, firstTab) || !isCount(entry, firstTab + 1, secondTab)) continue;
+    const added = lineCount(entry.slice(0, firstTab));
+    const deleted = lineCount(entry.slice(firstTab + 1, secondTab));
+    if (secondTab + 1 < entry.length) {
+      files.push({ path: entry.slice(secondTab + 1), added, deleted, previousPath: null, status: null });
     } else {
       // A rename or copy: `added\tdeleted\t` then the old and the new path as their own entries.
-      const previousPath = tokens[i + 1] ?? null;
-      const path = tokens[i + 2] ?? "";
-      i += 2;
+      const previousPath = next() ?? null;
+      const path = next() ?? "";
       if (path) files.push({ path, added, deleted, previousPath, status: null });
     }
   }
@@ -104,6 +131,17 @@ export function parseRecord(record: string): RawCommit {
     message,
     files,
   };
+}
+
+/** Whether `text[from, to)` is a numstat count: digits, or `-` for a binary file. */
+function isCount(text: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  if (to - from === 1 && text.charCodeAt(from) === 0x2d) return true;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
 }
 
 /**
@@ -162,11 +200,17 @@ export async function* readFirstParentLog(
   }
 }
 
-/** Applies .mailmap to `Name <email>` contacts git does not map itself (Co-authored-by trailers). */
-export function mapContacts(repo: string, contacts: string[]): Map<string, { name: string; email: string }> {
+/**
+ * Applies .mailmap to `Name <email>` contacts git does not map itself (Co-authored-by trailers), while
+ * the import goes on.
+ */
+export async function mapContacts(
+  repo: string,
+  contacts: string[],
+): Promise<Map<string, { name: string; email: string }>> {
   const mapped = new Map<string, { name: string; email: string }>();
   if (contacts.length === 0) return mapped;
-  const { ok, stdout } = git(repo, ["check-mailmap", ...contacts], { allowFailure: true });
+  const { ok, stdout } = await gitInBackground(repo, ["check-mailmap", ...contacts]);
   if (!ok) return mapped;
   stdout
     .split("\n")

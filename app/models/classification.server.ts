@@ -82,6 +82,7 @@ export async function storeStageVerdicts(
   await insertRows(trx, "contributionStages", ["contributionId", "stageId", "score"], stageRows);
 
   const activityRows = verdicts.flatMap((v) => {
+    if (v.classification.stages.length === 0) return []; // most commits: no stage, so no activity
     const credited = creditedParts(v.people, v.occurredAt);
     return v.classification.stages.flatMap((s) =>
       credited.map((part) => ({

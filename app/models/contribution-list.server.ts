@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Database } from "../../db/database";
+import type { Database, Executor } from "../../db/database";
 import type { ContributionRole } from "../../db/schema";
 import type { Evidence } from "../stewardship/classify";
 import { isGeneratedPath, type CompiledConfig } from "../stewardship/config";
@@ -208,7 +208,7 @@ export async function listBusiestStageFiles(
  * the import summary's per-stage counts. A commit with two stages counts for both.
  */
 export async function countCommitsPerStage(
-  db: Database,
+  db: Executor,
   { shas }: { shas: string[] },
 ): Promise<Map<string | null, number>> {
   const counts = new Map<string | null, number>();

@@ -150,11 +150,22 @@ export async function insertContributions(
   const fileRows = fresh.flatMap((item, i) => toFileRows(ids[i] ?? 0, item.files));
   await insertRows(trx, "contributionFiles", fileColumns, fileRows);
 
+  // Every sighting of the batch at once: people seen before come from the resolver's cache, new ones are
+  // stored with a few statements for the whole batch.
+  const sightings = await people.resolveSightings(
+    trx,
+    fresh.flatMap((item) => item.people.map((entry) => entry.identity)),
+  );
   const peopleRows: PersonRow[] = [];
+  let sighting = 0;
   for (const [i, item] of fresh.entries()) {
-    // Authors seen before (nearly all of them) resolve from the resolver's cache without awaiting.
-    const known = resolveKnownPeople(people, ids[i] ?? 0, item.people);
-    peopleRows.push(...(known ?? (await resolvePeople(trx, people, ids[i] ?? 0, item.people))));
+    const rows = new Map<string, PersonRow>();
+    for (const { role, weight = 1, occurredAt = null } of item.people) {
+      const resolved = sightings[sighting++];
+      if (!resolved) throw new Error("a sighting went unresolved");
+      addPersonRow(rows, { contributionId: ids[i] ?? 0, ...resolved, role, weight, occurredAt });
+    }
+    peopleRows.push(...rows.values());
   }
   await insertRows(trx, "contributionPeople", personColumns, peopleRows);
 
@@ -204,21 +215,6 @@ function addPersonRow(rows: Map<string, PersonRow>, row: PersonRow): void {
   if (!existing || existing.weight < row.weight) rows.set(key, row);
 }
 
-/** `resolvePeople` for people whose every identity the resolver already holds; undefined otherwise. */
-function resolveKnownPeople(
-  people: PeopleResolver,
-  contributionId: number,
-  entries: NewContribution["people"],
-): PersonRow[] | undefined {
-  const rows = new Map<string, PersonRow>();
-  for (const { identity, role, weight = 1, occurredAt = null } of entries) {
-    const known = people.resolveKnown(identity);
-    if (!known) return undefined;
-    addPersonRow(rows, { contributionId, ...known, role, weight, occurredAt });
-  }
-  return [...rows.values()];
-}
-
 /** Resolves a contribution's people to rows, one per (person, role), keeping the strongest weight. */
 async function resolvePeople(
   trx: Executor,
@@ -254,16 +250,20 @@ export async function getAuthor(
 /** A contribution's file rows, each path once (the first mention wins). */
 function toFileRows(contributionId: number, files: NewContribution["files"]) {
   const seen = new Set<string>();
-  return files
-    .filter((f) => (seen.has(f.path) ? false : (seen.add(f.path), true)))
-    .map((f) => ({
+  const rows = [];
+  for (const f of files) {
+    if (seen.has(f.path)) continue;
+    seen.add(f.path);
+    rows.push({
       contributionId,
       path: f.path,
       added: f.added,
       deleted: f.deleted,
       previousPath: f.previousPath ?? null,
       status: f.status ?? null,
-    }));
+    });
+  }
+  return rows;
 }
 
 /** Replaces a stored contribution's files. */

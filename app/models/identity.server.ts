@@ -231,10 +231,35 @@ export async function resolveStoredIdentities(
       emptied.set(row.personId, target.get(row.id) ?? row.personId);
     }
 
-    const parts = await trx
-      .selectFrom("contributionPeople")
-      .select(["contributionId", "personId", "role", "weight", "occurredAt", "identityId"])
-      .execute();
+    // Every part is read (and the contributions whose parts change person are rebuilt) only when some
+    // part does change person: it was credited under an identity that moved, or to a person who kept no
+    // identity. The database answers that without handing every part to JavaScript.
+    const emptiedIds = [...emptied.keys()];
+    const movedPart = await trx
+      .selectFrom("contributionPeople as cp")
+      .innerJoin("identities as i", "i.id", "cp.identityId")
+      .whereRef("i.personId", "!=", "cp.personId")
+      .select("cp.contributionId")
+      .limit(1)
+      .executeTakeFirst();
+    let changesPerson = movedPart !== undefined;
+    for (const part of chunk(emptiedIds, 1)) {
+      if (changesPerson) break;
+      const orphaned = await trx
+        .selectFrom("contributionPeople")
+        .where("identityId", "is", null)
+        .where("personId", "in", part)
+        .select("contributionId")
+        .limit(1)
+        .executeTakeFirst();
+      changesPerson = orphaned !== undefined;
+    }
+    const parts = changesPerson
+      ? await trx
+          .selectFrom("contributionPeople")
+          .select(["contributionId", "personId", "role", "weight", "occurredAt", "identityId"])
+          .execute()
+      : [];
     const personOf = (part: PartRow) =>
       (part.identityId !== null ? target.get(part.identityId) : undefined) ??
       emptied.get(part.personId) ??
@@ -275,7 +300,6 @@ export async function resolveStoredIdentities(
     const releasing = changed.filter(([id, want]) => (people.get(id)?.login ?? null) !== want.login).map(([id]) => id);
     for (const part of chunk(releasing, 1))
       await trx.updateTable("people").set({ login: null }).where("id", "in", part).execute();
-    const emptiedIds = [...emptied.keys()];
     for (const part of chunk(emptiedIds, 1)) await trx.deleteFrom("people").where("id", "in", part).execute();
     for (const [id, want] of changed) {
       await trx

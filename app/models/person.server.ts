@@ -1,7 +1,14 @@
 import { sql } from "kysely";
 import type { Database, Executor } from "../../db/database";
 import { isBot, type CompiledConfig } from "../stewardship/config";
-import { displayName, identityKeys, identityLogin, type PersonIdentity } from "../stewardship/identity";
+import {
+  displayName,
+  identityKeys,
+  identityLogin,
+  type IdentityKey,
+  type PersonIdentity,
+} from "../stewardship/identity";
+import { chunk, insertRows } from "./columns.server";
 import { larger } from "./dialect.server";
 
 const keyOf = (kind: string, value: string) => `${kind}:${value}`;
@@ -98,6 +105,120 @@ export class PeopleResolver {
     }
     if (identityId === undefined) throw new Error("an identity always has at least one key");
     return { personId, identityId };
+  }
+
+  /**
+   * `resolveSighting` for many sightings, in order, with a handful of statements in all rather than a
+   * few per new person: a first import meets hundreds of people. The people and identities it creates,
+   * the ids they get and what each sighting resolves to are those of calling `resolveSighting` on each
+   * sighting in turn.
+   */
+  async resolveSightings(
+    trx: Executor,
+    identities: PersonIdentity[],
+  ): Promise<Array<{ personId: number; identityId: number }>> {
+    // A person or identity is either stored (an id) or one of those this call creates (an index).
+    type PersonRef = { id: number } | { newPerson: number } | { ofIdentity: number };
+    type IdentityRef = { id: number; personId: number } | { newIdentity: number };
+    const newPeople: Array<{ login: string | null; name: string; isBot: number; avatarUrl: null }> = [];
+    const newIdentities: Array<{
+      person: PersonRef;
+      kind: IdentityKey["kind"];
+      value: string;
+      name: string;
+      login: string | null;
+    }> = [];
+    const created = new Map<string, IdentityRef>();
+    const lookup = (key: string): IdentityRef | undefined => this.#known.get(key) ?? created.get(key);
+    const personOf = (ref: IdentityRef): PersonRef =>
+      "id" in ref ? { id: ref.personId } : { ofIdentity: ref.newIdentity };
+
+    // resolveSighting looks a new person's login up among the stored people; a login first seen in
+    // this call is an identity by then, so one query before the walk answers the same.
+    const unseen = identities.filter((identity) =>
+      identityKeys(identity).every((key) => !lookup(keyOf(key.kind, key.value))),
+    );
+    const logins = [...new Set(unseen.flatMap((identity) => identityLogin(identity) ?? []))];
+    const loginHolders = new Map<string, number>();
+    for (const part of chunk(logins, 1)) {
+      const rows = await trx.selectFrom("people").select(["id", "login"]).where("login", "in", part).execute();
+      for (const row of rows)
+        if (row.login !== null && !loginHolders.has(row.login)) loginHolders.set(row.login, row.id);
+    }
+
+    const sightings = identities.map((identity) => {
+      const keys = identityKeys(identity);
+      let person: PersonRef | undefined;
+      for (const key of keys) {
+        const ref = lookup(keyOf(key.kind, key.value));
+        if (ref) {
+          person = personOf(ref);
+          break;
+        }
+      }
+      const login = identityLogin(identity);
+      if (!person) {
+        const holder = login ? loginHolders.get(login) : undefined;
+        if (holder !== undefined) person = { id: holder };
+        else {
+          const name = displayName(identity);
+          newPeople.push({ login, name, isBot: isBot(this.config, login ?? name) ? 1 : 0, avatarUrl: null });
+          person = { newPerson: newPeople.length - 1 };
+        }
+      }
+      let identityRef: IdentityRef | undefined;
+      for (const key of keys) {
+        const id = keyOf(key.kind, key.value);
+        let ref = lookup(id);
+        if (!ref) {
+          newIdentities.push({ person, kind: key.kind, value: key.value, name: identity.name.trim(), login });
+          ref = { newIdentity: newIdentities.length - 1 };
+          created.set(id, ref);
+        }
+        identityRef ??= ref;
+      }
+      if (!identityRef) throw new Error("an identity always has at least one key");
+      return { person, identity: identityRef };
+    });
+
+    const personIds = await insertRows(trx, "people", ["login", "name", "isBot", "avatarUrl"], newPeople, {
+      returning: "id",
+    });
+    const stored: Array<{ id: number; personId: number }> = [];
+    const personId = (ref: PersonRef): number => {
+      if ("id" in ref) return ref.id;
+      if ("newPerson" in ref) return personIds[ref.newPerson] ?? 0;
+      return stored[ref.ofIdentity]?.personId ?? 0;
+    };
+    for (const part of chunk(newIdentities, 5)) {
+      const rows = await trx
+        .insertInto("identities")
+        .values(
+          part.map(({ person, kind, value, name, login }) => ({
+            personId: personId(person),
+            kind,
+            value,
+            name,
+            login,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(["kind", "value"]).doUpdateSet({ login: sql`coalesce(identities.login, excluded.login)` }),
+        )
+        .returning(["id", "personId"])
+        .execute();
+      for (const row of rows) stored.push({ id: Number(row.id), personId: row.personId });
+    }
+    for (const [key, ref] of created) {
+      if ("newIdentity" in ref) {
+        const row = stored[ref.newIdentity];
+        if (row) this.#known.set(key, row);
+      }
+    }
+    return sightings.map(({ person, identity }) => ({
+      personId: personId(person),
+      identityId: "id" in identity ? identity.id : (stored[identity.newIdentity]?.id ?? 0),
+    }));
   }
 
   /** Points cached identities of a person merged away at the person they were merged into. */

@@ -69,7 +69,27 @@ type FileClass =
   | { kind: "excluded"; reason: string }
   | { kind: "other" };
 
+// A path's class depends only on the configuration: a history of tens of thousands of commits names a
+// few thousand distinct paths, each tried against every rule once rather than once per commit.
+const pathClasses = new WeakMap<CompiledConfig, Map<string, FileClass>>();
+const MAX_CACHED_PATHS = 200_000;
+
 function classifyPath(config: CompiledConfig, path: string): FileClass {
+  let cache = pathClasses.get(config);
+  if (!cache) {
+    cache = new Map();
+    pathClasses.set(config, cache);
+  }
+  let fileClass = cache.get(path);
+  if (!fileClass) {
+    if (cache.size >= MAX_CACHED_PATHS) cache.clear();
+    fileClass = classifyPathByRules(config, path);
+    cache.set(path, fileClass);
+  }
+  return fileClass;
+}
+
+function classifyPathByRules(config: CompiledConfig, path: string): FileClass {
   const excluded = config.excluded.find((rule) => rule.regex.test(path));
   if (excluded) return { kind: "excluded", reason: excluded.reason };
   const rule = config.pathRules.find((r) => r.regex.test(path));
@@ -135,8 +155,8 @@ function cappedFileEvidence() {
 /** What the changed files say, before any stage is weighed. */
 interface FileTally {
   /** Hand-written stage lines and files, ambiguous ones at half weight. */
-  stageLines: Map<string, number>;
-  stageFiles: Map<string, number>;
+  stageLines: ReadonlyMap<string, number>;
+  stageFiles: ReadonlyMap<string, number>;
   /** Everything neither JIT-shared nor a stage's: the rest of the tree, excluded files included. */
   otherLines: number;
   otherFiles: number;
@@ -145,10 +165,28 @@ interface FileTally {
   evidence: Evidence[];
 }
 
+const noStages: ReadonlyMap<string, number> = new Map();
+
 function tallyFiles(config: CompiledConfig, files: FileChange[]): FileTally {
+  // Most changes touch no JIT file at all: their tally is two sums, with no evidence to build.
+  if (files.every((file) => classifyPath(config, file.path).kind === "other")) {
+    let otherLines = 0;
+    for (const file of files) otherLines += linesOf(file);
+    return {
+      stageLines: noStages,
+      stageFiles: noStages,
+      otherLines,
+      otherFiles: files.length,
+      sharedHandwritten: 0,
+      jitRelated: false,
+      evidence: [],
+    };
+  }
+  const stageLines = new Map<string, number>();
+  const stageFiles = new Map<string, number>();
   const tally: FileTally = {
-    stageLines: new Map(),
-    stageFiles: new Map(),
+    stageLines,
+    stageFiles,
     otherLines: 0,
     otherFiles: 0,
     sharedHandwritten: 0,
@@ -193,8 +231,8 @@ function tallyFiles(config: CompiledConfig, files: FileChange[]): FileTally {
           break;
         }
         const factor = fileClass.ambiguous ? AMBIGUOUS_FACTOR : 1;
-        tally.stageLines.set(fileClass.stageId, (tally.stageLines.get(fileClass.stageId) ?? 0) + lines * factor);
-        tally.stageFiles.set(fileClass.stageId, (tally.stageFiles.get(fileClass.stageId) ?? 0) + factor);
+        stageLines.set(fileClass.stageId, (stageLines.get(fileClass.stageId) ?? 0) + lines * factor);
+        stageFiles.set(fileClass.stageId, (stageFiles.get(fileClass.stageId) ?? 0) + factor);
         fileEvidence.add({
           rule: fileClass.ambiguous ? "ambiguous-path" : "path",
           stageId: fileClass.stageId,
@@ -316,6 +354,7 @@ function inheritUmbrellas(
 
 /** GitHub labels that mark a stage, or only JIT work. Returns whether any configured label was seen. */
 function applyLabels(scoring: Scoring, config: CompiledConfig, labels: string[]): boolean {
+  if (labels.length === 0) return false; // commits have none
   const seen = new Set(labels.map((l) => l.toLowerCase()));
   const matching = config.config.labels.filter((rule) => seen.has(rule.label.toLowerCase()));
   for (const rule of matching) {

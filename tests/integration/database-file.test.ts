@@ -19,8 +19,9 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function migrate(databaseUrl: string, options: SpawnOptions = {}) {
-  const result = spawnSync(process.execPath, migrateCli, {
+function migrate(databaseUrl: string, options: SpawnOptions = {}, wrapper: string[] = []) {
+  const [command = process.execPath, ...args] = [...wrapper, process.execPath, ...migrateCli];
+  const result = spawnSync(command, args, {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl },
     encoding: "utf8",
@@ -77,15 +78,24 @@ describe.runIf(onSqlite)("a database file Steward cannot use", () => {
     expect(fs.existsSync(path.join(dir, "typo"))).toBe(false);
   });
 
-  it("names a read-only file", async () => {
+  it("names a read-only file and writes nothing to it", async () => {
     const file = path.join(dir, "read-only.sqlite");
     await realDatabase(file);
+    const before = fs.readFileSync(file);
     fs.chmodSync(file, 0o444);
-    fs.chmodSync(dir, 0o755);
-    // root writes through chmod 444, so as root the CLI runs as nobody, for whom the file is read-only.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: dir } } : {};
-    const result = migrate(file, { ...asNobody, env: { ...(asNobody.env ?? process.env), DATABASE_URL: file } });
+    // Root writes through chmod 444 because of its capability CAP_DAC_OVERRIDE. As root, the CLI runs as
+    // root without that capability (and CAP_DAC_READ_SEARCH), so the file's permission bits bind it as they
+    // bind anyone else. It stays root, the owner of the checkout, so it still reads the project's code
+    // wherever the clone lives (running it as nobody failed under mktemp -d's 0700 folder). setpriv is
+    // util-linux's, which Debian always installs.
+    const withoutOverride =
+      process.getuid?.() === 0
+        ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search"]
+        : [];
+    const result = migrate(file, {}, withoutOverride);
     expectClearFailure(result, file, /is read-only/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual(["read-only.sqlite"]); // no -wal, -journal or .migrating beside it
   });
 
   it("still creates the quick start's default data folder", async () => {

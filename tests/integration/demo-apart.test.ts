@@ -144,7 +144,8 @@ describe("a GitHub sync into the demo database", () => {
   afterEach(async () => {
     await github.close();
   });
-  const client = () => createGitHubClient({ token: github.token, baseUrl: github.url, graphqlIntervalMs: 0 });
+  const client = () =>
+    createGitHubClient({ token: github.token, baseUrl: github.url, graphqlIntervalMs: 0, searchIntervalMs: 0 });
 
   it("refuses both syncs before writing anything, and replaces the demo when asked", async () => {
     const before = await contents();

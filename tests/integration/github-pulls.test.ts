@@ -24,7 +24,16 @@ afterEach(async () => {
   await github.close();
 });
 
-const client = () => createGitHubClient({ token: github.token, baseUrl: github.url, graphqlIntervalMs: 0 });
+// The simulator needs no pacing, and a second of back-off after a 502 lasts 10 ms here: github-sync.test.ts
+// shows the pacing and the back-off themselves.
+const client = () =>
+  createGitHubClient({
+    token: github.token,
+    baseUrl: github.url,
+    graphqlIntervalMs: 0,
+    searchIntervalMs: 0,
+    retryAfterBaseMs: 10,
+  });
 const sync = (db = test.db, at = now) => syncPullRequests({ db, config, github: client(), now: at });
 
 /** The merged PRs whose files touch a stage path: what discovery must find. */

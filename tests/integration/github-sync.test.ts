@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createGitHubClient, GitHubError } from "../../app/github.server";
+import { createGitHubClient, GitHubError, searchOpenPullRequests } from "../../app/github.server";
 import { syncStarterTasks } from "../../app/ingest/github-sync.server";
 import { listLatestRuns } from "../../app/models/import-run.server";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
@@ -18,17 +18,40 @@ afterEach(async () => {
   await github.close();
 });
 
-function client(token = github.token, waits: string[] = []) {
-  return createGitHubClient({ token, baseUrl: github.url, onWait: (m) => waits.push(m) });
+// GitHub's waits and pacing, shrunk so that they show without costing seconds: each second of a wait (a
+// Retry-After, a retry's back-off) lasts secondMs, and searches go searchIntervalMs apart (2 s on GitHub).
+// The simulator's log says when each request arrived, which shows both happened.
+const secondMs = 50;
+const searchIntervalMs = 300;
+// A retry leaves after the failure arrived, so it arrives at least its wait later (timers may round a
+// millisecond or so). Paced requests are spaced when they leave the client, and the first of two can take
+// longer on its way (tens of ms on a busy machine), so their arrivals may be that much closer.
+const timerSlackMs = 5;
+const pacingSlackMs = 100;
+
+function client(token = github.token, waits: string[] = [], { realSeconds = false } = {}) {
+  return createGitHubClient({
+    token,
+    baseUrl: github.url,
+    onWait: (m) => waits.push(m),
+    searchIntervalMs,
+    retryAfterBaseMs: realSeconds ? undefined : secondMs,
+  });
 }
 
-async function sync(options: { token?: string; waits?: string[]; at?: string } = {}) {
+async function sync(options: { token?: string; waits?: string[]; at?: string; realSeconds?: boolean } = {}) {
   return syncStarterTasks({
     db: test.db,
     config,
-    github: client(options.token, options.waits),
+    github: client(options.token, options.waits, options),
     now: options.at ?? now,
   });
+}
+
+/** Milliseconds between consecutive requests whose path matches `path`. */
+function gaps(path: RegExp): number[] {
+  const times = github.log.filter((r) => path.test(r.path.split("?")[0] ?? "")).map((r) => r.at);
+  return times.slice(1).map((at, i) => at - (times[i] ?? at));
 }
 
 async function tasks() {
@@ -135,37 +158,64 @@ describe("syncing starter tasks from GitHub", () => {
   });
 });
 
+describe("GitHub's pacing of searches", () => {
+  const ref = { owner: "python", repo: "cpython" };
+  const searchAtOnce = (github: ReturnType<typeof client>, n: number) =>
+    Promise.all(Array.from({ length: n }, (_, i) => searchOpenPullRequests(github, ref, `gh-${134584 + i}`)));
+
+  it("sends searches asked for at once one at a time, searchIntervalMs apart", async () => {
+    const github = client();
+    await searchAtOnce(github, 1); // a client's first request takes longer to leave than the next ones
+    await searchAtOnce(github, 3);
+    const searches = gaps(/^\/search\//);
+    expect(searches).toHaveLength(3);
+    for (const gap of searches) expect(gap).toBeGreaterThanOrEqual(searchIntervalMs - pacingSlackMs);
+  });
+
+  it("keeps GitHub's 2 s between searches unless told otherwise", async () => {
+    await searchAtOnce(createGitHubClient({ token: github.token, baseUrl: github.url }), 2);
+    expect(gaps(/^\/search\//)[0]).toBeGreaterThanOrEqual(2000 - pacingSlackMs);
+  });
+});
+
 describe("when GitHub fails", () => {
-  // [fault, what Steward says while it waits (null: it retries quietly), requests for the faulty URL]
-  it.each<[string, Fault, RegExp | null, number]>([
+  // [fault, what Steward says while it waits (null: it retries quietly), requests for the faulty URL,
+  //  the earliest the retry may come, given when the failed request arrived]
+  it.each<[string, Fault, RegExp | null, number, ((failedAt: number) => number) | null]>([
     [
       "a secondary rate limit",
       { kind: "secondary-rate-limit", retryAfterSeconds: 1 },
       /asked Steward to slow down \(secondary limit\): waiting 1 s/,
       2,
+      (failedAt) => failedAt + 1 * secondMs - timerSlackMs, // its Retry-After
     ],
     [
+      // In real seconds: the limit is spent until the reset GitHub names, a whole second of the clock.
       "a spent primary rate limit",
       { kind: "primary-rate-limit", resetInSeconds: 1 },
       /rate limit is spent: waiting \d+ s for its reset/,
       2,
+      (failedAt) => (Math.floor(failedAt / 1000) + 1) * 1000,
     ],
-    ["a 502", { kind: "server-error", status: 502 }, null, 2],
-    ["a connection reset", { kind: "connection-reset" }, null, 2],
-    ["a slow answer", { kind: "slow", delayMs: 1500 }, null, 1],
-  ])(
-    "gets through %s and ends with the same tasks",
-    async (_name, fault, waitMessage, attempts) => {
-      github.fail(fault, { times: 1, path: /\/issues\/134584$/ });
-      const waits: string[] = [];
-      const summary = await sync({ waits });
-      expect(summary.tasks).toEqual({ open: 8, claimed: 6, done: 10 });
-      if (waitMessage) expect(waits.join("\n")).toMatch(waitMessage);
-      else expect(waits).toEqual([]);
-      expect(github.log.filter((r) => r.path.endsWith("/issues/134584")).length).toBe(attempts);
-    },
-    30_000,
-  );
+    // The retry plugin's first back-off is a second.
+    ["a 502", { kind: "server-error", status: 502 }, null, 2, (failedAt) => failedAt + 1 * secondMs - timerSlackMs],
+    ["a connection reset", { kind: "connection-reset" }, null, 2, (failedAt) => failedAt + 1 * secondMs - timerSlackMs],
+    // Answered late but answered: no retry.
+    ["a slow answer", { kind: "slow", delayMs: 300 }, null, 1, null],
+  ])("gets through %s and ends with the same tasks", async (name, fault, waitMessage, attempts, retryNoEarlierThan) => {
+    github.fail(fault, { times: 1, path: /\/issues\/134584$/ });
+    const waits: string[] = [];
+    const summary = await sync({ waits, realSeconds: fault.kind === "primary-rate-limit" });
+    expect(summary.tasks).toEqual({ open: 8, claimed: 6, done: 10 });
+    if (waitMessage) expect(waits.join("\n")).toMatch(waitMessage);
+    else expect(waits).toEqual([]);
+    const tries = github.log.filter((r) => r.path.endsWith("/issues/134584"));
+    expect(tries.length).toBe(attempts);
+    const [failed, retried] = tries;
+    if (retryNoEarlierThan && failed && retried) {
+      expect(retried.at, `${name}: the retry came too early`).toBeGreaterThanOrEqual(retryNoEarlierThan(failed.at));
+    }
+  });
 
   it("stops on a bad token with a clear message, writing nothing", async () => {
     const failure = sync({ token: "wrong" });
@@ -190,7 +240,12 @@ describe("when GitHub fails", () => {
     const umbrella = github.repository.issues.get(134584);
     if (umbrella) umbrella.updatedAt = "2026-11-25T13:30:00Z";
     github.fail({ kind: "server-error", status: 502 }, { times: 10, path: /\/issues$/ });
+    github.log.length = 0;
     await expect(sync({ at: "2026-11-25T14:00:00Z" })).rejects.toThrow(/502/);
+    // Three retries, backing off 1, 4 and 9 seconds (of secondMs each).
+    const backOff = gaps(/\/issues$/);
+    expect(backOff).toHaveLength(3);
+    backOff.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual((i + 1) ** 2 * secondMs - timerSlackMs));
     expect(await tasks()).toEqual(before);
     const runs = await test.db.selectFrom("importRuns").select(["status"]).orderBy("id").execute();
     expect(runs.map((r) => r.status)).toEqual(["done", "failed"]);
@@ -199,5 +254,5 @@ describe("when GitHub fails", () => {
     expect(latest).toHaveLength(1);
     expect(latest[0]).toMatchObject({ source: "github:python/cpython starter tasks", status: "failed" });
     expect(latest[0]?.message).toContain("GitHub answered 502");
-  }, 60_000);
+  });
 });

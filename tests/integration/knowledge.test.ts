@@ -284,7 +284,12 @@ describe("CODEOWNERS and PR states through the GitHub API", () => {
     const github = await startGitHubSimulator({ repository: generateRepository({ now, pullRequests: 400, seed: 5 }) });
     const own = await createTestDatabase();
     try {
-      const client = createGitHubClient({ token: github.token, baseUrl: github.url, graphqlIntervalMs: 0 });
+      const client = createGitHubClient({
+        token: github.token,
+        baseUrl: github.url,
+        graphqlIntervalMs: 0,
+        searchIntervalMs: 0,
+      });
       await syncPullRequests({ db: own.db, config, github: client, now });
       expect(github.log.some((r) => r.path.endsWith("/contents/.github%2FCODEOWNERS") && r.status === 200)).toBe(true);
       expect(await getLatestCodeowners(own.db)).toEqual({

@@ -35,6 +35,7 @@ function startScheduler(options: { everyMs: number; token?: string; retry?: { li
     token: options.token ?? github.token,
     baseUrl: github.url,
     graphqlIntervalMs: 0,
+    searchIntervalMs: 0,
     retries: 0,
   });
   const job = githubSyncJob({
@@ -115,8 +116,7 @@ describe("the in-process timer (SQLite)", () => {
   });
 
   it("never runs twice at once: a tick that comes while a slow sync is going is skipped and recorded", async () => {
-    // A sync takes a few seconds against the simulator (Octokit paces searches 2 s apart), and the first
-    // one's first request 900 ms more: many 200 ms ticks come meanwhile.
+    // The first sync's first request takes 900 ms: several 200 ms ticks come meanwhile.
     github.fail({ kind: "slow", delayMs: 900 }, { times: 1, path: /^\/repos\/python\/cpython$/ });
     await startScheduler({ everyMs: 200 });
     const rows = await waitFor("a slow run, the ticks it skipped, and the next run", async () => {

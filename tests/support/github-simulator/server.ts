@@ -28,8 +28,11 @@ export interface GitHubSimulator {
   url: string;
   token: string;
   repository: SimRepository;
-  /** Every request received, in order: `GET /repos/python/cpython/issues?…` → status. */
-  log: Array<{ method: string; path: string; status: number }>;
+  /**
+   * Every request received, in order: `GET /repos/python/cpython/issues?…` → status, and when it arrived
+   * (Date.now()), so tests can see the client's pacing and back-off.
+   */
+  log: Array<{ method: string; path: string; status: number; at: number }>;
   /** Arms `fault`; `hits` counts the requests it has struck so far. */
   fail: (
     fault: Fault,
@@ -115,7 +118,7 @@ export async function startGitHubSimulator({
       remaining = RATE_LIMIT;
       resetAt = Math.floor(Date.now() / 1000) + 3600;
     }
-    const entry = { method: req.method ?? "GET", path: `${url.pathname}${url.search}`, status: 0 };
+    const entry = { method: req.method ?? "GET", path: `${url.pathname}${url.search}`, status: 0, at: Date.now() };
     log.push(entry);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       entry.status = status;
