@@ -12,7 +12,8 @@ import { isPostgres } from "../portable";
 //   than a walk through every contribution of a prolific person. Triggers keep it equal to
 //   contributions.occurred_at whichever way a row is written (an import sets it itself, as it knows the
 //   time: the trigger then has nothing to do); the index replaces 0017's (person, role, contribution).
-// - stage_activity_window gains contribution_id, which the onboarding history reads with every credit.
+// - stage_activity's two indexes, by (stage, time) and by (person, stage, time), gain contribution_id, which
+//   the onboarding history reads with every credit and a stage's newcomers look up per person.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -80,10 +81,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(["stage_id", "occurred_at", "person_id", "weight", "day", "contribution_id"])
     .execute();
   await db.schema.dropIndex("stage_activity_window").ifExists().execute();
+  await db.schema
+    .createIndex("stage_activity_person_credit")
+    .on("stage_activity")
+    .columns(["person_id", "stage_id", "occurred_at", "contribution_id"])
+    .execute();
+  await db.schema.dropIndex("stage_activity_person").ifExists().execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createIndex("stage_activity_person")
+    .on("stage_activity")
+    .columns(["person_id", "stage_id", "occurred_at"])
+    .execute();
+  await db.schema.dropIndex("stage_activity_person_credit").ifExists().execute();
   await db.schema
     .createIndex("stage_activity_window")
     .on("stage_activity")
@@ -107,10 +120,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql`drop trigger if exists contribution_people_time`.execute(db);
   }
   await db.schema.alterTable("contribution_people").dropColumn("contribution_occurred_at").execute();
-  await db.schema
-    .createIndex("contribution_files_path")
-    .on("contribution_files")
-    .column("path")
-    .execute();
+  await db.schema.createIndex("contribution_files_path").on("contribution_files").column("path").execute();
   await db.schema.dropIndex("contribution_files_path_change").ifExists().execute();
 }
