@@ -20,7 +20,7 @@ import {
   type TrackTask,
 } from "../stewardship/onboarding";
 import { chunk, parseNumbers } from "./columns.server";
-import { asInteger, jsonRows, packedRows } from "./dialect.server";
+import { asInteger, forEachPackedRow, jsonRows, packedRows } from "./dialect.server";
 
 export interface OnboardingQuery {
   asOf: string;
@@ -48,23 +48,94 @@ interface StageHistory {
 }
 
 /**
+ * One person's credits over all stages from their stages' lists (each sorted by day, given in the
+ * stages' order): by day, and within a day the first stage's first, a contribution of several stages
+ * once (its credits share their day). A merge, not a set of every (contribution, person) pair seen.
+ */
+function mergeByDay(lists: StageCredit[][]): StageCredit[] {
+  const merged: StageCredit[] = [];
+  const next = lists.map(() => 0);
+  const taken: number[] = [];
+  for (;;) {
+    let day = Infinity;
+    for (let s = 0; s < lists.length; s++) day = Math.min(day, lists[s]?.[next[s] ?? 0]?.day ?? Infinity);
+    if (day === Infinity) return merged;
+    taken.length = 0;
+    for (let s = 0; s < lists.length; s++) {
+      const list = lists[s] ?? [];
+      let i = next[s] ?? 0;
+      for (let credit = list[i]; credit?.day === day; credit = list[++i]) {
+        if (taken.includes(credit.contributionId)) continue;
+        taken.push(credit.contributionId);
+        merged.push(credit);
+      }
+      next[s] = i;
+    }
+  }
+}
+
+/**
+ * The people (bots left out) with stage activity before `to` (of `personIds`, when given), each with
+ * the day their project history starts: their first stage activity (a review included), a day earlier
+ * when they authored anything before it (so an arrival that day is not their first work). "Anything
+ * before" is one seek per person on the index of their parts by role and contribution time
+ * (migration 0019), however much they wrote.
+ */
+async function listArrivingPeople(
+  db: Database,
+  { to, personIds }: { to: string; personIds?: number[] },
+): Promise<{ people: Map<number, OnboardingPerson>; firstProjectDay: Map<number, number> }> {
+  const earlierWork = asInteger(sql`exists (
+    select 1 from contribution_people cp
+    where cp.person_id = p.id and cp.role in ('author', 'co-author') and cp.contribution_occurred_at < f.first_at)`);
+  const row = await db
+    .selectFrom("people as p")
+    .innerJoin(
+      (eb) => {
+        let first = eb.selectFrom("stageActivity as a").where("a.occurredAt", "<", to);
+        if (personIds) first = first.where("a.personId", "in", personIds);
+        return first
+          .groupBy("a.personId")
+          .select((s) => ["a.personId", s.fn.min("a.occurredAt").as("first_at")])
+          .as("f");
+      },
+      (join) => join.onRef("f.personId", "=", "p.id"),
+    )
+    .where("p.isBot", "=", 0)
+    .select(
+      jsonRows(db, [sql.ref("p.id"), sql.ref("p.login"), sql.ref("p.name"), sql.ref("f.first_at"), earlierWork]).as(
+        "people",
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  const people = new Map<number, OnboardingPerson>();
+  const firstProjectDay = new Map<number, number>();
+  for (const [id, login, name, firstAt, earlier] of JSON.parse(row.people) as [
+    number,
+    string | null,
+    string | null,
+    string,
+    number,
+  ][]) {
+    people.set(id, { id, login, name: name ?? login ?? "unknown" });
+    // Work before the first stage activity: the project knew them before any stage did.
+    firstProjectDay.set(id, dayNumber(firstAt) - (earlier ? 1 : 0));
+  }
+  return { people, firstProjectDay };
+}
+
+/**
  * Every credit of the stages up to `to`, with whether the person authored it, and the people behind them,
  * in three queries that each return one row per stage or one in all (node-sqlite3 spends microseconds on
  * every result row; see listStageActivity in bus-factor.server.ts). Bots are left out by not being among
  * the people. A credit is authored unless the person only reviewed that contribution: reviews are the
- * few, so they are the ones looked up. (packedRows and jsonRows in dialect.server.ts spell it for either database.)
- *
- * Whether an arrival was new to the project too: a person's first stage activity (a review included),
- * and whether they authored anything before it. EXISTS stops at the first earlier contribution, so
- * prolific people cost a row or two and newcomers have few to look at.
+ * few, so they are the ones looked up. (packedRows and jsonRows in dialect.server.ts spell it for either
+ * database.) Whether an arrival was new to the project too: see listArrivingPeople.
  */
 async function readStageHistory(
   db: Database,
   { stageIds, to }: { stageIds: string[]; to: string },
 ): Promise<StageHistory> {
-  const earlierWork = asInteger(sql`exists (
-    select 1 from contribution_people cp join contributions c on c.id = cp.contribution_id
-    where cp.person_id = p.id and cp.role in ('author', 'co-author') and c.occurred_at < f.first_at)`);
   const [rows, reviews, people] = await Promise.all([
     stageIds.length === 0
       ? Promise.resolve([])
@@ -102,69 +173,48 @@ async function readStageHistory(
       )
       .select(packedRows(db, [sql.ref("cp.contributionId"), sql.ref("cp.personId")]).as("pairs"))
       .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("people as p")
-      .innerJoin(
-        (eb) =>
-          eb
-            .selectFrom("stageActivity as a")
-            .where("a.occurredAt", "<", to)
-            .groupBy("a.personId")
-            .select((s) => ["a.personId", s.fn.min("a.occurredAt").as("first_at")])
-            .as("f"),
-        (join) => join.onRef("f.personId", "=", "p.id"),
-      )
-      .where("p.isBot", "=", 0)
-      .select(
-        jsonRows(db, [sql.ref("p.id"), sql.ref("p.login"), sql.ref("p.name"), sql.ref("f.first_at"), earlierWork]).as(
-          "people",
-        ),
-      )
-      .executeTakeFirstOrThrow(),
+    listArrivingPeople(db, { to }),
   ]);
-  const byId = new Map<number, OnboardingPerson>();
-  const firstProjectDay = new Map<number, number>();
-  for (const [id, login, name, firstAt, earlier] of JSON.parse(people.people) as [
-    number,
-    string | null,
-    string | null,
-    string,
-    number,
-  ][]) {
-    byId.set(id, { id, login, name: name ?? login ?? "unknown" });
-    // Work before the first stage activity: the project knew them before any stage did.
-    firstProjectDay.set(id, dayNumber(firstAt) - (earlier ? 1 : 0));
-  }
-  const reviewedOnly = new Set(reviews.pairs ? reviews.pairs.split(",") : []);
+  const { people: byId, firstProjectDay } = people;
+  // Who only reviewed a contribution: per contribution, those reviewers (numbers, not "id id" strings:
+  // every credit is looked up, a hundred thousand and more at 1M contributions).
+  const reviewedOnly = new Map<number, number[]>();
+  forEachPackedRow(reviews.pairs, 2, ([contribution = 0, person = 0]) => {
+    const list = reviewedOnly.get(contribution);
+    if (list) list.push(person);
+    else reviewedOnly.set(contribution, [person]);
+  });
   const stages = new Map<string, Credits>();
-  const all: Credits = new Map();
-  const seen = new Set<string>();
   for (const { stageId, credits } of rows) {
     const byPerson: Credits = new Map();
-    for (const packed of credits.split(",")) {
-      const [person, day, weight, contribution] = packed.split(" ").map(Number);
-      if (person === undefined || !byId.has(person)) continue; // a bot
-      const key = `${contribution} ${person}`;
+    forEachPackedRow(credits, 4, (values) => {
+      const person = values[0] ?? 0;
+      const contributionId = values[3] ?? 0;
+      if (!byId.has(person)) return; // a bot
       const credit = {
-        day: day ?? 0,
-        weight: weight ?? 0,
-        contributionId: contribution ?? 0,
-        authored: !reviewedOnly.has(key),
+        day: values[1] ?? 0,
+        weight: values[2] ?? 0,
+        contributionId,
+        authored: !reviewedOnly.get(contributionId)?.includes(person),
       };
       const list = byPerson.get(person);
       if (list) list.push(credit);
       else byPerson.set(person, [credit]);
-      if (!seen.has(key)) {
-        seen.add(key);
-        const overall = all.get(person);
-        if (overall) overall.push(credit);
-        else all.set(person, [credit]);
-      }
-    }
+    });
     for (const list of byPerson.values()) list.sort((x, y) => x.day - y.day);
     stages.set(stageId, byPerson);
   }
-  for (const list of all.values()) list.sort((x, y) => x.day - y.day);
+  const listsByPerson = new Map<number, StageCredit[][]>();
+  for (const credits of stages.values()) {
+    for (const [person, list] of credits) {
+      const lists = listsByPerson.get(person);
+      if (lists) lists.push(list);
+      else listsByPerson.set(person, [list]);
+    }
+  }
+  const all: Credits = new Map();
+  for (const [person, lists] of listsByPerson)
+    all.set(person, lists.length === 1 ? [...(lists[0] ?? [])] : mergeByDay(lists));
   return { people: byId, stages, all, firstProjectDay };
 }
 
@@ -366,15 +416,9 @@ export async function getOnboardingReport(
       id: stage.id,
       name: stage.name,
       ...funnelReport(journeys[i] ?? [], prs.get(stage.id) ?? []),
-      newcomers: recentArrivals(journeys[i] ?? [], rule.asOfDay, rule.returnWindowDays).map((j) => ({
-        ...named(j.personId),
-        arrivedOn: j.arrivedOn,
-        firstToProject: j.firstToProject,
-        returnedOn: j.returnedOn,
-        returnPending: j.returnPending,
-        maintainerOn: j.maintainerOn,
-        contributions: j.contributions,
-      })),
+      newcomers: recentArrivals(journeys[i] ?? [], rule.asOfDay, rule.returnWindowDays).map((j) =>
+        newcomer(j, history.people),
+      ),
     })),
     tracks: conversions.map((track) => ({
       ...track,
@@ -383,5 +427,112 @@ export async function getOnboardingReport(
         people: task.people.map((person) => ({ ...person, ...named(person.personId) })),
       })),
     })),
+  };
+}
+
+/**
+ * A stage's newcomers as of a day, as getOnboardingReport names them (the same journeys, so the same
+ * facts), without reading every stage's whole history: a stage page needs only the people who arrived
+ * in the return window ending on the as-of day. Candidates are those active in the stage in that window
+ * with no authored work there before it; only their credits in the stage are read.
+ */
+export async function listStageNewcomers(
+  db: Database,
+  { config, stageId, ...query }: OnboardingQuery & { config: CompiledConfig; stageId: string },
+): Promise<Newcomer[]> {
+  const to = windowEndingOn(query.asOf, 1).to;
+  const rule = funnelRule(config, query);
+  // recentArrivals' days: the return window ending on the as-of day.
+  const since = windowEndingOn(query.asOf, rule.returnWindowDays).from;
+  const candidates = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("stageActivity as w")
+        .where("w.stageId", "=", stageId)
+        .where("w.occurredAt", ">=", since)
+        .where("w.occurredAt", "<", to)
+        .select("w.personId")
+        .distinct()
+        .as("r"),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("stageActivity as a")
+            .innerJoin("contributionPeople as cp", (join) =>
+              join
+                .onRef("cp.contributionId", "=", "a.contributionId")
+                .onRef("cp.personId", "=", "a.personId")
+                .on("cp.role", "in", ["author", "co-author"]),
+            )
+            .whereRef("a.personId", "=", "r.personId")
+            .where("a.stageId", "=", stageId)
+            .where("a.occurredAt", "<", since)
+            .select("a.personId"),
+        ),
+      ),
+    )
+    .select("r.personId")
+    .execute();
+  const ids = candidates.map((c) => c.personId);
+  if (ids.length === 0) return [];
+  const [{ people, firstProjectDay }, rows] = await Promise.all([
+    listArrivingPeople(db, { to, personIds: ids }),
+    Promise.all(
+      chunk(ids, 1).map((part) =>
+        db
+          .selectFrom("stageActivity as a")
+          .where("a.stageId", "=", stageId)
+          .where("a.personId", "in", part)
+          .where("a.occurredAt", "<", to)
+          .select(({ exists, selectFrom }) => [
+            "a.personId",
+            "a.day",
+            "a.weight",
+            "a.contributionId",
+            asInteger(
+              exists(
+                selectFrom("contributionPeople as cp")
+                  .whereRef("cp.contributionId", "=", "a.contributionId")
+                  .whereRef("cp.personId", "=", "a.personId")
+                  .where("cp.role", "in", ["author", "co-author"])
+                  .select("cp.personId"),
+              ),
+            ).as("authored"),
+          ])
+          .orderBy("a.personId")
+          .orderBy("a.occurredAt")
+          .execute(),
+      ),
+    ),
+  ]);
+  const credits: Credits = new Map();
+  for (const row of rows.flat()) {
+    if (!people.has(row.personId)) continue; // a bot
+    const credit = {
+      day: row.day,
+      weight: row.weight,
+      contributionId: row.contributionId,
+      authored: row.authored === 1,
+    };
+    const list = credits.get(row.personId);
+    if (list) list.push(credit);
+    else credits.set(row.personId, [credit]);
+  }
+  for (const list of credits.values()) list.sort((x, y) => x.day - y.day);
+  const journeys = stageJourneys(credits, firstProjectDay, rule);
+  return recentArrivals(journeys, rule.asOfDay, rule.returnWindowDays).map((j) => newcomer(j, people));
+}
+
+/** A journey that arrived recently, as pages and the API name it. */
+function newcomer(journey: Journey, people: Map<number, OnboardingPerson>): Newcomer {
+  return {
+    ...(people.get(journey.personId) ?? { id: journey.personId, login: null, name: "unknown" }),
+    arrivedOn: journey.arrivedOn,
+    firstToProject: journey.firstToProject,
+    returnedOn: journey.returnedOn,
+    returnPending: journey.returnPending,
+    maintainerOn: journey.maintainerOn,
+    contributions: journey.contributions,
   };
 }

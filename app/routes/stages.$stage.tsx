@@ -14,7 +14,7 @@ import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getPageWriter } from "../auth.server";
 import { getConfig } from "../config.server";
-import { getCachedOnboardingReport } from "../onboarding-cache.server";
+import { getCachedStageNewcomers } from "../onboarding-cache.server";
 import { getReadDb } from "../db.server";
 import { notFound, unknownStage } from "../http.server";
 import {
@@ -57,7 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
   const personIds = maintainers.items.map((p) => p.id);
   const [codeowners, writer] = await Promise.all([getCodeowners(db), getPageWriter(request, db)]);
-  const [credited, authored, contributors, busiest, recent, tasks, taskCount, knowledge, reviewers, onboarding] =
+  const [credited, authored, contributors, busiest, recent, tasks, taskCount, knowledge, reviewers, newcomers] =
     await Promise.all([
       listCreditedContributions(db, {
         stageId: stage.id,
@@ -79,7 +79,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         caps: pageCaps,
       }),
       listLearnerReviewers(db, { config, query: window, stageId: stage.id, limit: pageCaps.openPullRequests }),
-      getCachedOnboardingReport({ config, ...window }),
+      getCachedStageNewcomers({ config, stageId: stage.id, ...window }),
     ]);
   const taskMentoring = await listTaskMentoring(db, { taskKeys: tasks.map((t) => t.key) });
   // The whole window's contributions of the stage, as /contributions filters them (whole days).
@@ -148,8 +148,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     codeowners: codeowners?.view ?? null,
     reviewers,
     newcomers: {
-      returnWindowDays: onboarding.returnWindowDays,
-      ...capList(onboarding.stages.find((s) => s.id === stage.id)?.newcomers ?? [], pageCaps.contributors),
+      returnWindowDays: config.config.onboarding.returnWindowDays,
+      ...capList(newcomers, pageCaps.contributors),
     },
     project: config.config.project,
   };
