@@ -126,7 +126,11 @@ export async function listLearnerReviewers(
 > {
   const openPrs = await listOpenPullRequests(db, { stageId, pr, limit });
   if (openPrs.length === 0) return [];
-  const [report, plans] = await Promise.all([getCachedBusFactorReport({ config, ...query }), listMentoringPlans(db)]);
+  // One stage's suggestions need only its own report (the one its page already holds).
+  const [report, plans] = await Promise.all([
+    getCachedBusFactorReport({ config, ...query, stageId }),
+    listMentoringPlans(db),
+  ]);
   const stagePlans = planStages(
     report.stages.map((stage) => ({
       id: stage.id,

@@ -25,23 +25,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
     getCodeowners(db),
   ]);
   const caps = { ...apiKnowledgeCaps, ownershipFiles: apiKnowledgeCaps.knownFiles };
-  const stages = [];
-  for (const stage of report.stages) {
-    const knowledge = await getStageKnowledgeReport(db, {
-      config,
-      stage,
-      before: report.window.to,
-      codeowners: codeowners?.parsed ?? null,
-      caps,
-    });
-    stages.push({
+  // The stages side by side: each one's queries run on a reader of its own.
+  const stages = await Promise.all(
+    report.stages.map(async (stage) => ({
       id: stage.id,
       name: stage.name,
       activeMaintainerCount: stage.activeMaintainers.length,
       contributorAbsenceFactor: stage.contributorAbsenceFactor,
-      ...knowledge,
-    });
-  }
+      ...(await getStageKnowledgeReport(db, {
+        config,
+        stage,
+        before: report.window.to,
+        codeowners: codeowners?.parsed ?? null,
+        caps,
+      })),
+    })),
+  );
   return jsonResponse({
     asOf: report.asOf,
     windowDays: report.windowDays,
