@@ -47,6 +47,21 @@ function deliveredChanges(db: Database, before: string) {
 }
 
 /**
+ * The same changes, found from the contributions made since `since` (by the index on their time) rather
+ * than from a path's every change: for a run that starts late in a long history. CROSS JOIN keeps SQLite
+ * to that order; PostgreSQL plans it as any join.
+ */
+function deliveredChangesSince(db: Database, { since, before }: { since: string; before: string }) {
+  return db
+    .selectFrom("contributions as c")
+    .crossJoin("contributionFiles as f")
+    .whereRef("f.contributionId", "=", "c.id")
+    .where("c.occurredAt", ">=", since)
+    .where("c.occurredAt", "<", before)
+    .where((eb) => eb.or([eb("c.kind", "=", "commit"), eb("c.prState", "=", "merged")]));
+}
+
+/**
  * Delivered changes, a row per (file, author). A bot's commit has no author row but still counts as a
  * commit.
  */
@@ -228,6 +243,49 @@ function rangesWithout(prefixes: string[], paths: string[]): Array<{ from: strin
 }
 
 /**
+ * Which runs to count from their path's changes and which from the contributions made since they start:
+ * a run that starts after a late event (a file re-added last week) has few changes among a path's tens of
+ * thousands, and SQLite, without statistics, would read them all. The two sizes are counted on indexes.
+ */
+async function planRuns(
+  db: Database,
+  { before, runs }: { before: string; runs: ChangeRun[] },
+): Promise<{ byPath: ChangeRun[]; byTime: ChangeRun[] }> {
+  const byPath: ChangeRun[] = [];
+  const byTime: ChangeRun[] = [];
+  const sizes = await Promise.all(
+    runs.map(async (run) => {
+      if (!run.after) return null;
+      const { n: changes } = await db
+        .selectFrom("contributionFiles")
+        .where("path", "=", run.path)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
+      // Counted no further than the path's changes: an early start would otherwise walk the whole history.
+      const { n: since } = await db
+        .selectFrom((eb) =>
+          eb
+            .selectFrom("contributions")
+            .where("occurredAt", ">=", run.after?.occurredAt ?? "")
+            .where("occurredAt", "<", before)
+            .select("id")
+            .limit(Number(changes))
+            .as("s"),
+        )
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
+      return { changes: Number(changes), since: Number(since) };
+    }),
+  );
+  runs.forEach((run, i) => {
+    const size = sizes[i];
+    if (size && size.since < size.changes) byTime.push(run);
+    else byPath.push(run);
+  });
+  return { byPath, byTime };
+}
+
+/**
  * Counts, in the database, the plain changes of each of `runs` and the whole history (one run) of every
  * other path under `prefixes` or among `followed`: per run, the changes, and how many of them each
  * author wrote (a person once per change; bots left out). Only the counts travel, not the changes.
@@ -237,6 +295,7 @@ async function countRuns(
   { before, runs, prefixes, followed }: { before: string; runs: ChangeRun[]; prefixes: string[]; followed: string[] },
 ): Promise<CountedRun[]> {
   const runPaths = new Set(runs.map((r) => r.path));
+  const { byPath, byTime } = await planRuns(db, { before, runs });
   const ranges = rangesWithout(prefixes, [...runPaths]);
   const otherFollowed = followed.filter((path) => !runPaths.has(path));
   type Range = (typeof ranges)[number];
@@ -251,14 +310,23 @@ async function countRuns(
     ...(otherFollowed.length > 0
       ? [{ runs: [] as ChangeRun[], where: (eb: ChangeScope) => eb("f.path", "in", otherFollowed) }]
       : []),
-    ...inParts(runs).map((part) => ({
+    ...inParts(byPath).map((part) => ({
       runs: part,
       where: (eb: ChangeScope) => eb.or(part.map((run) => inRunSql(eb, run))),
     })),
+    ...byTime.map((run) => ({
+      runs: [run],
+      since: run.after?.occurredAt,
+      where: (eb: ChangeScope) => inRunSql(eb, run),
+    })),
   ];
   const counted: CountedRun[] = [];
-  for (const statement of statements) {
-    const changes = deliveredChanges(db, before)
+  for (const statement of statements as Array<(typeof statements)[number] & { since?: string }>) {
+    const changes = (
+      statement.since === undefined
+        ? deliveredChanges(db, before)
+        : deliveredChangesSince(db, { since: statement.since, before })
+    )
       .where(isPlain)
       .where(statement.where)
       .select((eb) => {

@@ -380,9 +380,33 @@ describe("the knowledge truck factor counted by the database", () => {
   it("is the model's over every change, read one by one, at any as-of day", async () => {
     const own = await createTestDatabase();
     try {
-      await store(own.db, config, randomHistory(7, 400));
+      // And a file re-added late in a long history, then changed twice: its last run is found from the few
+      // contributions since, not from the file's every change.
+      const late = (day: string, i: number, status: "A" | "M"): NewContribution => ({
+        kind: "commit",
+        source: "git",
+        sha: (9000 + i).toString(16).padStart(40, "0"),
+        prNumber: null,
+        title: `Rework the symbols ${i}`,
+        occurredAt: `${day}T12:00:00Z`,
+        refs: [],
+        labels: [],
+        files: [{ path: "Python/optimizer_symbols.c", added: 5, deleted: 2, status }],
+        people: [{ identity: i % 2 ? ana : ben, role: "author" }],
+      });
+      await store(own.db, config, [
+        ...randomHistory(7, 400),
+        late("2025-06-20", 1, "A"),
+        late("2025-06-21", 2, "M"),
+        late("2025-06-22", 3, "M"),
+      ]);
       for (const stageId of ["middle-end", "backend"]) {
-        for (const before of ["2025-02-11T00:00:00Z", "2025-04-11T12:00:00Z", "2025-07-01T00:00:00Z"]) {
+        for (const before of [
+          "2025-02-11T00:00:00Z",
+          "2025-04-11T12:00:00Z",
+          "2025-06-22T00:00:00Z",
+          "2025-07-01T00:00:00Z",
+        ]) {
           const touches = await listStageFileTouches(own.db, { config, stageId, before });
           const histories = buildFileHistories(touches, (path) => isStageSourceFile(config, stageId, path));
           const expected = stageKnowledge(histories);
