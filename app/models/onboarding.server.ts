@@ -47,30 +47,42 @@ interface StageHistory {
   firstProjectDay: Map<number, number>;
 }
 
+function sortedByDay(list: readonly StageCredit[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1]?.day ?? 0) > (list[i]?.day ?? 0)) return false;
+  return true;
+}
+
 /**
  * One person's credits over all stages from their stages' lists (each sorted by day, given in the
  * stages' order): by day, and within a day the first stage's first, a contribution of several stages
- * once (its credits share their day). A merge, not a set of every (contribution, person) pair seen.
+ * once. Merged two lists at a time, as a stable sort of them end to end would order them.
  */
 function mergeByDay(lists: StageCredit[][]): StageCredit[] {
+  let merged = [...(lists[0] ?? [])];
+  for (let s = 1; s < lists.length; s++) merged = mergeTwo(merged, lists[s] ?? []);
+  return merged;
+}
+
+/** `first` and `then` merged by day, `first`'s credits first within a day; `then`'s repeats of them dropped. */
+function mergeTwo(first: StageCredit[], then: StageCredit[]): StageCredit[] {
   const merged: StageCredit[] = [];
-  const next = lists.map(() => 0);
-  const taken: number[] = [];
+  let i = 0;
+  let j = 0;
   for (;;) {
-    let day = Infinity;
-    for (let s = 0; s < lists.length; s++) day = Math.min(day, lists[s]?.[next[s] ?? 0]?.day ?? Infinity);
-    if (day === Infinity) return merged;
-    taken.length = 0;
-    for (let s = 0; s < lists.length; s++) {
-      const list = lists[s] ?? [];
-      let i = next[s] ?? 0;
-      for (let credit = list[i]; credit?.day === day; credit = list[++i]) {
-        if (taken.includes(credit.contributionId)) continue;
-        taken.push(credit.contributionId);
-        merged.push(credit);
+    const a = first[i];
+    const b = then[j];
+    if (a && (!b || a.day <= b.day)) {
+      merged.push(a);
+      i += 1;
+    } else if (b) {
+      // The day's credits from `first` are already in: a repeat of one is a contribution of both stages.
+      let repeated = false;
+      for (let k = merged.length - 1; k >= 0 && merged[k]?.day === b.day && !repeated; k--) {
+        repeated = merged[k]?.contributionId === b.contributionId;
       }
-      next[s] = i;
-    }
+      if (!repeated) merged.push(b);
+      j += 1;
+    } else return merged;
   }
 }
 
@@ -201,7 +213,8 @@ async function readStageHistory(
       if (list) list.push(credit);
       else byPerson.set(person, [credit]);
     });
-    for (const list of byPerson.values()) list.sort((x, y) => x.day - y.day);
+    // In time order already when SQLite walked the (stage, time) index; PostgreSQL's aggregate keeps none.
+    for (const list of byPerson.values()) if (!sortedByDay(list)) list.sort((x, y) => x.day - y.day);
     stages.set(stageId, byPerson);
   }
   const listsByPerson = new Map<number, StageCredit[][]>();

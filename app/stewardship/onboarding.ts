@@ -54,6 +54,8 @@ export function firstQualifyingDay(
   credits: readonly { day: number; weight: number }[],
   { windowDays, minCredit, asOfDay }: Pick<FunnelRule, "windowDays" | "minCredit" | "asOfDay">,
 ): number | null {
+  // Over all stages the rule is never met by adding stages up (overallJourneys): nothing to look for.
+  if (minCredit === Infinity) return null;
   let low = 0;
   let sum = 0;
   for (let high = 0; high < credits.length;) {
