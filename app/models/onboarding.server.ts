@@ -137,6 +137,24 @@ async function listArrivingPeople(
 }
 
 /**
+ * A stage's packed credits (`person day weight contribution,…`) per person, sorted by day; each marked
+ * authored until the reviews say otherwise.
+ */
+function creditsByPerson(packed: string | null): Credits {
+  const byPerson: Credits = new Map();
+  forEachPackedRow(packed, 4, (values) => {
+    const person = values[0] ?? 0;
+    const credit = { day: values[1] ?? 0, weight: values[2] ?? 0, contributionId: values[3] ?? 0, authored: true };
+    const list = byPerson.get(person);
+    if (list) list.push(credit);
+    else byPerson.set(person, [credit]);
+  });
+  // In time order already when SQLite walked the (stage, time) index; PostgreSQL's aggregate keeps none.
+  for (const list of byPerson.values()) if (!sortedByDay(list)) list.sort((x, y) => x.day - y.day);
+  return byPerson;
+}
+
+/**
  * Every credit of the stages up to `to`, with whether the person authored it, and the people behind them,
  * in three queries that each return one row per stage or one in all (node-sqlite3 spends microseconds on
  * every result row; see listStageActivity in bus-factor.server.ts). Bots are left out by not being among
@@ -148,9 +166,11 @@ async function readStageHistory(
   db: Database,
   { stageIds, to }: { stageIds: string[]; to: string },
 ): Promise<StageHistory> {
-  const [rows, reviews, people] = await Promise.all([
+  // Each result is read as it arrives (JavaScript's share runs while the other queries are still going):
+  // the credits grouped by person, the reviews by contribution; then bots go and reviews are marked.
+  const [stages, reviewedOnly, people] = await Promise.all([
     stageIds.length === 0
-      ? Promise.resolve([])
+      ? Promise.resolve(new Map<string, Credits>())
       : db
           .selectFrom("stageActivity as a")
           .where("a.stageId", "in", stageIds)
@@ -165,7 +185,8 @@ async function readStageHistory(
               sql.ref("a.contributionId"),
             ]).as("credits"),
           ])
-          .execute(),
+          .execute()
+          .then((rows) => new Map(rows.map(({ stageId, credits }) => [stageId, creditsByPerson(credits)]))),
     db
       .selectFrom("contributionPeople as cp")
       .where("cp.role", "=", "reviewer")
@@ -184,38 +205,29 @@ async function readStageHistory(
         ),
       )
       .select(packedRows(db, [sql.ref("cp.contributionId"), sql.ref("cp.personId")]).as("pairs"))
-      .executeTakeFirstOrThrow(),
+      .executeTakeFirstOrThrow()
+      .then(({ pairs }) => {
+        // Who only reviewed a contribution: per contribution, those reviewers (numbers, not "id id"
+        // strings: every credit is looked up, a hundred thousand and more at 1M contributions).
+        const reviewers = new Map<number, number[]>();
+        forEachPackedRow(pairs, 2, ([contribution = 0, person = 0]) => {
+          const list = reviewers.get(contribution);
+          if (list) list.push(person);
+          else reviewers.set(contribution, [person]);
+        });
+        return reviewers;
+      }),
     listArrivingPeople(db, { to }),
   ]);
   const { people: byId, firstProjectDay } = people;
-  // Who only reviewed a contribution: per contribution, those reviewers (numbers, not "id id" strings:
-  // every credit is looked up, a hundred thousand and more at 1M contributions).
-  const reviewedOnly = new Map<number, number[]>();
-  forEachPackedRow(reviews.pairs, 2, ([contribution = 0, person = 0]) => {
-    const list = reviewedOnly.get(contribution);
-    if (list) list.push(person);
-    else reviewedOnly.set(contribution, [person]);
-  });
-  const stages = new Map<string, Credits>();
-  for (const { stageId, credits } of rows) {
-    const byPerson: Credits = new Map();
-    forEachPackedRow(credits, 4, (values) => {
-      const person = values[0] ?? 0;
-      const contributionId = values[3] ?? 0;
-      if (!byId.has(person)) return; // a bot
-      const credit = {
-        day: values[1] ?? 0,
-        weight: values[2] ?? 0,
-        contributionId,
-        authored: !reviewedOnly.get(contributionId)?.includes(person),
-      };
-      const list = byPerson.get(person);
-      if (list) list.push(credit);
-      else byPerson.set(person, [credit]);
-    });
-    // In time order already when SQLite walked the (stage, time) index; PostgreSQL's aggregate keeps none.
-    for (const list of byPerson.values()) if (!sortedByDay(list)) list.sort((x, y) => x.day - y.day);
-    stages.set(stageId, byPerson);
+  for (const credits of stages.values()) {
+    for (const [person, list] of credits) {
+      if (!byId.has(person)) {
+        credits.delete(person); // a bot
+        continue;
+      }
+      for (const credit of list) credit.authored = !reviewedOnly.get(credit.contributionId)?.includes(person);
+    }
   }
   const listsByPerson = new Map<number, StageCredit[][]>();
   for (const credits of stages.values()) {
