@@ -52,7 +52,7 @@ const knowledgeCache = createDataVersionCache<StageKnowledgeView>({ capacity: 32
  * A stage's knowledge, computed once per data version (see data-version-cache.server.ts): a stage's whole
  * file history is read, so repeated views of a page should not read it again.
  */
-function getCachedStageKnowledge(
+export function getCachedStageKnowledge(
   db: Database,
   query: { config: CompiledConfig; stageId: string; before: string },
 ): Promise<StageKnowledgeView> {
@@ -60,20 +60,19 @@ function getCachedStageKnowledge(
 }
 
 /**
- * One stage's knowledge truck factor (files known as of the report's day) and, when a CODEOWNERS was
- * read, declared owners against its active maintainers; lists capped by `caps`.
+ * One stage's knowledge truck factor (files known as of the report's day; the knowledge read by
+ * getCachedStageKnowledge, which pages start beside the stage's bus-factor report) and, when a CODEOWNERS
+ * was read, declared owners against its active maintainers; lists capped by `caps`.
  */
-export async function getStageKnowledgeReport(
-  db: Database,
+export function composeStageKnowledgeReport(
+  knowledge: StageKnowledgeView,
   {
     config,
     stage,
-    before,
     codeowners,
     caps,
-  }: { config: CompiledConfig; stage: StageReport; before: string; codeowners: Codeowners | null; caps: KnowledgeCaps },
+  }: { config: CompiledConfig; stage: StageReport; codeowners: Codeowners | null; caps: KnowledgeCaps },
 ) {
-  const knowledge = await getCachedStageKnowledge(db, { config, stageId: stage.id, before });
   const globs = config.pathRules.filter((r) => r.stage === stage.id && !r.generated).map((r) => r.glob);
   // The files the history knows; before any history, the rules that name one file.
   const files = knowledge.files.length > 0 ? knowledge.files : globs.filter((g) => !/[*?]/.test(g));
@@ -105,7 +104,7 @@ export async function getStageKnowledgeReport(
   };
 }
 
-export type StageKnowledgeReport = Awaited<ReturnType<typeof getStageKnowledgeReport>>;
+export type StageKnowledgeReport = ReturnType<typeof composeStageKnowledgeReport>;
 
 /**
  * Open pull requests (newest first, at most `limit`; one when `pr` is given, and of one stage when
@@ -126,7 +125,11 @@ export async function listLearnerReviewers(
 > {
   const openPrs = await listOpenPullRequests(db, { stageId, pr, limit });
   if (openPrs.length === 0) return [];
-  const [report, plans] = await Promise.all([getCachedBusFactorReport({ config, ...query }), listMentoringPlans(db)]);
+  // One stage's suggestions need only its own report (the one its page already holds).
+  const [report, plans] = await Promise.all([
+    getCachedBusFactorReport({ config, ...query, stageId }),
+    listMentoringPlans(db),
+  ]);
   const stagePlans = planStages(
     report.stages.map((stage) => ({
       id: stage.id,

@@ -1,5 +1,11 @@
 import { createDataVersionCache } from "./data-version-cache.server";
-import { getOnboardingReport, type OnboardingQuery, type OnboardingReport } from "./models/onboarding.server";
+import {
+  getOnboardingReport,
+  listStageNewcomers,
+  type Newcomer,
+  type OnboardingQuery,
+  type OnboardingReport,
+} from "./models/onboarding.server";
 import type { CompiledConfig } from "./stewardship/config";
 
 /** Reports kept: /onboarding, its API and the stage pages at a few as-of days and windows. */
@@ -14,5 +20,20 @@ export function getCachedOnboardingReport(
 ): Promise<OnboardingReport> {
   return reports.get([query.config.version, query.asOf, query.windowDays, query.min], (db) =>
     getOnboardingReport(db, query),
+  );
+}
+
+/** Newcomers kept: each stage page at a few as-of days and windows. */
+const newcomers = createDataVersionCache<Newcomer[]>({ capacity: 32 });
+
+/**
+ * A stage's newcomers for `query` (the report's, read for that stage alone: see listStageNewcomers),
+ * computed once per data version: a stage page's first view after a write need not compute the funnel.
+ */
+export function getCachedStageNewcomers(
+  query: OnboardingQuery & { config: CompiledConfig; stageId: string },
+): Promise<Newcomer[]> {
+  return newcomers.get([query.config.version, query.stageId, query.asOf, query.windowDays, query.min], (db) =>
+    listStageNewcomers(db, query),
   );
 }

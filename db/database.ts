@@ -27,6 +27,7 @@ import * as dataVersion from "./migrations/0015_data_version";
 import * as jobRuns from "./migrations/0016_job_runs";
 import * as scaleIndexes from "./migrations/0017_scale_indexes";
 import * as jobQueue from "./migrations/0018_job_queue";
+import * as coldReportIndexes from "./migrations/0019_cold_report_indexes";
 import { isPostgresUrl, openPostgres, watchEveryTable, type PostgresOptions } from "./postgres";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
@@ -63,6 +64,7 @@ export const migrations: Record<string, Migration> = {
   "0016_job_runs": jobRuns,
   "0017_scale_indexes": scaleIndexes,
   "0018_job_queue": jobQueue,
+  "0019_cold_report_indexes": coldReportIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -80,6 +80,11 @@ export interface ContributionPeopleTable {
   occurredAt: ColumnType<string | null, string | null | undefined, string | null>;
   /** The identity this part was credited under, so identity resolution can move it to another person. */
   identityId: ColumnType<number | null, number | null | undefined, number | null>;
+  /**
+   * The contribution's `occurredAt`, copied so "what did this person author before a day" is one index
+   * seek. Triggers (migration 0019) set it on insert when not given and follow the contribution's changes.
+   */
+  contributionOccurredAt: ColumnType<Timestamp, Timestamp | undefined, never>;
 }
 
 /** The classifier's verdict for one contribution under one configuration version, with its evidence. */

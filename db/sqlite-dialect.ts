@@ -86,7 +86,7 @@ export class Sqlite3Dialect implements Dialect {
  * SqliteDriver uses). Without it two concurrent loaders could interleave statements inside each
  * other's BEGIN ... COMMIT. A transaction stays on the connection Kysely acquired for it.
  */
-const MMAP_BYTES = 1024 * 1024 * 1024;
+const MMAP_BYTES = 2 ** 31;
 
 class Sqlite3Driver implements Driver {
   readonly #semaphore: Semaphore;

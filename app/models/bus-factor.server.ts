@@ -12,7 +12,7 @@ import type { CompiledConfig } from "../stewardship/config";
 import { qualifies, todayUtc, windowEndingOn, type Credit, type TimeWindow } from "../stewardship/metrics";
 import { chunk, parseEvidence } from "./columns.server";
 import { listStageGoals } from "./stage-goal.server";
-import { jsonRows, packedRows } from "./dialect.server";
+import { forEachPackedRow, jsonRows, packedRows } from "./dialect.server";
 
 export interface BusFactorQuery {
   asOf: string;
@@ -124,15 +124,13 @@ async function listStageActivity(
   const activity: StageActivity[] = [];
   for (const { stageId, credits } of stages) {
     const byPerson = new Map<number, Credit[]>();
-    for (const packed of credits.split(",")) {
-      const first = packed.indexOf(" ");
-      const second = packed.indexOf(" ", first + 1);
-      const personId = Number(packed.slice(0, first));
-      const credit = { day: Number(packed.slice(first + 1, second)), weight: Number(packed.slice(second + 1)) };
+    forEachPackedRow(credits, 3, (values) => {
+      const personId = values[0] ?? 0;
+      const credit = { day: values[1] ?? 0, weight: values[2] ?? 0 };
       const list = byPerson.get(personId);
       if (list) list.push(credit);
       else byPerson.set(personId, [credit]);
-    }
+    });
     for (const [personId, list] of byPerson) {
       const person = byId.get(personId);
       if (!person) continue; // a bot

@@ -61,6 +61,7 @@ interface PartRow {
   weight: number;
   occurredAt: string | null;
   identityId: number | null;
+  contributionOccurredAt: string;
 }
 
 /** One key of a correction and the name or login to show for it (never an e-mail address). */
@@ -257,7 +258,15 @@ export async function resolveStoredIdentities(
     const parts = changesPerson
       ? await trx
           .selectFrom("contributionPeople")
-          .select(["contributionId", "personId", "role", "weight", "occurredAt", "identityId"])
+          .select([
+            "contributionId",
+            "personId",
+            "role",
+            "weight",
+            "occurredAt",
+            "identityId",
+            "contributionOccurredAt",
+          ])
           .execute()
       : [];
     const personOf = (part: PartRow) =>
@@ -282,7 +291,7 @@ export async function resolveStoredIdentities(
     const contributionIds = [...affected].sort((a, b) => a - b);
     for (const part of chunk(contributionIds, 1))
       await trx.deleteFrom("contributionPeople").where("contributionId", "in", part).execute();
-    for (const part of chunk([...rebuilt.values()], 6))
+    for (const part of chunk([...rebuilt.values()], 7))
       await trx.insertInto("contributionPeople").values(part).execute();
 
     for (const [from, to] of emptied) {

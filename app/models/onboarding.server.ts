@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { dialectOf, type Database } from "../../db/database";
+import type { Database } from "../../db/database";
 import type { CompiledConfig } from "../stewardship/config";
 import { dayNumber, windowEndingOn } from "../stewardship/metrics";
 import {
@@ -20,7 +20,7 @@ import {
   type TrackTask,
 } from "../stewardship/onboarding";
 import { chunk, parseNumbers } from "./columns.server";
-import { asInteger, jsonRows, packedRows } from "./dialect.server";
+import { asInteger, forEachPackedRow, jsonRows, packedRows } from "./dialect.server";
 
 export interface OnboardingQuery {
   asOf: string;
@@ -47,56 +47,111 @@ interface StageHistory {
   firstProjectDay: Map<number, number>;
 }
 
+function sortedByDay(list: readonly StageCredit[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1]?.day ?? 0) > (list[i]?.day ?? 0)) return false;
+  return true;
+}
+
 /**
- * The people with stage activity before `to`, packed as JSON: each with the time of their first (a review
- * included) and whether they authored anything before it. On SQLite, EXISTS stops at the first earlier
- * contribution, so newcomers have few to look at. PostgreSQL runs that correlated EXISTS as a loop of
- * index probes (300k at 1M contributions, 1.5 s of CPU); there each person's earliest authored
- * contribution, from one hash join over all of them, answers the same in half the time (and would take
- * SQLite three times its EXISTS).
+ * One person's credits over all stages from their stages' lists (each sorted by day, given in the
+ * stages' order): by day, and within a day the first stage's first, a contribution of several stages
+ * once. Merged two lists at a time, as a stable sort of them end to end would order them.
  */
-async function readArrivals(db: Database, { to }: { to: string }): Promise<{ people: string }> {
-  const postgres = dialectOf(db) === "postgres";
-  const earlierWork = postgres
-    ? asInteger(sql`e.first_authored < f.first_at`)
-    : asInteger(sql`exists (
-    select 1 from contribution_people cp join contributions c on c.id = cp.contribution_id
-    where cp.person_id = p.id and cp.role in ('author', 'co-author') and c.occurred_at < f.first_at)`);
-  const arrivals = db
+function mergeByDay(lists: StageCredit[][]): StageCredit[] {
+  let merged = [...(lists[0] ?? [])];
+  for (let s = 1; s < lists.length; s++) merged = mergeTwo(merged, lists[s] ?? []);
+  return merged;
+}
+
+/** `first` and `then` merged by day, `first`'s credits first within a day; `then`'s repeats of them dropped. */
+function mergeTwo(first: StageCredit[], then: StageCredit[]): StageCredit[] {
+  const merged: StageCredit[] = [];
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const a = first[i];
+    const b = then[j];
+    if (a && (!b || a.day <= b.day)) {
+      merged.push(a);
+      i += 1;
+    } else if (b) {
+      // The day's credits from `first` are already in: a repeat of one is a contribution of both stages.
+      let repeated = false;
+      for (let k = merged.length - 1; k >= 0 && merged[k]?.day === b.day && !repeated; k--) {
+        repeated = merged[k]?.contributionId === b.contributionId;
+      }
+      if (!repeated) merged.push(b);
+      j += 1;
+    } else return merged;
+  }
+}
+
+/**
+ * The people (bots left out) with stage activity before `to` (of `personIds`, when given), each with
+ * the day their project history starts: their first stage activity (a review included), a day earlier
+ * when they authored anything before it (so an arrival that day is not their first work). "Anything
+ * before" is one seek per person on the index of their parts by role and contribution time
+ * (migration 0019), however much they wrote.
+ */
+async function listArrivingPeople(
+  db: Database,
+  { to, personIds }: { to: string; personIds?: number[] },
+): Promise<{ people: Map<number, OnboardingPerson>; firstProjectDay: Map<number, number> }> {
+  const earlierWork = asInteger(sql`exists (
+    select 1 from contribution_people cp
+    where cp.person_id = p.id and cp.role in ('author', 'co-author') and cp.contribution_occurred_at < f.first_at)`);
+  const row = await db
     .selectFrom("people as p")
     .innerJoin(
-      (eb) =>
-        eb
-          .selectFrom("stageActivity as a")
-          .where("a.occurredAt", "<", to)
+      (eb) => {
+        let first = eb.selectFrom("stageActivity as a").where("a.occurredAt", "<", to);
+        if (personIds) first = first.where("a.personId", "in", personIds);
+        return first
           .groupBy("a.personId")
           .select((s) => ["a.personId", s.fn.min("a.occurredAt").as("first_at")])
-          .as("f"),
+          .as("f");
+      },
       (join) => join.onRef("f.personId", "=", "p.id"),
     )
-    .where("p.isBot", "=", 0);
-  const packed = jsonRows(db, [
-    sql.ref("p.id"),
-    sql.ref("p.login"),
-    sql.ref("p.name"),
-    sql.ref("f.first_at"),
-    earlierWork,
-  ]);
-  if (!postgres) return arrivals.select(packed.as("people")).executeTakeFirstOrThrow();
-  return arrivals
-    .leftJoin(
-      (eb) =>
-        eb
-          .selectFrom("contributionPeople as cp")
-          .innerJoin("contributions as c", "c.id", "cp.contributionId")
-          .where("cp.role", "in", ["author", "co-author"])
-          .groupBy("cp.personId")
-          .select((s) => ["cp.personId", s.fn.min("c.occurredAt").as("first_authored")])
-          .as("e"),
-      (join) => join.onRef("e.personId", "=", "p.id"),
+    .where("p.isBot", "=", 0)
+    .select(
+      jsonRows(db, [sql.ref("p.id"), sql.ref("p.login"), sql.ref("p.name"), sql.ref("f.first_at"), earlierWork]).as(
+        "people",
+      ),
     )
-    .select(packed.as("people"))
     .executeTakeFirstOrThrow();
+  const people = new Map<number, OnboardingPerson>();
+  const firstProjectDay = new Map<number, number>();
+  for (const [id, login, name, firstAt, earlier] of JSON.parse(row.people) as [
+    number,
+    string | null,
+    string | null,
+    string,
+    number,
+  ][]) {
+    people.set(id, { id, login, name: name ?? login ?? "unknown" });
+    // Work before the first stage activity: the project knew them before any stage did.
+    firstProjectDay.set(id, dayNumber(firstAt) - (earlier ? 1 : 0));
+  }
+  return { people, firstProjectDay };
+}
+
+/**
+ * A stage's packed credits (`person day weight contribution,…`) per person, sorted by day; each marked
+ * authored until the reviews say otherwise.
+ */
+function creditsByPerson(packed: string | null): Credits {
+  const byPerson: Credits = new Map();
+  forEachPackedRow(packed, 4, (values) => {
+    const person = values[0] ?? 0;
+    const credit = { day: values[1] ?? 0, weight: values[2] ?? 0, contributionId: values[3] ?? 0, authored: true };
+    const list = byPerson.get(person);
+    if (list) list.push(credit);
+    else byPerson.set(person, [credit]);
+  });
+  // In time order already when SQLite walked the (stage, time) index; PostgreSQL's aggregate keeps none.
+  for (const list of byPerson.values()) if (!sortedByDay(list)) list.sort((x, y) => x.day - y.day);
+  return byPerson;
 }
 
 /**
@@ -104,17 +159,18 @@ async function readArrivals(db: Database, { to }: { to: string }): Promise<{ peo
  * in three queries that each return one row per stage or one in all (node-sqlite3 spends microseconds on
  * every result row; see listStageActivity in bus-factor.server.ts). Bots are left out by not being among
  * the people. A credit is authored unless the person only reviewed that contribution: reviews are the
- * few, so they are the ones looked up. (packedRows and jsonRows in dialect.server.ts spell it for either database.)
- *
- * Whether an arrival was new to the project too: see readArrivals.
+ * few, so they are the ones looked up. (packedRows and jsonRows in dialect.server.ts spell it for either
+ * database.) Whether an arrival was new to the project too: see listArrivingPeople.
  */
 async function readStageHistory(
   db: Database,
   { stageIds, to }: { stageIds: string[]; to: string },
 ): Promise<StageHistory> {
-  const [rows, reviews, people] = await Promise.all([
+  // Each result is read as it arrives (JavaScript's share runs while the other queries are still going):
+  // the credits grouped by person, the reviews by contribution; then bots go and reviews are marked.
+  const [stages, reviewedOnly, people] = await Promise.all([
     stageIds.length === 0
-      ? Promise.resolve([])
+      ? Promise.resolve(new Map<string, Credits>())
       : db
           .selectFrom("stageActivity as a")
           .where("a.stageId", "in", stageIds)
@@ -129,7 +185,8 @@ async function readStageHistory(
               sql.ref("a.contributionId"),
             ]).as("credits"),
           ])
-          .execute(),
+          .execute()
+          .then((rows) => new Map(rows.map(({ stageId, credits }) => [stageId, creditsByPerson(credits)]))),
     db
       .selectFrom("contributionPeople as cp")
       .where("cp.role", "=", "reviewer")
@@ -148,52 +205,41 @@ async function readStageHistory(
         ),
       )
       .select(packedRows(db, [sql.ref("cp.contributionId"), sql.ref("cp.personId")]).as("pairs"))
-      .executeTakeFirstOrThrow(),
-    readArrivals(db, { to }),
+      .executeTakeFirstOrThrow()
+      .then(({ pairs }) => {
+        // Who only reviewed a contribution: per contribution, those reviewers (numbers, not "id id"
+        // strings: every credit is looked up, a hundred thousand and more at 1M contributions).
+        const reviewers = new Map<number, number[]>();
+        forEachPackedRow(pairs, 2, ([contribution = 0, person = 0]) => {
+          const list = reviewers.get(contribution);
+          if (list) list.push(person);
+          else reviewers.set(contribution, [person]);
+        });
+        return reviewers;
+      }),
+    listArrivingPeople(db, { to }),
   ]);
-  const byId = new Map<number, OnboardingPerson>();
-  const firstProjectDay = new Map<number, number>();
-  for (const [id, login, name, firstAt, earlier] of JSON.parse(people.people) as [
-    number,
-    string | null,
-    string | null,
-    string,
-    number,
-  ][]) {
-    byId.set(id, { id, login, name: name ?? login ?? "unknown" });
-    // Work before the first stage activity: the project knew them before any stage did.
-    firstProjectDay.set(id, dayNumber(firstAt) - (earlier ? 1 : 0));
-  }
-  const reviewedOnly = new Set(reviews.pairs ? reviews.pairs.split(",") : []);
-  const stages = new Map<string, Credits>();
-  const all: Credits = new Map();
-  const seen = new Set<string>();
-  for (const { stageId, credits } of rows) {
-    const byPerson: Credits = new Map();
-    for (const packed of credits.split(",")) {
-      const [person, day, weight, contribution] = packed.split(" ").map(Number);
-      if (person === undefined || !byId.has(person)) continue; // a bot
-      const key = `${contribution} ${person}`;
-      const credit = {
-        day: day ?? 0,
-        weight: weight ?? 0,
-        contributionId: contribution ?? 0,
-        authored: !reviewedOnly.has(key),
-      };
-      const list = byPerson.get(person);
-      if (list) list.push(credit);
-      else byPerson.set(person, [credit]);
-      if (!seen.has(key)) {
-        seen.add(key);
-        const overall = all.get(person);
-        if (overall) overall.push(credit);
-        else all.set(person, [credit]);
+  const { people: byId, firstProjectDay } = people;
+  for (const credits of stages.values()) {
+    for (const [person, list] of credits) {
+      if (!byId.has(person)) {
+        credits.delete(person); // a bot
+        continue;
       }
+      for (const credit of list) credit.authored = !reviewedOnly.get(credit.contributionId)?.includes(person);
     }
-    for (const list of byPerson.values()) list.sort((x, y) => x.day - y.day);
-    stages.set(stageId, byPerson);
   }
-  for (const list of all.values()) list.sort((x, y) => x.day - y.day);
+  const listsByPerson = new Map<number, StageCredit[][]>();
+  for (const credits of stages.values()) {
+    for (const [person, list] of credits) {
+      const lists = listsByPerson.get(person);
+      if (lists) lists.push(list);
+      else listsByPerson.set(person, [list]);
+    }
+  }
+  const all: Credits = new Map();
+  for (const [person, lists] of listsByPerson)
+    all.set(person, lists.length === 1 ? [...(lists[0] ?? [])] : mergeByDay(lists));
   return { people: byId, stages, all, firstProjectDay };
 }
 
@@ -395,15 +441,9 @@ export async function getOnboardingReport(
       id: stage.id,
       name: stage.name,
       ...funnelReport(journeys[i] ?? [], prs.get(stage.id) ?? []),
-      newcomers: recentArrivals(journeys[i] ?? [], rule.asOfDay, rule.returnWindowDays).map((j) => ({
-        ...named(j.personId),
-        arrivedOn: j.arrivedOn,
-        firstToProject: j.firstToProject,
-        returnedOn: j.returnedOn,
-        returnPending: j.returnPending,
-        maintainerOn: j.maintainerOn,
-        contributions: j.contributions,
-      })),
+      newcomers: recentArrivals(journeys[i] ?? [], rule.asOfDay, rule.returnWindowDays).map((j) =>
+        newcomer(j, history.people),
+      ),
     })),
     tracks: conversions.map((track) => ({
       ...track,
@@ -412,5 +452,112 @@ export async function getOnboardingReport(
         people: task.people.map((person) => ({ ...person, ...named(person.personId) })),
       })),
     })),
+  };
+}
+
+/**
+ * A stage's newcomers as of a day, as getOnboardingReport names them (the same journeys, so the same
+ * facts), without reading every stage's whole history: a stage page needs only the people who arrived
+ * in the return window ending on the as-of day. Candidates are those active in the stage in that window
+ * with no authored work there before it; only their credits in the stage are read.
+ */
+export async function listStageNewcomers(
+  db: Database,
+  { config, stageId, ...query }: OnboardingQuery & { config: CompiledConfig; stageId: string },
+): Promise<Newcomer[]> {
+  const to = windowEndingOn(query.asOf, 1).to;
+  const rule = funnelRule(config, query);
+  // recentArrivals' days: the return window ending on the as-of day.
+  const since = windowEndingOn(query.asOf, rule.returnWindowDays).from;
+  const candidates = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("stageActivity as w")
+        .where("w.stageId", "=", stageId)
+        .where("w.occurredAt", ">=", since)
+        .where("w.occurredAt", "<", to)
+        .select("w.personId")
+        .distinct()
+        .as("r"),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("stageActivity as a")
+            .innerJoin("contributionPeople as cp", (join) =>
+              join
+                .onRef("cp.contributionId", "=", "a.contributionId")
+                .onRef("cp.personId", "=", "a.personId")
+                .on("cp.role", "in", ["author", "co-author"]),
+            )
+            .whereRef("a.personId", "=", "r.personId")
+            .where("a.stageId", "=", stageId)
+            .where("a.occurredAt", "<", since)
+            .select("a.personId"),
+        ),
+      ),
+    )
+    .select("r.personId")
+    .execute();
+  const ids = candidates.map((c) => c.personId);
+  if (ids.length === 0) return [];
+  const [{ people, firstProjectDay }, rows] = await Promise.all([
+    listArrivingPeople(db, { to, personIds: ids }),
+    Promise.all(
+      chunk(ids, 1).map((part) =>
+        db
+          .selectFrom("stageActivity as a")
+          .where("a.stageId", "=", stageId)
+          .where("a.personId", "in", part)
+          .where("a.occurredAt", "<", to)
+          .select(({ exists, selectFrom }) => [
+            "a.personId",
+            "a.day",
+            "a.weight",
+            "a.contributionId",
+            asInteger(
+              exists(
+                selectFrom("contributionPeople as cp")
+                  .whereRef("cp.contributionId", "=", "a.contributionId")
+                  .whereRef("cp.personId", "=", "a.personId")
+                  .where("cp.role", "in", ["author", "co-author"])
+                  .select("cp.personId"),
+              ),
+            ).as("authored"),
+          ])
+          .orderBy("a.personId")
+          .orderBy("a.occurredAt")
+          .execute(),
+      ),
+    ),
+  ]);
+  const credits: Credits = new Map();
+  for (const row of rows.flat()) {
+    if (!people.has(row.personId)) continue; // a bot
+    const credit = {
+      day: row.day,
+      weight: row.weight,
+      contributionId: row.contributionId,
+      authored: row.authored === 1,
+    };
+    const list = credits.get(row.personId);
+    if (list) list.push(credit);
+    else credits.set(row.personId, [credit]);
+  }
+  for (const list of credits.values()) list.sort((x, y) => x.day - y.day);
+  const journeys = stageJourneys(credits, firstProjectDay, rule);
+  return recentArrivals(journeys, rule.asOfDay, rule.returnWindowDays).map((j) => newcomer(j, people));
+}
+
+/** A journey that arrived recently, as pages and the API name it. */
+function newcomer(journey: Journey, people: Map<number, OnboardingPerson>): Newcomer {
+  return {
+    ...(people.get(journey.personId) ?? { id: journey.personId, login: null, name: "unknown" }),
+    arrivedOn: journey.arrivedOn,
+    firstToProject: journey.firstToProject,
+    returnedOn: journey.returnedOn,
+    returnPending: journey.returnPending,
+    maintainerOn: journey.maintainerOn,
+    contributions: journey.contributions,
   };
 }

@@ -14,7 +14,7 @@ import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
 import { getPageWriter } from "../auth.server";
 import { getConfig } from "../config.server";
-import { getCachedOnboardingReport } from "../onboarding-cache.server";
+import { getCachedStageNewcomers } from "../onboarding-cache.server";
 import { getReadDb } from "../db.server";
 import { notFound, unknownStage } from "../http.server";
 import {
@@ -26,9 +26,14 @@ import { getCoverage } from "../models/coverage.server";
 import { listTaskMentoring } from "../models/mentoring-plan.server";
 import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
 import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
-import { getCodeowners, getStageKnowledgeReport, listLearnerReviewers } from "../knowledge-report.server";
+import {
+  composeStageKnowledgeReport,
+  getCachedStageKnowledge,
+  getCodeowners,
+  listLearnerReviewers,
+} from "../knowledge-report.server";
 import { requireWindowParams } from "../request-params.server";
-import { stageSummary } from "../stewardship/bus-factor";
+import { reportWindows, stageSummary } from "../stewardship/bus-factor";
 import { coverageView, windowKnown } from "../stewardship/coverage";
 import { describeContributions, describeParts, groupPersonEvidence } from "../stewardship/evidence-summary";
 import { suggestMentors } from "../stewardship/mentors";
@@ -51,36 +56,37 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getReadDb();
   const coverage = await getCoverage(db);
   const { params: window, notes } = requireWindowParams(request, config.config, coverage);
-  const report = await getCachedBusFactorReport({ config, stageId: stageConfig.id, ...window });
+  // The report's window, known before the report: what does not need the report is read beside it.
+  const { window: reportWindow } = reportWindows(window.asOf, window.windowDays);
+  const stageId = stageConfig.id;
+  const [report, codeowners, writer, knowledgeView, contributors, busiest, recent, tasks, taskCount, newcomers] =
+    await Promise.all([
+      getCachedBusFactorReport({ config, stageId, ...window }),
+      getCodeowners(db),
+      getPageWriter(request, db),
+      getCachedStageKnowledge(db, { config, stageId, before: reportWindow.to }),
+      listStageContributors(db, { stageId, window: reportWindow }),
+      listBusiestStageFiles(db, { config, stageId, window: reportWindow, limit: 10 }),
+      listContributions(db, { stage: stageId, to: reportWindow.to, limit: 15 }),
+      listStarterTasks(db, { stageId, state: "open", limit: pageCaps.tasks }),
+      countStarterTasks(db, { stageId, state: "open" }),
+      getCachedStageNewcomers({ config, stageId, ...window }),
+    ]);
   const stage = report.stages[0];
-  if (!stage) throw notFound(`No report for stage "${stageConfig.id}".`);
+  if (!stage) throw notFound(`No report for stage "${stageId}".`);
   const maintainers = capList(stage.activeMaintainers, pageCaps.maintainers);
   const personIds = maintainers.items.map((p) => p.id);
-  const [codeowners, writer] = await Promise.all([getCodeowners(db), getPageWriter(request, db)]);
-  const [credited, authored, contributors, busiest, recent, tasks, taskCount, knowledge, reviewers, onboarding] =
-    await Promise.all([
-      listCreditedContributions(db, {
-        stageId: stage.id,
-        personIds,
-        window: report.window,
-        limit: pageCaps.credited,
-      }),
-      countAuthoredContributions(db, { stageId: stage.id, personIds, window: report.window }),
-      listStageContributors(db, { stageId: stage.id, window: report.window }),
-      listBusiestStageFiles(db, { config, stageId: stage.id, window: report.window, limit: 10 }),
-      listContributions(db, { stage: stage.id, to: report.window.to, limit: 15 }),
-      listStarterTasks(db, { stageId: stage.id, state: "open", limit: pageCaps.tasks }),
-      countStarterTasks(db, { stageId: stage.id, state: "open" }),
-      getStageKnowledgeReport(db, {
-        config,
-        stage,
-        before: report.window.to,
-        codeowners: codeowners?.parsed ?? null,
-        caps: pageCaps,
-      }),
-      listLearnerReviewers(db, { config, query: window, stageId: stage.id, limit: pageCaps.openPullRequests }),
-      getCachedOnboardingReport({ config, ...window }),
-    ]);
+  const [credited, authored, reviewers] = await Promise.all([
+    listCreditedContributions(db, { stageId, personIds, window: report.window, limit: pageCaps.credited }),
+    countAuthoredContributions(db, { stageId, personIds, window: report.window }),
+    listLearnerReviewers(db, { config, query: window, stageId, limit: pageCaps.openPullRequests }),
+  ]);
+  const knowledge = composeStageKnowledgeReport(knowledgeView, {
+    config,
+    stage,
+    codeowners: codeowners?.parsed ?? null,
+    caps: pageCaps,
+  });
   const taskMentoring = await listTaskMentoring(db, { taskKeys: tasks.map((t) => t.key) });
   // The whole window's contributions of the stage, as /contributions filters them (whole days).
   const windowFilter = `stage=${stage.id}&from=${addDays(window.asOf, 1 - window.windowDays)}&to=${window.asOf}`;
@@ -148,8 +154,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     codeowners: codeowners?.view ?? null,
     reviewers,
     newcomers: {
-      returnWindowDays: onboarding.returnWindowDays,
-      ...capList(onboarding.stages.find((s) => s.id === stage.id)?.newcomers ?? [], pageCaps.contributors),
+      returnWindowDays: config.config.onboarding.returnWindowDays,
+      ...capList(newcomers, pageCaps.contributors),
     },
     project: config.config.project,
   };

@@ -139,11 +139,18 @@ export function composeStageReport(
     name: p.person.name,
     months: qualifiesPerWindow(p.credits, windows.trend, minCredit),
   }));
+  // Who started and who stopped counting at each point: one pass over the people, not two per point.
+  const joined = windows.points.map((): string[] => []);
+  const lapsed = windows.points.map((): string[] => []);
+  for (const { name, months } of counting) {
+    for (let k = 1; k < months.length; k++) {
+      if (months[k] && !months[k - 1]) joined[k]?.push(name);
+      else if (!months[k] && months[k - 1]) lapsed[k]?.push(name);
+    }
+  }
   const trendChanges = windows.points.flatMap((point, k) => {
-    if (k === 0) return [];
-    const joined = counting.filter((p) => p.months[k] && !p.months[k - 1]).map((p) => p.name);
-    const lapsed = counting.filter((p) => !p.months[k] && p.months[k - 1]).map((p) => p.name);
-    return joined.length + lapsed.length > 0 ? [{ month: point.month, joined, lapsed }] : [];
+    const [j = [], l = []] = [joined[k], lapsed[k]];
+    return k > 0 && j.length + l.length > 0 ? [{ month: point.month, joined: j, lapsed: l }] : [];
   });
   return {
     id: stage.id,

@@ -80,19 +80,114 @@ export function fileAuthors(history: FileHistory): number[] {
     .sort((a, b) => a - b);
 }
 
+/** Where a change stands in the history: by time (ISO text), then contribution id. */
+export interface HistoryPosition {
+  occurredAt: string;
+  contributionId: number;
+}
+
+function comparePositions(a: HistoryPosition, b: HistoryPosition): number {
+  if (a.occurredAt !== b.occurredAt) return a.occurredAt < b.occurredAt ? -1 : 1;
+  return a.contributionId - b.contributionId;
+}
+
+/** A change that carries a file's history from `previousPath` to `path` (git's R; a copy or an addition does not). */
+function isRename(touch: Pick<FileTouch, "path" | "previousPath" | "status">): boolean {
+  return (
+    touch.status !== "A" &&
+    touch.status !== "C" &&
+    touch.status !== "D" &&
+    touch.previousPath !== null &&
+    touch.previousPath !== touch.path
+  );
+}
+
 /**
- * Each file's history, following renames and deletions in time order: a rename carries the old path's
+ * Whether a change adds, copies, deletes or renames a file: such events are replayed one by one. Every
+ * other change to a path only adds to the counts of the file standing there, so a run of them between
+ * two events is all one sum (the database adds it up: see ChangeRun).
+ */
+export function isFileEvent(touch: Pick<FileTouch, "path" | "previousPath" | "status">): boolean {
+  return touch.status === "A" || touch.status === "C" || touch.status === "D" || isRename(touch);
+}
+
+/**
+ * The plain changes (not events) to one path after one position and up to another (inclusive: a plain
+ * change made by the contribution that renames the path away comes before the rename); null bounds are
+ * the history's beginning and end.
+ */
+export interface ChangeRun {
+  path: string;
+  after: HistoryPosition | null;
+  through: HistoryPosition | null;
+}
+
+/** A run's changes counted: how many, and how many of them each author wrote (a person once per change). */
+export interface CountedRun extends ChangeRun {
+  commits: number;
+  deliveries: Map<number, number>;
+}
+
+/** Events in the order they are replayed: time, contribution, then path (a contribution changes a path once). */
+function inHistoryOrder(events: readonly FileTouch[]): FileTouch[] {
+  return [...events].sort((a, b) => comparePositions(a, b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Each path's events, in order: its own (added, copied, deleted, renamed to) and the renames away from it. */
+function eventsByPath(events: readonly FileTouch[]): Map<string, FileTouch[]> {
+  const byPath = new Map<string, FileTouch[]>();
+  const add = (path: string, event: FileTouch) => {
+    const list = byPath.get(path);
+    if (list) list.push(event);
+    else byPath.set(path, [event]);
+  };
+  for (const event of inHistoryOrder(events)) {
+    add(event.path, event);
+    if (isRename(event) && event.previousPath !== null) add(event.previousPath, event);
+  }
+  return byPath;
+}
+
+/**
+ * The runs of plain changes that can reach a file's final history, on the paths that have events: the
+ * run after a path's last event, and each run that ends with a rename away (its file moves on). Every
+ * other run ends in an addition, copy, deletion or rename onto the path, which discards what it counted.
+ * A path without events has one run, its whole history, not listed here.
+ */
+export function liveRuns(events: readonly FileTouch[]): ChangeRun[] {
+  const runs: ChangeRun[] = [];
+  for (const [path, list] of eventsByPath(events)) {
+    let after: HistoryPosition | null = null;
+    for (const event of list) {
+      const through = { occurredAt: event.occurredAt, contributionId: event.contributionId };
+      if (event.path !== path) runs.push({ path, after, through });
+      after = through;
+    }
+    runs.push({ path, after, through: null });
+  }
+  return runs;
+}
+
+/** Whether `position` falls in `run` (after its start, up to and including its end). */
+export function inRun(run: ChangeRun, position: HistoryPosition): boolean {
+  return (
+    (run.after === null || comparePositions(position, run.after) > 0) &&
+    (run.through === null || comparePositions(position, run.through) <= 0)
+  );
+}
+
+/**
+ * Each file's history from its events (replayed in time order) and the counted runs of plain changes
+ * between them (see liveRuns; a path without events counted as one run): a rename carries the old path's
  * history to the new one, an addition starts afresh (a file deleted and added again is a new file), a
  * copy is a new file created by the copier, a deletion ends the file. Only files `keep` accepts as they
  * stand at the end are returned, so a stage file renamed out of the stage is not the stage's.
  */
-export function buildFileHistories(touches: FileTouch[], keep: (path: string) => boolean): FileHistory[] {
-  // Time order, then contribution id. Sorting by a number per touch, not by comparing ISO strings, matters
-  // at a stage's hundreds of thousands of changes (1M contributions).
-  const ordered = touches
-    .map((touch) => ({ touch, at: Date.parse(touch.occurredAt) }))
-    .sort((a, b) => a.at - b.at || a.touch.contributionId - b.touch.contributionId)
-    .map(({ touch }) => touch);
+export function replayFileHistories(
+  events: readonly FileTouch[],
+  runs: readonly CountedRun[],
+  keep: (path: string) => boolean,
+): FileHistory[] {
   const files = new Map<string, FileHistory>();
   const fresh = (path: string, creatorIds: number[]): FileHistory => ({
     path,
@@ -100,29 +195,89 @@ export function buildFileHistories(touches: FileTouch[], keep: (path: string) =>
     deliveries: new Map(),
     commits: 0,
   });
-  for (const touch of ordered) {
-    if (touch.status === "D") {
-      files.delete(touch.path);
+  const add = (history: FileHistory, personId: number, count: number) =>
+    history.deliveries.set(personId, (history.deliveries.get(personId) ?? 0) + count);
+  // Each path's runs, earliest first, applied just before the event that ends them (or after the last event).
+  const pending = new Map<string, CountedRun[]>();
+  for (const run of runs) {
+    if (run.commits === 0) continue;
+    const list = pending.get(run.path);
+    if (list) list.push(run);
+    else pending.set(run.path, [run]);
+  }
+  for (const list of pending.values()) {
+    list.sort((a, b) =>
+      a.through === null
+        ? b.through === null
+          ? 0
+          : 1
+        : b.through === null
+          ? -1
+          : comparePositions(a.through, b.through),
+    );
+  }
+  const applyRuns = (path: string, upTo: HistoryPosition | null) => {
+    const list = pending.get(path);
+    while (list?.[0] && (upTo === null || (list[0].through !== null && comparePositions(list[0].through, upTo) <= 0))) {
+      const run = list.shift();
+      if (!run) break;
+      const history = files.get(path) ?? fresh(path, []);
+      history.commits += run.commits;
+      for (const [personId, count] of run.deliveries) add(history, personId, count);
+      files.set(path, history);
+    }
+  };
+  for (const event of inHistoryOrder(events)) {
+    applyRuns(event.path, event);
+    if (isRename(event) && event.previousPath !== null) applyRuns(event.previousPath, event);
+    if (event.status === "D") {
+      files.delete(event.path);
       continue;
     }
     let history: FileHistory | undefined;
-    if (touch.status === "A" || touch.status === "C") {
-      history = fresh(touch.path, [...touch.authorIds]);
-    } else if (touch.previousPath !== null && touch.previousPath !== touch.path) {
-      history = files.get(touch.previousPath);
-      files.delete(touch.previousPath);
-    } else {
-      history = files.get(touch.path);
+    if (event.status === "A" || event.status === "C") {
+      history = fresh(event.path, [...event.authorIds]);
+    } else if (event.previousPath !== null) {
+      history = files.get(event.previousPath);
+      files.delete(event.previousPath);
     }
-    history ??= fresh(touch.path, []);
-    history.path = touch.path;
+    history ??= fresh(event.path, []);
+    history.path = event.path;
     history.commits += 1;
-    // Most changes have one author: a Set (to count a person once per change) only for several.
-    const authorIds = touch.authorIds.length > 1 ? new Set(touch.authorIds) : touch.authorIds;
-    for (const personId of authorIds) history.deliveries.set(personId, (history.deliveries.get(personId) ?? 0) + 1);
-    files.set(touch.path, history);
+    for (const personId of new Set(event.authorIds)) add(history, personId, 1);
+    files.set(event.path, history);
   }
+  for (const path of pending.keys()) applyRuns(path, null);
   return [...files.values()].filter((f) => keep(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/**
+ * Each file's history from every change to it (see replayFileHistories): the events replayed, the other
+ * changes counted in runs as the database counts them.
+ */
+export function buildFileHistories(touches: readonly FileTouch[], keep: (path: string) => boolean): FileHistory[] {
+  const events = touches.filter(isFileEvent);
+  const runs = liveRuns(events);
+  const counted = new Map<string, CountedRun[]>();
+  for (const run of runs) {
+    const list = counted.get(run.path) ?? [];
+    list.push({ ...run, commits: 0, deliveries: new Map() });
+    counted.set(run.path, list);
+  }
+  for (const touch of touches) {
+    if (isFileEvent(touch)) continue;
+    let list = counted.get(touch.path);
+    if (!list) {
+      list = [{ path: touch.path, after: null, through: null, commits: 0, deliveries: new Map() }];
+      counted.set(touch.path, list);
+    }
+    const run = list.find((r) => inRun(r, touch));
+    if (!run) continue; // a run an event discards
+    run.commits += 1;
+    for (const personId of new Set(touch.authorIds))
+      run.deliveries.set(personId, (run.deliveries.get(personId) ?? 0) + 1);
+  }
+  return replayFileHistories(events, [...counted.values()].flat(), keep);
 }
 
 export interface KnowledgeAuthor {

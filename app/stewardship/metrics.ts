@@ -109,8 +109,47 @@ export function contributorAbsenceFactor(contributionsPerPerson: number[]): numb
   return sorted.length;
 }
 
-/** Whole days since 1970-01-01 UTC of an ISO timestamp or date. */
+/** Days since 1970-01-01 of a Gregorian date (Howard Hinnant's days_from_civil; `day` may run past the month's end). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719468;
+}
+
+/** The number `text` holds at `from` (`length` digits), or NaN when one is not a digit. */
+function digitsAt(text: string, from: number, length: number): number {
+  let value = 0;
+  for (let i = from; i < from + length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Whole days since 1970-01-01 UTC of an ISO timestamp or date. Steward's own forms (`2026-03-17`,
+ * `2026-03-17T10:04:00Z`) are read digit by digit, as the reports do it for every credit and journey;
+ * anything else (an offset, milliseconds, a value out of range) goes to Date.parse, as it always did.
+ */
 export function dayNumber(isoTimestamp: string): number {
+  const plainTime =
+    isoTimestamp.length === 20 &&
+    isoTimestamp[10] === "T" &&
+    isoTimestamp[13] === ":" &&
+    isoTimestamp[16] === ":" &&
+    isoTimestamp[19] === "Z" &&
+    digitsAt(isoTimestamp, 11, 2) <= 23 &&
+    digitsAt(isoTimestamp, 14, 2) <= 59 &&
+    digitsAt(isoTimestamp, 17, 2) <= 59;
+  if ((isoTimestamp.length === 10 || plainTime) && isoTimestamp[4] === "-" && isoTimestamp[7] === "-") {
+    const year = digitsAt(isoTimestamp, 0, 4);
+    const month = digitsAt(isoTimestamp, 5, 2);
+    const day = digitsAt(isoTimestamp, 8, 2);
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 0) return daysFromCivil(year, month, day);
+  }
   return Math.floor(Date.parse(isoTimestamp.length === 10 ? `${isoTimestamp}T00:00:00Z` : isoTimestamp) / DAY_MS);
 }
 
@@ -221,9 +260,22 @@ export function lastQualifyingDay(credits: Credit[], windowDays: number, minCred
   return null;
 }
 
-/** The ISO date (`YYYY-MM-DD`) of a day number. */
+/** The ISO date (`YYYY-MM-DD`) of a day number (by arithmetic, Hinnant's civil_from_days: no Date per call). */
 export function dayToDate(day: number): string {
-  return isoSeconds(day * DAY_MS).slice(0, 10);
+  if (!Number.isInteger(day)) return isoSeconds(day * DAY_MS).slice(0, 10);
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shifted = Math.floor((5 * dayOfYear + 2) / 153);
+  const month = shifted < 10 ? shifted + 3 : shifted - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) return isoSeconds(day * DAY_MS).slice(0, 10);
+  const dayOfMonth = dayOfYear - Math.floor((153 * shifted + 2) / 5) + 1;
+  return `${String(year).padStart(4, "0")}-${month < 10 ? "0" : ""}${month}-${dayOfMonth < 10 ? "0" : ""}${dayOfMonth}`;
 }
 
 /** A person's contributions and credit inside one window. */

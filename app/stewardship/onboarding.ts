@@ -54,6 +54,8 @@ export function firstQualifyingDay(
   credits: readonly { day: number; weight: number }[],
   { windowDays, minCredit, asOfDay }: Pick<FunnelRule, "windowDays" | "minCredit" | "asOfDay">,
 ): number | null {
+  // Over all stages the rule is never met by adding stages up (overallJourneys): nothing to look for.
+  if (minCredit === Infinity) return null;
   let low = 0;
   let sum = 0;
   for (let high = 0; high < credits.length;) {
@@ -79,13 +81,20 @@ export function stageJourneys(
 ): Journey[] {
   const journeys: Journey[] = [];
   for (const [personId, list] of credits) {
-    const seen = list.filter((c) => c.day <= rule.asOfDay);
-    const authored = seen.filter((c) => c.authored);
-    const first = authored[0];
+    // One pass over what was authored up to the as-of day: the first, the next on a later day, how many.
+    let first: StageCredit | undefined;
+    let second: StageCredit | undefined;
+    let authored = 0;
+    for (const credit of list) {
+      if (credit.day > rule.asOfDay || !credit.authored) continue;
+      authored += 1;
+      if (!first) first = credit;
+      else if (!second && credit.day > first.day) second = credit;
+    }
     if (!first) continue;
-    const second = authored.find((c) => c.day > first.day);
     const returned = second !== undefined && second.day - first.day <= rule.returnWindowDays;
-    const maintainerDay = firstQualifyingDay(seen, rule);
+    // Sorted by day: firstQualifyingDay stops at the first credit after the as-of day.
+    const maintainerDay = firstQualifyingDay(list, rule);
     journeys.push({
       personId,
       arrivedOn: dayToDate(first.day),
@@ -95,7 +104,7 @@ export function stageJourneys(
       returnedOn: returned && second ? dayToDate(second.day) : null,
       returnPending: !returned && rule.asOfDay - first.day < rule.returnWindowDays,
       maintainerOn: maintainerDay === null ? null : dayToDate(maintainerDay),
-      contributions: authored.length,
+      contributions: authored,
     });
   }
   return journeys.sort((a, b) =>
@@ -217,10 +226,20 @@ export interface Cohort extends FunnelSteps {
  */
 export function cohorts(journeys: readonly Journey[], prs: readonly PullRequestTiming[]): Cohort[] {
   const arrivals = new Set(journeys.map((j) => j.arrivalContributionId));
-  const quarters = new Set([...journeys.map((j) => quarterOf(j.arrivedOn)), ...prs.map((p) => quarterOf(p.openedAt))]);
-  return [...quarters].sort().map((quarter) => {
-    const group = journeys.filter((j) => quarterOf(j.arrivedOn) === quarter);
-    const opened = prs.filter((p) => quarterOf(p.openedAt) === quarter);
+  const byQuarter = new Map<string, { group: Journey[]; opened: PullRequestTiming[] }>();
+  const entryFor = (date: string) => {
+    const key = quarterOf(date);
+    let entry = byQuarter.get(key);
+    if (!entry) {
+      entry = { group: [], opened: [] };
+      byQuarter.set(key, entry);
+    }
+    return entry;
+  };
+  for (const j of journeys) entryFor(j.arrivedOn).group.push(j);
+  for (const p of prs) entryFor(p.openedAt).opened.push(p);
+  return [...byQuarter.keys()].sort().map((quarter) => {
+    const { group, opened } = byQuarter.get(quarter) ?? { group: [], opened: [] };
     return {
       quarter,
       ...funnelSteps(group),

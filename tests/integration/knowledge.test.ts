@@ -3,7 +3,10 @@ import { getDb } from "../../app/db.server";
 import { createGitHubClient } from "../../app/github.server";
 import { importGitHistory } from "../../app/ingest/git-import.server";
 import { syncPullRequests } from "../../app/ingest/github-sync.server";
-import { getLatestCodeowners, listStageFileTouches } from "../../app/models/knowledge.server";
+import { getLatestCodeowners, getStageKnowledge, listStageFileTouches } from "../../app/models/knowledge.server";
+import type { NewContribution } from "../../app/models/contribution.server";
+import { seededRandom } from "../../app/demo/seeded-random";
+import { buildFileHistories, isStageSourceFile, stageKnowledge } from "../../app/stewardship/knowledge";
 import { PeopleResolver } from "../../app/models/person.server";
 import { upsertPullRequest } from "../../app/models/pull-request.server";
 import { action as knowledgeAction, loader as knowledgeApi } from "../../app/routes/api.knowledge";
@@ -11,6 +14,7 @@ import { loader as reviewersApi } from "../../app/routes/api.reviewers";
 import { loader as stagePage } from "../../app/routes/stages.$stage";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { createTestDatabase, defaultConfig, setUpTestDatabase } from "../support/db";
+import { store } from "../support/factories";
 import { TestRepo } from "../support/git-repo";
 import { generateRepository } from "../support/github-simulator/data";
 import { startGitHubSimulator } from "../support/github-simulator/server";
@@ -318,6 +322,111 @@ describe("CODEOWNERS and PR states through the GitHub API", () => {
       expect(await getLatestCodeowners(own.db)).toBeNull();
     } finally {
       await github.close();
+      await own.close();
+    }
+  });
+});
+
+/**
+ * A random history of the middle-end's and the backend's files: additions, deletions, copies, renames
+ * (into the stages from files outside them too), commits and PRs in every state, co-authors and a bot,
+ * several contributions at one time and ids out of time order.
+ */
+function randomHistory(seed: number, count: number): NewContribution[] {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const paths = [
+    "Python/optimizer_analysis.c",
+    "Python/optimizer_symbols.c",
+    "Python/old_optimizer_pass.c", // outside every stage: renamed in, followed back
+    "Python/jit.c",
+    "Tools/jit/_targets.py",
+    "Tools/jit/targets.py",
+    "Python/old_jit.c",
+  ];
+  const people = [
+    ana,
+    ben,
+    { name: "Cy Young", email: "cy@example.org" },
+    { name: "Dev Patel", email: "dev@example.org" },
+  ];
+  const bot = { name: "Miss Islington (bot)", email: "31488909+miss-islington@users.noreply.github.com" };
+  const statuses = ["M", "M", "M", null, "A", "D", "R", "R", "C"] as const;
+  return Array.from({ length: count }, (_, i): NewContribution => {
+    const files = new Map<string, NewContribution["files"][number]>();
+    for (let n = 1 + Math.floor(random() * 3); n > 0; n--) {
+      const path = pick(paths);
+      const status = pick(statuses);
+      const previousPath = status === "R" || status === "C" ? pick(paths) : null;
+      files.set(path, { path, added: 3, deleted: 1, status, previousPath });
+    }
+    const kind = random() < 0.7 ? "commit" : "pull_request";
+    const author = random() < 0.1 ? bot : pick(people);
+    return {
+      kind,
+      source: kind === "commit" ? "git" : "github",
+      sha: kind === "commit" ? (i + 1).toString(16).padStart(40, "0") : null,
+      prNumber: kind === "commit" ? null : 5000 + i,
+      prState: kind === "commit" ? null : pick(["merged", "merged", "open", "closed"] as const),
+      title: `Change ${i}`,
+      occurredAt: `2025-0${1 + Math.floor(random() * 6)}-1${Math.floor(random() * 3)}T12:00:00Z`,
+      refs: [],
+      labels: [],
+      files: [...files.values()],
+      people: [
+        { identity: author, role: "author" },
+        ...(random() < 0.3 ? [{ identity: pick(people), role: "co-author" as const }] : []),
+      ],
+    };
+  }).sort(() => random() - 0.5);
+}
+
+describe("the knowledge truck factor counted by the database", () => {
+  it("is the model's over every change, read one by one, at any as-of day", async () => {
+    const own = await createTestDatabase();
+    try {
+      // And a file re-added late in a long history, then changed twice: its last run is found from the few
+      // contributions since, not from the file's every change.
+      const late = (day: string, i: number, status: "A" | "M"): NewContribution => ({
+        kind: "commit",
+        source: "git",
+        sha: (9000 + i).toString(16).padStart(40, "0"),
+        prNumber: null,
+        title: `Rework the symbols ${i}`,
+        occurredAt: `${day}T12:00:00Z`,
+        refs: [],
+        labels: [],
+        files: [{ path: "Python/optimizer_symbols.c", added: 5, deleted: 2, status }],
+        people: [{ identity: i % 2 ? ana : ben, role: "author" }],
+      });
+      await store(own.db, config, [
+        ...randomHistory(7, 400),
+        late("2025-06-20", 1, "A"),
+        late("2025-06-21", 2, "M"),
+        late("2025-06-22", 3, "M"),
+      ]);
+      for (const stageId of ["middle-end", "backend"]) {
+        for (const before of [
+          "2025-02-11T00:00:00Z",
+          "2025-04-11T12:00:00Z",
+          "2025-06-22T00:00:00Z",
+          "2025-07-01T00:00:00Z",
+        ]) {
+          const touches = await listStageFileTouches(own.db, { config, stageId, before });
+          const histories = buildFileHistories(touches, (path) => isStageSourceFile(config, stageId, path));
+          const expected = stageKnowledge(histories);
+          const knowledge = await getStageKnowledge(own.db, { config, stageId, before });
+          expect({
+            ...knowledge,
+            authors: knowledge.authors.map((a) => ({ personId: a.id, files: a.files })),
+          }).toEqual({ ...expected, files: histories.map((h) => h.path) });
+          expect(histories.length).toBeGreaterThan(0);
+        }
+        // The history did rename files into the stage from outside it.
+        const touches = await listStageFileTouches(own.db, { config, stageId, before: "2026-01-01T00:00:00Z" });
+        expect(touches.some((t) => t.previousPath?.startsWith("Python/old_") && t.status === "R")).toBe(true);
+      }
+    } finally {
       await own.close();
     }
   });

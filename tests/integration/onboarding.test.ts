@@ -1,12 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../app/db.server";
-import { getOnboardingReport } from "../../app/models/onboarding.server";
+import type { NewContribution } from "../../app/models/contribution.server";
+import { seededRandom } from "../../app/demo/seeded-random";
+import { getOnboardingReport, listStageNewcomers } from "../../app/models/onboarding.server";
 import { PeopleResolver } from "../../app/models/person.server";
 import { upsertPullRequest } from "../../app/models/pull-request.server";
 import { action as onboardingApiAction, loader as onboardingApi } from "../../app/routes/api.onboarding";
 import { loader as onboardingPage } from "../../app/routes/onboarding";
 import { loader as stagePage } from "../../app/routes/stages.$stage";
-import { defaultConfig, setUpTestDatabase } from "../support/db";
+import { createTestDatabase, defaultConfig, setUpTestDatabase } from "../support/db";
 import { commit, people, stageFiles, starterTask, store } from "../support/factories";
 
 setUpTestDatabase({ asAppDatabase: true });
@@ -246,5 +248,80 @@ describe("the pages", () => {
     });
     expect(data.newcomers.items.map((p) => p.name)).toEqual(["Frank Poole", "Bob Builder"]);
     expect(data.newcomers.returnWindowDays).toBe(90);
+  });
+});
+
+/**
+ * A year of random work by a dozen people and a bot: commits to each stage and to no stage, co-authors,
+ * reviews at every weight (some submitted days after the commit), people who start with a review or with
+ * work outside the stages, several contributions a day.
+ */
+function randomHistory(seed: number, count: number): NewContribution[] {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const crowd = [
+    ...Object.values(people).filter((p) => p !== people.bot),
+    ...Array.from({ length: 6 }, (_, i) => ({ name: `Newcomer ${i}`, email: `newcomer${i}@example.org` })),
+  ];
+  const files = [
+    stageFiles.frontend,
+    stageFiles["middle-end"],
+    stageFiles.backend,
+    [{ path: "Lib/ast.py", added: 4, deleted: 1 }],
+  ];
+  return Array.from({ length: count }, (_, i): NewContribution => {
+    const day = new Date(Date.UTC(2025, 6, 1) + Math.floor(random() ** 0.7 * 365) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const author = random() < 0.05 ? people.bot : pick(crowd);
+    const item = commit({
+      day,
+      title: `Change ${i}`,
+      author,
+      files: pick(files),
+      coAuthors: random() < 0.15 ? [pick(crowd)] : [],
+    });
+    const reviewer = pick(crowd);
+    if (random() < 0.4 && reviewer !== author) {
+      const later = new Date(Date.parse(item.occurredAt) + Math.floor(random() * 5) * 86_400_000).toISOString();
+      item.people.push({
+        identity: reviewer,
+        role: "reviewer",
+        weight: pick([1, 0.5, 0]),
+        occurredAt: later.replace(".000Z", "Z"),
+      });
+    }
+    return item;
+  });
+}
+
+describe("a stage's newcomers read for that stage alone", () => {
+  it("are the report's newcomers, whatever the day and the rule", async () => {
+    const own = await createTestDatabase();
+    const config = defaultConfig();
+    try {
+      await store(own.db, config, randomHistory(11, 700));
+      const seen: Array<{ firstToProject: boolean; returnedOn: string | null; maintainerOn: string | null }> = [];
+      for (const asOf of ["2025-09-15", "2025-12-31", "2026-03-01", "2026-06-30"]) {
+        for (const query of [
+          { asOf, windowDays: 180, min: 2 },
+          { asOf, windowDays: 30, min: 1 },
+        ]) {
+          const report = await getOnboardingReport(own.db, { config, ...query });
+          for (const stage of report.stages) {
+            const newcomers = await listStageNewcomers(own.db, { config, stageId: stage.id, ...query });
+            expect(newcomers).toEqual(stage.newcomers);
+            seen.push(...newcomers);
+          }
+        }
+      }
+      // The histories did have newcomers to compare: new to the project and not, back and not, maintainers.
+      expect(seen.length).toBeGreaterThan(20);
+      expect(new Set(seen.map((n) => n.firstToProject))).toEqual(new Set([true, false]));
+      expect(seen.some((n) => n.returnedOn !== null) && seen.some((n) => n.returnedOn === null)).toBe(true);
+      expect(seen.some((n) => n.maintainerOn !== null)).toBe(true);
+    } finally {
+      await own.close();
+    }
   });
 });

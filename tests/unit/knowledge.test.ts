@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../app/demo/seeded-random";
 import {
   buildFileHistories,
   degreeOfAuthorship,
   fileAuthors,
+  isFileEvent,
   isStageSourceFile,
+  liveRuns,
   stageKnowledge,
   stagePathPrefixes,
   type FileHistory,
@@ -156,6 +159,117 @@ describe("buildFileHistories", () => {
       (path) => isStageSourceFile(config, "middle-end", path),
     );
     expect(files.map((f) => [f.path, f.creatorIds])).toEqual([["Python/optimizer_analysis.c", [ANA]]]);
+  });
+});
+
+/**
+ * The model as first written, the reference for the runs: every change replayed one by one in time
+ * order (a contribution's plain change to a path before its rename of that path away; several events of
+ * one contribution by path).
+ */
+function replayEveryChange(touches: FileTouch[], keep: (path: string) => boolean): FileHistory[] {
+  const ordered = [...touches].sort(
+    (a, b) =>
+      (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0) ||
+      a.contributionId - b.contributionId ||
+      Number(isFileEvent(a)) - Number(isFileEvent(b)) ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
+  const files = new Map<string, FileHistory>();
+  const fresh = (path: string, creatorIds: number[]): FileHistory => ({
+    path,
+    creatorIds,
+    deliveries: new Map(),
+    commits: 0,
+  });
+  for (const touch of ordered) {
+    if (touch.status === "D") {
+      files.delete(touch.path);
+      continue;
+    }
+    let file: FileHistory | undefined;
+    if (touch.status === "A" || touch.status === "C") file = fresh(touch.path, [...touch.authorIds]);
+    else if (touch.previousPath !== null && touch.previousPath !== touch.path) {
+      file = files.get(touch.previousPath);
+      files.delete(touch.previousPath);
+    } else file = files.get(touch.path);
+    file ??= fresh(touch.path, []);
+    file.path = touch.path;
+    file.commits += 1;
+    for (const personId of new Set(touch.authorIds))
+      file.deliveries.set(personId, (file.deliveries.get(personId) ?? 0) + 1);
+    files.set(touch.path, file);
+  }
+  return [...files.values()].filter((f) => keep(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** A random history over a few paths: additions, deletions, renames back and forth, copies, shared times. */
+function randomTouches(seed: number, count: number): FileTouch[] {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const paths = [
+    "Python/optimizer_analysis.c",
+    "Python/optimizer_bytecodes.c",
+    "Python/optimizer_symbols.c",
+    "Python/tier2_redundancy_eliminator_bytecodes.c",
+    "Lib/test/test_optimizer.py",
+  ];
+  const statuses: Array<FileTouch["status"]> = ["M", "M", "M", "M", null, "A", "D", "R", "R", "C"];
+  const touches: FileTouch[] = [];
+  // Contribution ids out of time order, as when a sync stores older PRs after newer commits.
+  const ids = Array.from({ length: count }, (_, i) => i + 1).sort(() => random() - 0.5);
+  for (const contributionId of ids) {
+    const occurredAt = `2025-01-${String(1 + Math.floor(random() * 9)).padStart(2, "0")}T12:00:00Z`;
+    const authors = [ANA, BEN, CY, DEV].filter(() => random() < 0.35);
+    const changed = new Set<string>();
+    for (let n = 1 + Math.floor(random() * 2); n > 0; n--) {
+      const path = pick(paths);
+      if (changed.has(path)) continue;
+      changed.add(path);
+      const status = pick(statuses);
+      const previousPath = status === "R" || status === "C" || random() < 0.05 ? pick(paths) : null;
+      touches.push({
+        contributionId,
+        occurredAt,
+        path,
+        previousPath,
+        status,
+        authorIds: [...authors, ...authors.slice(0, 1)],
+      });
+    }
+  }
+  return touches;
+}
+
+describe("buildFileHistories against every change replayed one by one", () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])("agrees on random history %i", (seed) => {
+    const touches = randomTouches(seed, 60);
+    const keep = (path: string) => isStageSourceFile(config, "middle-end", path) || path.startsWith("Lib/");
+    const expected = replayEveryChange(touches, keep);
+    expect(buildFileHistories(touches, keep)).toEqual(expected);
+    expect(stageKnowledge(buildFileHistories(touches, keep))).toEqual(stageKnowledge(expected));
+    // The histories did meet events of every kind.
+    const statuses = new Set(touches.filter(isFileEvent).map((t) => t.status));
+    for (const status of ["A", "C", "D", "R"] as const) expect(statuses).toContain(status);
+  });
+});
+
+describe("liveRuns", () => {
+  const at = (day: string, contributionId: number) => ({ occurredAt: `${day}T12:00:00Z`, contributionId });
+  it("counts a path after its last event and up to each rename away, and nothing an event discards", () => {
+    nextId = 100;
+    const events = [
+      touch("2025-01-02", "Python/jit.c", [ANA], "A"), // 100
+      touch("2025-01-05", "Python/jit.c", [BEN], "A"), // 101: what came before is discarded
+      touch("2025-01-08", "Python/executor.c", [CY], "R", "Python/jit.c"), // 102: the file moves on
+      touch("2025-01-09", "Tools/jit/build.py", [DEV], "D"), // 103
+    ];
+    expect(liveRuns(events)).toEqual([
+      { path: "Python/jit.c", after: at("2025-01-05", 101), through: at("2025-01-08", 102) },
+      { path: "Python/jit.c", after: at("2025-01-08", 102), through: null },
+      { path: "Python/executor.c", after: at("2025-01-08", 102), through: null },
+      { path: "Tools/jit/build.py", after: at("2025-01-09", 103), through: null },
+    ]);
   });
 });
 

@@ -241,3 +241,40 @@ describe("creditedParts", () => {
     expect(creditedParts(parts, mergedAt)).toEqual(expected);
   });
 });
+
+describe("dayNumber and dayToDate, by arithmetic", () => {
+  // What they were before they were read digit by digit: Date.parse and toISOString.
+  const parsed = (iso: string) => Math.floor(Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso) / 86_400_000);
+  const formatted = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
+  it("agree with Date on every day from 1600 to 2400, as dates and as Steward's timestamps", () => {
+    const mismatches: string[] = [];
+    for (let day = parsed("1600-01-01"); day <= parsed("2400-12-31"); day++) {
+      const date = formatted(day);
+      if (dayToDate(day) !== date) mismatches.push(`dayToDate(${day})`);
+      for (const iso of [date, `${date}T00:00:00Z`, `${date}T23:59:59Z`]) {
+        if (dayNumber(iso) !== day) mismatches.push(iso);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it.each([
+    "2025-02-29", // rolls over into March, as Date.parse does
+    "2025-04-31T10:00:00Z",
+    "2025-01-01T24:00:00Z", // midnight at the end of the day: Date.parse's next day
+    "2025-01-01T10:00:00+02:00",
+    "2025-01-01T10:00:00.123Z",
+    "1969-12-31T23:59:59Z",
+    "2025-1-01", // not Steward's form: left to Date.parse
+  ])("reads %s as Date.parse does", (iso) => {
+    expect(dayNumber(iso)).toBe(parsed(iso));
+  });
+
+  it.each(["2025-13-01", "2025-00-10", "2025-01-00", "2025-01-32", "2025-01-01T23:59:60Z", "yesterday"])(
+    "finds no day in %s, as Date.parse does not",
+    (iso) => {
+      expect(dayNumber(iso)).toBeNaN();
+    },
+  );
+});
