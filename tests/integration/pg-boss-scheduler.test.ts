@@ -6,6 +6,7 @@ import { tickJobId } from "../../app/jobs/pg-boss-scheduler.server";
 import { listScheduledJobs } from "../../app/models/job-run.server";
 import { setUpTestDatabase } from "../support/db";
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster";
+import { waitFor as waitUntil } from "../support/waiting";
 
 describe("tickJobId", () => {
   it("is one UUID per job and tick, the same on every instance", () => {
@@ -112,23 +113,12 @@ describe.runIf(postgresAvailable())(
         .orderBy("id")
         .execute();
 
-    async function waitFor<T>(
-      what: string,
-      check: () => Promise<T | undefined | false>,
-      timeoutMs = 30_000,
-    ): Promise<T> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await check();
-        if (value) return value;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `Timed out waiting for ${what}; recorded: ${JSON.stringify(recorded())}; output: ${instances.map((i) => i.output()).join("\n")}`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    const waitFor = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000) =>
+      waitUntil(what, check, {
+        timeoutMs,
+        explain: () =>
+          `recorded: ${JSON.stringify(recorded())}; output: ${instances.map((i) => i.output()).join("\n")}`,
+      });
 
     it("two instances on one PostgreSQL: each tick's job is handled exactly once, one at a time", async () => {
       const settings = { JOB_NAME: "tick-once", EVERY_MS: "1000", WORK_MS: "300" };

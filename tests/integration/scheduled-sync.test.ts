@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../app/github.server";
@@ -11,6 +10,7 @@ import { loader as dashboardLoader } from "../../app/routes/_index";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { generateRepository } from "../support/github-simulator/data";
 import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
+import { freePort, waitFor as waitUntil } from "../support/waiting";
 
 const config = defaultConfig();
 const test = setUpTestDatabase({ per: "test", asAppDatabase: true });
@@ -56,15 +56,8 @@ const runs = () =>
     .orderBy("id")
     .execute();
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; runs: ${JSON.stringify(await runs())}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const waitFor = <T>(what: string, check: () => Promise<T | undefined | false>) =>
+  waitUntil(what, check, { intervalMs: 25, explain: async () => `runs: ${JSON.stringify(await runs())}` });
 
 /** Attempts that ran (skipped ticks aside) never overlap: each starts after the previous one finished. */
 function expectNoOverlap(rows: Awaited<ReturnType<typeof runs>>) {
@@ -203,13 +196,6 @@ describe("the in-process timer (SQLite)", () => {
 
 describe("npm start with SYNC_EVERY", () => {
   const root = path.resolve(import.meta.dirname, "../..");
-  async function freePort(): Promise<number> {
-    const probe = net.createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-    const address = probe.address();
-    await new Promise((resolve) => probe.close(resolve));
-    return typeof address === "object" && address ? address.port : 0;
-  }
   const start = async (env: Record<string, string | undefined>) => {
     const file = path.join(test.dir, "started.sqlite");
     const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {

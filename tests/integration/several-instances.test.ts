@@ -9,6 +9,7 @@ import { addPullRequest, generateRepository, type SimIssue } from "../support/gi
 import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster";
 import { pullRequestPayload, signedDelivery } from "../support/webhook-deliveries";
+import { waitFor as waitUntil } from "../support/waiting";
 
 // Two app instances started as people start them (`npm start` with DATABASE_URL=postgres://…) on one
 // PostgreSQL, each with its scheduler (pg-boss) and its web server, against the GitHub simulator: each
@@ -97,24 +98,14 @@ describe.runIf(testPostgresUrl !== undefined || postgresAvailable())(
         .orderBy("id")
         .execute();
 
-    async function waitFor<T>(
-      what: string,
-      check: () => Promise<T | undefined | false>,
-      timeoutMs = 30_000,
-    ): Promise<T> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await check();
-        if (value) return value;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `Timed out waiting for ${what}; runs: ${JSON.stringify([...(await runs(sync)), ...(await runs(refresh))])}\n` +
-              instances.map((i) => i.output()).join("\n---\n"),
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    const waitFor = <T>(what: string, check: () => Promise<T | undefined | false>) =>
+      waitUntil(what, check, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        explain: async () =>
+          `runs: ${JSON.stringify([...(await runs(sync)), ...(await runs(refresh))])}\n` +
+          instances.map((i) => i.output()).join("\n---\n"),
+      });
 
     async function get(instance: AppInstance, path: string): Promise<unknown> {
       const response = await fetch(`${instance.baseUrl}${path}`);

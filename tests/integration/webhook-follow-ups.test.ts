@@ -15,6 +15,7 @@ import { defaultConfig, onSqlite, setUpTestDatabase } from "../support/db";
 import { addPullRequest, generateRepository, type SimIssue } from "../support/github-simulator/data";
 import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
 import { pullRequestPayload, reviewPayload, signedDelivery } from "../support/webhook-deliveries";
+import { waitFor as waitUntil } from "../support/waiting";
 
 // A webhook's follow-up (fetching the delivered pull request's files and reviews) through the scheduler
 // the app's database gets: the in-process timer and its job_queue table on SQLite, pg-boss on PostgreSQL.
@@ -101,17 +102,8 @@ const runs = () =>
     .orderBy("id")
     .execute();
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}; runs: ${JSON.stringify(await runs())}; events: ${events}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = <T>(what: string, check: () => Promise<T | undefined | false>) =>
+  waitUntil(what, check, { explain: async () => `runs: ${JSON.stringify(await runs())}; events: ${events}` });
 
 /** The stages a stored pull request is labelled with, and how many files it has. */
 async function stored(pr: SimIssue) {

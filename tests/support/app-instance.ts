@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "./waiting";
 
 // One app instance as a person starts it: `npm start` (scripts/start.ts: migrate, start the scheduler,
 // spawn remix-serve on PORT) with the environment a test gives. It runs in a process group of its own,
@@ -19,19 +19,6 @@ export interface AppInstance {
   exited: Promise<number | null>;
   /** SIGTERM, as Ctrl-C would, and waits for the instance to end. */
   stop: () => Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 /**

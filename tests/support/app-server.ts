@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -11,6 +10,7 @@ import { insertContributions } from "../../app/models/contribution.server";
 import { PeopleResolver } from "../../app/models/person.server";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { buildIfStale } from "../../scripts/build-if-stale";
+import { freePort } from "./waiting";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -19,20 +19,6 @@ export const hostile = {
   title: `<img src=x onerror="window.__xss=1"> Fix <b>everything</b>`,
   name: `<script>window.__xss=2</script>Mallory`,
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 async function waitForHttp(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
