@@ -2,12 +2,12 @@ import { createHash, randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import type { Database, Executor } from "../../db/database";
 import { statementsOn } from "../models/job-queue.server";
-import { insertSkippedJobRun, markJobRunDeadLetter, upsertJobSchedule } from "../models/job-run.server";
-import { nextTickAfter } from "../stewardship/schedule";
+import { insertSkippedJobRun, markJobRunDeadLetter } from "../models/job-run.server";
 import {
   errorText,
   queuedRunKey,
   runRecordedAttempt,
+  scheduleNextTick,
   thisInstance,
   type JobQueue,
   type JobSettings,
@@ -144,17 +144,12 @@ export class PgBossScheduler implements Scheduler {
 
   private async scheduleNext(job: ScheduledJob, after = Date.now()): Promise<void> {
     if (this.stopping.signal.aborted) return;
-    const next = nextTickAfter(Math.max(Date.now(), after), job.everyMs);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.tick(job, next);
-    }, next - Date.now());
-    this.timers.add(timer);
-    await upsertJobSchedule(this.options.db, {
-      job: job.name,
-      scheduler: this.kind,
-      everyMs: job.everyMs,
-      nextRunAt: new Date(next).toISOString(),
+    await scheduleNextTick(this.options.db, this.kind, job, after, (ms, next) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void this.tick(job, next);
+      }, ms);
+      this.timers.add(timer);
     });
   }
 

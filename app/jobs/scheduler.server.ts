@@ -5,7 +5,8 @@
 // (job_runs), which the dashboard's footer reads.
 import os from "node:os";
 import type { Database, Executor } from "../../db/database";
-import { finishJobRun, startJobRun } from "../models/job-run.server";
+import { finishJobRun, startJobRun, upsertJobSchedule } from "../models/job-run.server";
+import { nextTickAfter } from "../stewardship/schedule";
 
 export interface JobContext {
   /** 1 for a tick's first attempt, 2 for its first retry, … */
@@ -66,6 +67,28 @@ export interface JobQueue {
 
 /** `job-name#key@id`: ties a queued run's attempts together in job_runs and names what it was for. */
 export const queuedRunKey = (job: string, key: string, id: string | number) => `${job}#${key}@${id}`;
+
+/**
+ * Arms `job`'s next tick with `arm` (the scheduler's timer: the delay, and the tick it fires) and records
+ * it in job_schedules, which the footer reads. `after`: the tick that just fired; a timer may fire a
+ * millisecond early, and must not fire the same tick again.
+ */
+export async function scheduleNextTick(
+  db: Database,
+  kind: Scheduler["kind"],
+  job: ScheduledJob,
+  after: number,
+  arm: (delayMs: number, tick: number) => void,
+): Promise<void> {
+  const next = nextTickAfter(Math.max(Date.now(), after), job.everyMs);
+  arm(next - Date.now(), next);
+  await upsertJobSchedule(db, {
+    job: job.name,
+    scheduler: kind,
+    everyMs: job.everyMs,
+    nextRunAt: new Date(next).toISOString(),
+  });
+}
 
 /** How job_runs names the process that ran an attempt. */
 export const thisInstance = () => `${os.hostname()}:${process.pid}`;

@@ -7,17 +7,13 @@ import {
   requeueJob,
   type ClaimedJob,
 } from "../models/job-queue.server";
-import {
-  closeInterruptedJobRuns,
-  deleteJobSchedule,
-  insertSkippedJobRun,
-  upsertJobSchedule,
-} from "../models/job-run.server";
-import { nextTickAfter, retryDelayMs } from "../stewardship/schedule";
+import { closeInterruptedJobRuns, deleteJobSchedule, insertSkippedJobRun } from "../models/job-run.server";
+import { retryDelayMs } from "../stewardship/schedule";
 import {
   errorText,
   queuedRunKey,
   runRecordedAttempt,
+  scheduleNextTick,
   thisInstance,
   type JobQueue,
   type QueuedJob,
@@ -142,17 +138,11 @@ export class TimerScheduler implements Scheduler {
     this.timers.add(timer);
   }
 
-  /** `after`: the tick that just fired; a timer may fire a millisecond early, and must not fire it again. */
   private async scheduleNext(job: ScheduledJob, after = Date.now()): Promise<void> {
     if (this.stopping.signal.aborted) return;
-    const next = nextTickAfter(Math.max(Date.now(), after), job.everyMs);
-    this.after(next - Date.now(), () => void this.tick(job, next));
-    await upsertJobSchedule(this.db, {
-      job: job.name,
-      scheduler: this.kind,
-      everyMs: job.everyMs,
-      nextRunAt: new Date(next).toISOString(),
-    });
+    await scheduleNextTick(this.db, this.kind, job, after, (ms, next) =>
+      this.after(ms, () => void this.tick(job, next)),
+    );
   }
 
   private async tick(job: ScheduledJob, tick: number): Promise<void> {
