@@ -38,6 +38,17 @@ function example(
   return payload;
 }
 
+/** A push of the default branch whose first commit changes Python/optimizer.c. */
+const optimizerPush = () =>
+  example(
+    "push",
+    (e) => (e.commits as unknown[]).length > 0,
+    (p) => {
+      p.ref = `refs/heads/${p.repository.default_branch}`;
+      p.commits[0].modified = ["Python/optimizer.c"];
+    },
+  );
+
 async function deliver(
   event: string,
   payload: unknown,
@@ -199,28 +210,14 @@ describe("POST /webhooks/github", () => {
   );
 
   it("applies a well-formed delivery once after the strict checks", async () => {
-    const push = example(
-      "push",
-      (e) => (e.commits as unknown[]).length > 0,
-      (p) => {
-        p.ref = `refs/heads/${p.repository.default_branch}`;
-        p.commits[0].modified = ["Python/optimizer.c"];
-      },
-    );
+    const push = optimizerPush();
     expect((await deliver("push", push, { id: "push-once" })).status).toBe(201);
     expect((await deliver("push", push, { id: "push-once" })).body).toMatchObject({ outcome: "duplicate" });
     expect((await rows()).contributions.map((c) => c.sha)).toEqual([push.commits[0].id]);
   });
 
   it("applies a delivery once when it reaches two instances at the same moment", async () => {
-    const push = example(
-      "push",
-      (e) => (e.commits as unknown[]).length > 0,
-      (p) => {
-        p.ref = `refs/heads/${p.repository.default_branch}`;
-        p.commits[0].modified = ["Python/optimizer.c"];
-      },
-    );
+    const push = optimizerPush();
     // Two app instances: two connections of their own to the one database, both past the "seen
     // already?" check before either records the delivery.
     const instances = [openDatabaseUrl(test.file), openDatabaseUrl(test.file)];
