@@ -1,20 +1,17 @@
-// `npm run dev`: prepare the database, then `remix dev`, which rebuilds and restarts on change.
+// `npm run dev`: prepare the database and start the scheduled jobs as `npm start` does, then `remix dev`,
+// which rebuilds and restarts the web server on change (the jobs keep running in this process).
 import { spawn } from "node:child_process";
 import { loadConfig } from "../app/config.server";
-import { prepareDatabase } from "../app/ingest/prepare.server";
-import { openConfiguredDatabase, runCli } from "./cli";
+import { runCli } from "./cli";
+import { prepareToServe, readServeSettings } from "./prepare-to-serve";
 
 runCli(async () => {
   const config = loadConfig();
-  const { db } = openConfiguredDatabase();
-  try {
-    await prepareDatabase(db, { config });
-  } finally {
-    await db.destroy();
-  }
+  const { stop } = await prepareToServe(config, readServeSettings());
   const dev = spawn("npx", ["remix", "dev"], {
     stdio: "inherit",
     env: { ...process.env, VITE_CJS_IGNORE_WARNING: "true" },
   });
-  dev.on("exit", (code) => process.exit(code ?? 0));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
+  dev.on("exit", (code) => void stop().finally(() => process.exit(code ?? 0)));
 });
