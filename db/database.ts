@@ -28,6 +28,7 @@ import * as jobRuns from "./migrations/0016_job_runs";
 import * as scaleIndexes from "./migrations/0017_scale_indexes";
 import * as jobQueue from "./migrations/0018_job_queue";
 import * as coldReportIndexes from "./migrations/0019_cold_report_indexes";
+import * as fileEventIndex from "./migrations/0020_file_event_index";
 import { isPostgresUrl, openPostgres, watchEveryTable, type PostgresOptions } from "./postgres";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
@@ -65,6 +66,7 @@ export const migrations: Record<string, Migration> = {
   "0017_scale_indexes": scaleIndexes,
   "0018_job_queue": jobQueue,
   "0019_cold_report_indexes": coldReportIndexes,
+  "0020_file_event_index": fileEventIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

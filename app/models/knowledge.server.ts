@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { Database, Executor } from "../../db/database";
 import type { CodeownersTable, DB, FileStatus } from "../../db/schema";
 import type { CompiledConfig } from "../stewardship/config";
@@ -125,12 +125,14 @@ function underPrefixes(eb: ChangeScope, prefixes: string[]) {
   return eb.or(prefixes.map((p) => eb.and([eb("f.path", ">=", p), eb("f.path", "<", p + AFTER_ALL)])));
 }
 
-/** A change that adds, copies, deletes or renames a file (isFileEvent in stewardship/knowledge.ts). */
-function isEvent(eb: ChangeScope) {
-  return eb.or([
-    eb("f.status", "in", ["A", "C", "D"]),
-    eb.and([eb("f.previousPath", "is not", null), eb("f.previousPath", "<>", eb.ref("f.path"))]),
-  ]);
+/**
+ * A change that adds, copies, deletes or renames a file (isFileEvent in stewardship/knowledge.ts). Written
+ * as the partial index contribution_files_path_event's condition (migration 0020), literals included, so
+ * both databases read a stage's events from that index alone rather than every change to its files.
+ */
+function isEvent(): Expression<SqlBool> {
+  const [status, previousPath, path] = [sql.ref("f.status"), sql.ref("f.previousPath"), sql.ref("f.path")];
+  return sql<SqlBool>`(${status} in ('A', 'C', 'D') or (${previousPath} is not null and ${previousPath} <> ${path}))`;
 }
 
 /** Any other change: it only adds to the counts of the file at its path. */
@@ -148,11 +150,7 @@ function isPlain(eb: ChangeScope) {
  */
 async function readStageChanges(
   db: Database,
-  {
-    prefixes,
-    before,
-    where,
-  }: { prefixes: string[]; before: string; where?: (eb: ChangeScope) => ReturnType<ChangeScope["or"]> },
+  { prefixes, before, where }: { prefixes: string[]; before: string; where?: (eb: ChangeScope) => Expression<SqlBool> },
 ): Promise<{ touches: FileTouch[]; followed: string[] }> {
   const picked = (eb: ChangeScope) => (where ? where(eb) : eb.and([]));
   const rows = await readTouches(

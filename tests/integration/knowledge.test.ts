@@ -1,3 +1,4 @@
+import { CompiledQuery, createQueryId, sql, type KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../app/db.server";
 import { createGitHubClient } from "../../app/github.server";
@@ -13,7 +14,7 @@ import { action as knowledgeAction, loader as knowledgeApi } from "../../app/rou
 import { loader as reviewersApi } from "../../app/routes/api.reviewers";
 import { loader as stagePage } from "../../app/routes/stages.$stage";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
-import { createTestDatabase, defaultConfig, setUpTestDatabase } from "../support/db";
+import { createTestDatabase, defaultConfig, onSqlite, setUpTestDatabase } from "../support/db";
 import { store } from "../support/factories";
 import { TestRepo } from "../support/git-repo";
 import { generateRepository } from "../support/github-simulator/data";
@@ -425,6 +426,42 @@ describe("the knowledge truck factor counted by the database", () => {
         // The history did rename files into the stage from outside it.
         const touches = await listStageFileTouches(own.db, { config, stageId, before: "2026-01-01T00:00:00Z" });
         expect(touches.some((t) => t.previousPath?.startsWith("Python/old_") && t.status === "R")).toBe(true);
+      }
+    } finally {
+      await own.close();
+    }
+  });
+  it("reads a stage's file events through their own index, not through every change to its files", async () => {
+    const own = await createTestDatabase();
+    try {
+      await store(own.db, config, randomHistory(11, 200));
+      // The statements getStageKnowledge sends, compiled as the database receives them.
+      const sent: CompiledQuery[] = [];
+      const recorder: KyselyPlugin = {
+        transformQuery: ({ node }) => {
+          sent.push(own.db.getExecutor().compileQuery(node, createQueryId()));
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      };
+      await getStageKnowledge(own.db.withPlugin(recorder), {
+        config,
+        stageId: "middle-end",
+        before: "2026-01-01T00:00:00Z",
+      });
+      const events = sent.filter((query) => query.sql.includes("in ('A', 'C', 'D')"));
+      expect(events.length).toBeGreaterThan(0);
+      for (const query of events) {
+        const plan = await own.db.transaction().execute(async (trx) => {
+          // With statistics, as a database in use has them; PostgreSQL would rather read these few rows
+          // of a test's tables one after another than through any index.
+          await sql`analyze`.execute(trx);
+          if (!onSqlite) await sql`set local enable_seqscan = off`.execute(trx);
+          const explain = onSqlite ? "explain query plan " : "explain ";
+          const { rows } = await trx.executeQuery(CompiledQuery.raw(explain + query.sql, [...query.parameters]));
+          return JSON.stringify(rows);
+        });
+        expect(plan).toContain("contribution_files_path_event");
       }
     } finally {
       await own.close();
