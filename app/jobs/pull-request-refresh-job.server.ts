@@ -1,8 +1,12 @@
 import type { Database } from "../../db/database";
 import type { GitHubClient } from "../github.server";
 import { refreshPullRequest } from "../ingest/github-sync.server";
+import { countWaitingJobs } from "../models/job-queue.server";
+import { getGivenUpRuns } from "../models/job-run.server";
+import { getPullRequestTitle } from "../models/pull-request.server";
 import type { CompiledConfig } from "../stewardship/config";
-import type { JobSettings, QueuedJob } from "./scheduler.server";
+import { FOLLOW_UP_FAILURES_SHOWN_MS, type FollowUpStatus } from "../stewardship/schedule";
+import { keyOfQueuedRun, type JobSettings, type QueuedJob } from "./scheduler.server";
 
 /**
  * A webhook's follow-up: a `pull_request` or `pull_request_review` delivery carries no files, so the
@@ -49,4 +53,23 @@ export function pullRequestRefreshJob({
       await refreshPullRequest({ db, config, github, number, signal });
     },
   };
+}
+
+/**
+ * What the dashboard's footer says of follow-ups (followUpLines): those given up on after their retries
+ * in the last day, with the latest one's pull request and error, and how many wait to start. Read from
+ * job_runs and the queue (job_queue on SQLite, pg-boss's on PostgreSQL), so any instance sees them.
+ */
+export async function readFollowUpStatus(db: Database, { nowMs }: { nowMs: number }): Promise<FollowUpStatus> {
+  const job = pullRequestRefreshJobName;
+  const [givenUp, queue] = await Promise.all([
+    getGivenUpRuns(db, { job, since: new Date(nowMs - FOLLOW_UP_FAILURES_SHOWN_MS).toISOString() }),
+    countWaitingJobs(db, { job, now: new Date(nowMs).toISOString() }),
+  ]);
+  if (!givenUp) return { givenUp: null, ...queue };
+  const key = Number(keyOfQueuedRun(givenUp.latest.runKey));
+  const pr = Number.isSafeInteger(key) && key > 0 ? key : null;
+  const title = pr === null ? null : await getPullRequestTitle(db, pr);
+  const { at, error } = givenUp.latest;
+  return { givenUp: { count: givenUp.count, since: givenUp.since, latest: { pr, title, at, error } }, ...queue };
 }

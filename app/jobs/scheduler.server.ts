@@ -68,6 +68,11 @@ export interface JobQueue {
 /** `job-name#key@id`: ties a queued run's attempts together in job_runs and names what it was for. */
 export const queuedRunKey = (job: string, key: string, id: string | number) => `${job}#${key}@${id}`;
 
+/** The key a queuedRunKey names (a follow-up's pull request number), or null for another run key. */
+export function keyOfQueuedRun(runKey: string): string | null {
+  return /^[^#]*#(.*)@[^@]*$/.exec(runKey)?.[1] ?? null;
+}
+
 /**
  * Arms `job`'s next tick with `arm` (the scheduler's timer: the delay, and the tick it fires) and records
  * it in job_schedules, which the footer reads. `after`: the tick that just fired; a timer may fire a

@@ -1,5 +1,5 @@
-import { CompiledQuery } from "kysely";
-import type { Database, Executor } from "../../db/database";
+import { CompiledQuery, sql } from "kysely";
+import { dialectOf, type Database, type Executor } from "../../db/database";
 
 // Jobs run on demand (a webhook's follow-up). On SQLite they wait in job_queue (migration 0018), which
 // the timer scheduler drains; on PostgreSQL pg-boss keeps them, inserted on the caller's transaction
@@ -118,6 +118,41 @@ export async function requeueInterruptedJobs(db: Database, { job, at }: { job: s
     .execute();
   for (const { id } of running) await requeueJob(db, { id: Number(id), runAfter: at });
   return running.length;
+}
+
+/**
+ * Runs of `job` waiting to start (queued, or waiting for a retry's backoff), and since when the oldest
+ * of those already due has been due (null when none is): job_queue on SQLite, pg-boss's own job table
+ * (schema `pgboss`, as pg-boss 10 lays it out) on PostgreSQL, read rather than asked of a pg-boss
+ * instance, which a page view should not start.
+ */
+export async function countWaitingJobs(
+  db: Database,
+  { job, now }: { job: string; now: string },
+): Promise<{ waiting: number; oldestDueAt: string | null }> {
+  if (dialectOf(db) === "postgres") {
+    const { rows: made } = await sql<{ table: string | null }>`select to_regclass('pgboss.job')::text as table`.execute(
+      db,
+    );
+    // No pg-boss has started on this database yet: nothing was ever queued.
+    if (!made[0]?.table) return { waiting: 0, oldestDueAt: null };
+    const { rows } = await sql<{ waiting: number | string; oldestDueAt: string | null }>`
+      select count(*) as waiting,
+        to_char(min(start_after) filter (where start_after <= ${now}::timestamptz) at time zone 'UTC',
+          'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "oldestDueAt"
+      from pgboss.job where name = ${job} and state in ('created', 'retry')`.execute(db.withoutPlugins());
+    return { waiting: Number(rows[0]?.waiting ?? 0), oldestDueAt: rows[0]?.oldestDueAt ?? null };
+  }
+  const row = await db
+    .selectFrom("jobQueue")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("waiting"),
+      eb.fn.min(eb.case().when("runAfter", "<=", now).then(eb.ref("runAfter")).end()).as("oldestDueAt"),
+    ])
+    .where("job", "=", job)
+    .where("state", "=", "queued")
+    .executeTakeFirstOrThrow();
+  return { waiting: Number(row.waiting), oldestDueAt: row.oldestDueAt ?? null };
 }
 
 /**

@@ -183,6 +183,40 @@ export async function listScheduledJobs(db: Database): Promise<ScheduledJobView[
   );
 }
 
+export interface GivenUpRuns {
+  count: number;
+  /** When the first of them was given up on. */
+  since: string;
+  latest: { runKey: string; at: string; error: string | null };
+}
+
+/**
+ * Runs of `job` given up on after their retries (dead letters) since `since`: how many, when the first
+ * was, and the latest with its error. Null when there were none.
+ */
+export async function getGivenUpRuns(
+  db: Database,
+  { job, since }: { job: string; since: string },
+): Promise<GivenUpRuns | null> {
+  const given = db
+    .selectFrom("jobRuns")
+    .where("job", "=", job)
+    .where("deadLetter", "=", 1)
+    .where("finishedAt", ">=", since);
+  const [counted, latest] = await Promise.all([
+    given
+      .select((eb) => [eb.fn.countAll<number>().as("count"), eb.fn.min("finishedAt").as("since")])
+      .executeTakeFirstOrThrow(),
+    given.select(["runKey", "finishedAt", "error"]).orderBy("id", "desc").limit(1).executeTakeFirst(),
+  ]);
+  if (!latest || counted.since === null) return null;
+  return {
+    count: Number(counted.count),
+    since: counted.since,
+    latest: { runKey: latest.runKey, at: latest.finishedAt ?? counted.since, error: latest.error },
+  };
+}
+
 /**
  * Marks a run given up on (pg-boss's dead-letter queue delivered it): its latest attempt becomes the
  * dead letter, closed as failed if the process running it died; a run with no attempt recorded gets one.

@@ -253,3 +253,15 @@ export async function listStoredPullRequestUpdates(
   }
   return stored;
 }
+
+/** The stored title of the pull request numbered `prNumber` (git's squash commit's when git brought it); null when unknown. */
+export async function getPullRequestTitle(db: Database, prNumber: number): Promise<string | null> {
+  const row = await db
+    .selectFrom("contributions")
+    .select("title")
+    .where("prNumber", "=", prNumber)
+    .orderBy((eb) => eb.case().when("sha", "is", null).then(1).else(0).end())
+    .limit(1)
+    .executeTakeFirst();
+  return row?.title ?? null;
+}

@@ -18,8 +18,12 @@ import { coverageView, windowKnown } from "../stewardship/coverage";
 import { goalProgress } from "../stewardship/goals";
 import { todayUtc } from "../stewardship/metrics";
 import { capList, pageCaps } from "../stewardship/capped-list";
-import { followUpsOffLine, scheduledJobLines } from "../stewardship/schedule";
-import { readFollowUpSettings } from "../jobs/pull-request-refresh-job.server";
+import { followUpLines, followUpsOffLine, scheduledJobLines } from "../stewardship/schedule";
+import {
+  pullRequestRefreshJobName,
+  readFollowUpSettings,
+  readFollowUpStatus,
+} from "../jobs/pull-request-refresh-job.server";
 
 export const meta: MetaFunction = () => [{ title: "Bus factor · Steward" }];
 
@@ -28,10 +32,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getReadDb();
   const coverage = await getCoverage(db);
   const { params, notes } = requireWindowParams(request, config.config, coverage);
-  const [report, runs, jobs] = await Promise.all([
+  const nowMs = Date.now();
+  const [report, runs, jobs, followUps] = await Promise.all([
     getCachedBusFactorReport({ config, ...params }),
     listLatestRuns(db),
     listScheduledJobs(db),
+    readFollowUpStatus(db, { nowMs }),
   ]);
   const known = windowKnown(params.windowDays, coverage, todayUtc());
   return {
@@ -39,8 +45,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     params,
     coverage: coverageView(coverage, notes),
     runs,
-    // Scheduled jobs (SYNC_EVERY): the next run, the last one's outcome, a run given up on.
-    schedule: jobs.flatMap((job) => scheduledJobLines(job, Date.now()).map((line) => ({ job: job.job, ...line }))),
+    // Scheduled jobs (SYNC_EVERY): the next run, the last one's outcome, a run given up on; webhooks'
+    // follow-ups given up on lately, and a backed-up queue of them.
+    schedule: [
+      ...jobs.flatMap((job) => scheduledJobLines(job, nowMs).map((line) => ({ job: job.job, ...line }))),
+      ...followUpLines(followUps, nowMs).map((line) => ({ job: pullRequestRefreshJobName, ...line })),
+    ],
     followUpsOff: followUpsOffLine({
       webhooksOn: Boolean(process.env.GITHUB_WEBHOOK_SECRET?.trim()),
       tokenSet: readFollowUpSettings() !== null,

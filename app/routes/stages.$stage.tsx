@@ -12,6 +12,7 @@ import { LearnerReviewers } from "../components/learner-reviewers";
 import { CoverageNote } from "../components/coverage-note";
 import { useWindowLink, WindowForm } from "../components/window-form";
 import { getCachedBusFactorReport } from "../bus-factor-cache.server";
+import { getCachedBusiestStageFiles } from "../busiest-files-cache.server";
 import { getPageWriter } from "../auth.server";
 import { getConfig } from "../config.server";
 import { getCachedStageNewcomers } from "../onboarding-cache.server";
@@ -24,7 +25,7 @@ import {
 } from "../models/bus-factor.server";
 import { getCoverage } from "../models/coverage.server";
 import { listTaskMentoring } from "../models/mentoring-plan.server";
-import { listBusiestStageFiles, listContributions } from "../models/contribution-list.server";
+import { listContributions } from "../models/contribution-list.server";
 import { countStarterTasks, listStarterTasks } from "../models/starter-task.server";
 import {
   composeStageKnowledgeReport,
@@ -66,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       getPageWriter(request, db),
       getCachedStageKnowledge(db, { config, stageId, before: reportWindow.to }),
       listStageContributors(db, { stageId, window: reportWindow }),
-      listBusiestStageFiles(db, { config, stageId, window: reportWindow, limit: 10 }),
+      getCachedBusiestStageFiles({ config, stageId, window: reportWindow, limit: 10 }),
       listContributions(db, { stage: stageId, to: reportWindow.to, limit: 15 }),
       listStarterTasks(db, { stageId, state: "open", limit: pageCaps.tasks }),
       countStarterTasks(db, { stageId, state: "open" }),

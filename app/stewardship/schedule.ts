@@ -139,3 +139,67 @@ export function followUpsOffLine({ webhooksOn, tokenSet }: { webhooksOn: boolean
   if (!webhooksOn || tokenSet) return null;
   return "Webhooks bring pull requests without their files and reviews, and GITHUB_TOKEN is not set to fetch them: their stages wait for the next sync.";
 }
+
+/** How long a follow-up given up on is shown in the footer: a day, so it goes once the trouble is over. */
+export const FOLLOW_UP_FAILURES_SHOWN_MS = 86_400_000;
+/** A waiting follow-up due longer than this means the queue is not being worked (one normally starts within seconds). */
+export const FOLLOW_UP_BACKLOG_MS = 60_000;
+
+/** Webhooks' follow-ups as the dashboard's footer reads them (see readFollowUpStatus). */
+export interface FollowUpStatus {
+  /** Follow-ups given up on after their retries in the last FOLLOW_UP_FAILURES_SHOWN_MS. */
+  givenUp: {
+    count: number;
+    since: string;
+    latest: { pr: number | null; title: string | null; at: string; error: string | null };
+  } | null;
+  /** Follow-ups waiting to start, and since when the oldest already due has been due. */
+  waiting: number;
+  oldestDueAt: string | null;
+}
+
+/** The first line of `text`, cut at a word before `max` characters: an error or a title in a footer line. */
+function brief(text: string, max: number): string {
+  const line = text.split("\n", 1)[0]?.trim() ?? "";
+  if (line.length <= max) return line;
+  const cut = line.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/**
+ * The footer's lines about webhooks' follow-ups: those given up on after their retries lately (how
+ * many, since when, the latest pull request and its error, and what fetches those pull requests now:
+ * their next delivery, or the sync, which finds merged pull requests by the stages' files), and a
+ * backed-up queue. Both are warnings; nothing is said when all is well.
+ */
+export function followUpLines(status: FollowUpStatus, nowMs: number): Array<{ text: string; failed: boolean }> {
+  const lines: Array<{ text: string; failed: boolean }> = [];
+  const { givenUp } = status;
+  if (givenUp) {
+    const { latest } = givenUp;
+    const pr = latest.pr === null ? "a pull request" : `#${latest.pr}`;
+    const title = latest.title ? ` “${brief(latest.title, 60)}”` : "";
+    // The sentence's own full stop follows.
+    const error = brief(latest.error ?? "no message", 160).replace(/\.$/, "");
+    lines.push({
+      text:
+        givenUp.count === 1
+          ? `A pull request follow-up failed after its retries: ${pr}${title} at ${shownTime(latest.at)}: ${error}. ` +
+            "That pull request is fetched again at its next webhook delivery or, once merged, by the next sync."
+          : `${givenUp.count} pull request follow-ups failed after their retries since ${shownTime(givenUp.since)}; ` +
+            `the latest, ${pr}${title} at ${shownTime(latest.at)}: ${error}. ` +
+            "Those pull requests are fetched again at their next webhook delivery or, once merged, by the next sync.",
+      failed: true,
+    });
+  }
+  if (status.oldestDueAt && nowMs - Date.parse(status.oldestDueAt) > FOLLOW_UP_BACKLOG_MS) {
+    const waiting =
+      status.waiting === 1 ? "1 pull request follow-up is" : `${status.waiting} pull request follow-ups are`;
+    lines.push({
+      text: `${waiting} waiting, the oldest due since ${shownTime(status.oldestDueAt)}: is the app's scheduler running? (A spent GitHub rate limit holds them too; the log says so.)`,
+      failed: true,
+    });
+  }
+  return lines;
+}

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { countComputedBusiestFiles, getCachedBusiestStageFiles } from "../../app/busiest-files-cache.server";
 import { getDb } from "../../app/db.server";
 import { listBusiestStageFiles } from "../../app/models/contribution-list.server";
 import { loader as stageLoader } from "../../app/routes/stages.$stage";
@@ -107,5 +108,56 @@ describe("a stage's busiest files", () => {
       "Python/optimizer_cases.c.h",
       "Include/internal/pycore_opcode_metadata.h",
     ]);
+  });
+});
+
+describe("a stage's busiest files, cached per data version", () => {
+  // A window no other test of this file views, so the first call computes the list.
+  const query = { config, stageId: "middle-end", window: windowEndingOn(asOf, 120), limit: 10 };
+  const stagePage = () =>
+    stageLoader({
+      request: new Request(`http://steward.test/stages/middle-end?asOf=${asOf}&window=120`),
+      params: { stage: "middle-end" },
+      context: {},
+    });
+
+  it("are served from the cache until a write commits, and are the list computed afresh", async () => {
+    const before = countComputedBusiestFiles();
+    // The stage page computes the list; the next asks (and views) are served it.
+    const page = await stagePage();
+    expect(countComputedBusiestFiles() - before).toBe(1);
+    const first = await getCachedBusiestStageFiles(query);
+    expect(countComputedBusiestFiles() - before).toBe(1);
+    expect(first).toEqual(await listBusiestStageFiles(await getDb(), query));
+    expect(page.busiestFiles).toEqual(first.files);
+    expect(page.generatedFiles).toEqual(first.generated);
+    expect(await getCachedBusiestStageFiles(query)).toBe(first);
+    await stagePage();
+    expect(countComputedBusiestFiles() - before).toBe(1);
+
+    // Another window, as-of day, stage or length is another list.
+    await getCachedBusiestStageFiles({ ...query, window: windowEndingOn(asOf, 90) });
+    await getCachedBusiestStageFiles({ ...query, window: windowEndingOn(ago(1), 120) });
+    await getCachedBusiestStageFiles({ ...query, stageId: "backend" });
+    await getCachedBusiestStageFiles({ ...query, limit: 1 });
+    expect(countComputedBusiestFiles() - before).toBe(5);
+    expect(await getCachedBusiestStageFiles(query)).toBe(first);
+
+    // A commit: the next view computes the list again, and sees it.
+    await store(await getDb(), config, [
+      commit({
+        day: ago(3),
+        title: "gh-131798: Propagate known types through _STORE_FAST (#135004)",
+        author: people.bob,
+        files: [{ path: "Python/optimizer_symbols.c", added: 30, deleted: 4 }],
+      }),
+    ]);
+    const after = await getCachedBusiestStageFiles(query);
+    expect(countComputedBusiestFiles() - before).toBe(6);
+    expect(after).not.toBe(first);
+    expect(after).toEqual(await listBusiestStageFiles(await getDb(), query));
+    expect(after.files[0]).toEqual({ path: "Python/optimizer_symbols.c", contributions: 2, lines: 43 });
+    expect((await stagePage()).busiestFiles).toEqual(after.files);
+    expect(countComputedBusiestFiles() - before).toBe(6);
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../app/github.server";
+import { syncPullRequests } from "../../app/ingest/github-sync.server";
 import { pullRequestRefreshJob } from "../../app/jobs/pull-request-refresh-job.server";
 import {
   closeFollowUpQueues,
@@ -12,7 +13,7 @@ import type { Scheduler } from "../../app/jobs/scheduler.server";
 import { loader as dashboardLoader } from "../../app/routes/_index";
 import { action } from "../../app/routes/webhooks.github";
 import { defaultConfig, onSqlite, setUpTestDatabase } from "../support/db";
-import { addPullRequest, generateRepository, type SimIssue } from "../support/github-simulator/data";
+import { addPullRequest, commitSha, generateRepository, type SimIssue } from "../support/github-simulator/data";
 import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
 import { pullRequestPayload, reviewPayload, signedDelivery } from "../support/webhook-deliveries";
 import { waitFor as waitUntil } from "../support/waiting";
@@ -121,6 +122,12 @@ async function stored(pr: SimIssue) {
   return { files: Number(contribution.fileCount), stages: stages.map((s) => s.stageId).sort() };
 }
 
+/** The dashboard footer's lines about follow-ups, as its loader gives them. */
+async function footer(): Promise<Array<{ text: string; failed: boolean }>> {
+  const dashboard = await dashboardLoader({ request: new Request("http://steward.test/"), params: {}, context: {} });
+  return dashboard.schedule.filter((line) => line.job === job).map(({ text, failed }) => ({ text, failed }));
+}
+
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 function newPullRequest(author = "first-timer") {
@@ -212,8 +219,10 @@ describe("webhooks' follow-ups", () => {
 
   it("a follow-up that keeps failing is retried with backoff, then recorded as a dead letter", async () => {
     const pr = newPullRequest("unlucky");
+    pr.title = "Narrow <b>types</b> & guards";
     github.fail({ kind: "server-error", status: 502 }, { times: 10, path: /^\/graphql$/ });
     await deliver("pull_request", pullRequestPayload(pr, "opened"));
+    expect(await footer()).toEqual([]);
     await startScheduler();
     const rows = await waitFor("a dead letter", async () => {
       const all = await runs();
@@ -226,8 +235,85 @@ describe("webhooks' follow-ups", () => {
     expect(new Set(rows.map((r) => r.runKey)).size).toBe(1);
     expect(rows[0]!.error).toMatch(/502|Server Error/);
     await waitFor("the queue to be empty", async () => (await waiting()).length === 0);
-    // Still stored bare: the next sync (or delivery) fetches it.
+    // Still stored bare: its next delivery (or, once merged, the next sync) fetches it.
     expect(await stored(pr)).toEqual({ files: 0, stages: [] });
+    // The dashboard's footer says so, naming the pull request (its title as it was written) and the error.
+    expect(await footer()).toEqual([
+      {
+        text: expect.stringMatching(
+          new RegExp(
+            `^A pull request follow-up failed after its retries: #${pr.number} “Narrow <b>types</b> & guards” at \\d{4}-\\d{2}-\\d{2} [\\d:]+ UTC: .*(502|Server Error).*\\. That pull request is fetched again at its next webhook delivery or, once merged, by the next sync\\.$`,
+          ),
+        ),
+        failed: true,
+      },
+    ]);
+  });
+
+  it("the footer counts follow-ups given up on, and what it says fetches their pull requests does", async () => {
+    const open = newPullRequest("still-open");
+    const merging = newPullRequest("soon-merged");
+    // Two attempts each fail: then GitHub answers again.
+    github.fail({ kind: "server-error", status: 502 }, { times: 4, path: /^\/graphql$/ });
+    await deliver("pull_request", pullRequestPayload(open, "opened"));
+    await deliver("pull_request", pullRequestPayload(merging, "opened"));
+    await startScheduler();
+    await waitFor("two dead letters", async () => (await runs()).filter((r) => r.deadLetter === 1).length === 2);
+    const [line] = await footer();
+    expect(line).toEqual({
+      text: expect.stringMatching(
+        new RegExp(
+          `^2 pull request follow-ups failed after their retries since .+ UTC; the latest, #(${open.number}|${merging.number}) “Teach the optimizer that _GUARD_TYPE_VERSION holds after a…” at .+ UTC: .*(502|Server Error).*\\. Those pull requests are fetched again at their next webhook delivery or, once merged, by the next sync\\.$`,
+        ),
+      ),
+      failed: true,
+    });
+
+    // At its next delivery, the open one.
+    await deliver("pull_request", pullRequestPayload(open, "synchronize"));
+    await waitFor("the open PR's next follow-up", async () => (await runs()).some((r) => r.outcome === "ok"));
+    expect(await stored(open)).toEqual({ files: 1, stages: ["middle-end"] });
+
+    // Once merged, by the next sync (which finds merged pull requests by the stages' files).
+    merging.state = "closed";
+    merging.updatedAt = daysAgo(0);
+    merging.pr!.mergedAt = daysAgo(0);
+    merging.pr!.mergeCommit = commitSha(merging.number);
+    expect(await stored(merging)).toEqual({ files: 0, stages: [] });
+    const client = createGitHubClient({ token: github.token, baseUrl: github.url, graphqlIntervalMs: 0, retries: 0 });
+    await syncPullRequests({ db: test.db, config, github: client });
+    expect(await stored(merging)).toEqual({ files: 1, stages: ["middle-end"] });
+  });
+
+  it("the footer says how many follow-ups wait when the queue is backed up, and stops once it is worked", async () => {
+    const first = newPullRequest("queued-one");
+    const second = newPullRequest("queued-two");
+    await deliver("pull_request", pullRequestPayload(first, "opened"));
+    await deliver("pull_request", pullRequestPayload(second, "opened"));
+    expect((await waiting()).sort()).toEqual([String(first.number), String(second.number)]);
+    // Due just now: not backed up (a scheduler takes a follow-up within seconds).
+    expect(await footer()).toEqual([]);
+
+    // Due two minutes ago and still waiting, as when no scheduler works the queue.
+    const twoMinutesAgo = new Date(Date.now() - 120_000).toISOString();
+    if (onSqlite) await test.db.updateTable("jobQueue").set({ runAfter: twoMinutesAgo }).execute();
+    else
+      await sql`update pgboss.job set start_after = ${twoMinutesAgo}::timestamptz where name = ${job} and state = 'created'`.execute(
+        test.db,
+      );
+    expect(await footer()).toEqual([
+      {
+        text: expect.stringMatching(
+          /^2 pull request follow-ups are waiting, the oldest due since \d{4}-\d{2}-\d{2} [\d:]+ UTC: is the app's scheduler running\?/,
+        ),
+        failed: true,
+      },
+    ]);
+
+    await startScheduler();
+    await waitFor("both follow-ups", async () => (await runs()).filter((r) => r.outcome === "ok").length === 2);
+    await waitFor("the queue to be empty", async () => (await waiting()).length === 0);
+    expect(await footer()).toEqual([]);
   });
 
   it.runIf(onSqlite)("a run the previous process left going (it died mid-fetch) runs again at start", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  followUpLines,
   followUpsOffLine,
   describeInterval,
   nextTickAfter,
@@ -151,5 +152,52 @@ describe("followUpsOffLine", () => {
     expect(followUpsOffLine({ webhooksOn: true, tokenSet: true })).toBeNull();
     expect(followUpsOffLine({ webhooksOn: false, tokenSet: false })).toBeNull();
     expect(followUpsOffLine({ webhooksOn: false, tokenSet: true })).toBeNull();
+  });
+});
+
+describe("followUpLines", () => {
+  const now = at("2026-11-27T10:05:00Z");
+  const quiet = { givenUp: null, waiting: 0, oldestDueAt: null };
+  const latest = {
+    pr: 135210,
+    title: "gh-134584: Teach the optimizer that _GUARD_TYPE_VERSION holds after a store to the same object",
+    at: "2026-11-27T10:02:31.400Z",
+    error: "GitHub's GraphQL API answered with an error for python/cpython: Something went wrong.\nRequest id 1A2B",
+  };
+  const texts = (status: Parameters<typeof followUpLines>[0]) =>
+    followUpLines(status, now).map((l) => `${l.failed ? "! " : ""}${l.text}`);
+
+  it("says nothing when no follow-up failed lately and none waits long", () => {
+    expect(texts(quiet)).toEqual([]);
+    // Waiting, but due only seconds ago (or not yet: a retry's backoff): the scheduler is keeping up.
+    expect(texts({ ...quiet, waiting: 3, oldestDueAt: "2026-11-27T10:04:30.000Z" })).toEqual([]);
+    expect(texts({ ...quiet, waiting: 2, oldestDueAt: null })).toEqual([]);
+  });
+
+  it("names the one follow-up given up on, its pull request, a short error and what fetches it now", () => {
+    expect(texts({ ...quiet, givenUp: { count: 1, since: latest.at, latest } })).toEqual([
+      "! A pull request follow-up failed after its retries: #135210 “gh-134584: Teach the optimizer that _GUARD_TYPE_VERSION…” at 2026-11-27 10:02:31 UTC: GitHub's GraphQL API answered with an error for python/cpython: Something went wrong. That pull request is fetched again at its next webhook delivery or, once merged, by the next sync.",
+    ]);
+  });
+
+  it("counts several since the first, with the latest's error cut short", () => {
+    const error = `GitHub answered 502 Bad Gateway ${"x".repeat(300)}`;
+    const [line] = texts({
+      ...quiet,
+      givenUp: { count: 4, since: "2026-11-27T09:00:00.000Z", latest: { ...latest, title: null, error } },
+    });
+    expect(line).toMatch(
+      /^! 4 pull request follow-ups failed after their retries since 2026-11-27 09:00 UTC; the latest, #135210 at 2026-11-27 10:02:31 UTC: GitHub answered 502 Bad Gateway x+…\. Those pull requests are fetched again at their next webhook delivery or, once merged, by the next sync\.$/,
+    );
+    expect(line!.length).toBeLessThan(400);
+  });
+
+  it("warns of a backed-up queue with how many wait", () => {
+    expect(texts({ ...quiet, waiting: 12, oldestDueAt: "2026-11-27T10:01:00.000Z" })).toEqual([
+      "! 12 pull request follow-ups are waiting, the oldest due since 2026-11-27 10:01 UTC: is the app's scheduler running? (A spent GitHub rate limit holds them too; the log says so.)",
+    ]);
+    expect(texts({ ...quiet, waiting: 1, oldestDueAt: "2026-11-27T10:01:00.000Z" })[0]).toMatch(
+      /^! 1 pull request follow-up is waiting/,
+    );
   });
 });
