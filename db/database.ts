@@ -29,6 +29,7 @@ import * as scaleIndexes from "./migrations/0017_scale_indexes";
 import * as jobQueue from "./migrations/0018_job_queue";
 import * as coldReportIndexes from "./migrations/0019_cold_report_indexes";
 import * as fileEventIndex from "./migrations/0020_file_event_index";
+import * as jobRunsGivenUp from "./migrations/0021_job_runs_given_up";
 import { isPostgresUrl, openPostgres, watchEveryTable, type PostgresOptions } from "./postgres";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
@@ -67,6 +68,7 @@ export const migrations: Record<string, Migration> = {
   "0018_job_queue": jobQueue,
   "0019_cold_report_indexes": coldReportIndexes,
   "0020_file_event_index": fileEventIndex,
+  "0021_job_runs_given_up": jobRunsGivenUp,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
