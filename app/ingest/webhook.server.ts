@@ -48,7 +48,7 @@ export interface WebhookResult {
   outcome: WebhookOutcome;
   /**
    * The pull request an applied delivery wants fetched in full, and whether a fetch was queued for it
-   * now (`queued`), one was already waiting (`waiting`), or follow-ups are off (`off`: the next sync fetches it).
+   * now (`queued`), one was already waiting (`waiting`), or follow-ups are off (`off`: a sync fetches it once it is merged).
    */
   followUp: { pullRequest: number; queued: "queued" | "waiting" | "off" } | null;
 }

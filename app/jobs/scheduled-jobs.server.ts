@@ -153,7 +153,7 @@ const queues = new Map<string, Promise<JobQueue>>();
 
 /**
  * Where the webhook route sends follow-ups: null without GITHUB_TOKEN (a PR a delivery brings then
- * waits for the next sync for its files). On PostgreSQL a send-only pg-boss, started on first use.
+ * waits for its files until a sync fetches it, once it is merged). On PostgreSQL a send-only pg-boss, started on first use.
  */
 export async function getFollowUpQueue(
   env: NodeJS.ProcessEnv = process.env,

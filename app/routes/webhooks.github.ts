@@ -24,7 +24,7 @@ export async function loader() {
  * malformed body or a payload value of the wrong shape (400); a redelivery is acknowledged and not
  * applied again. A database holding the demo data set refuses deliveries (409), writing nothing. A
  * pull request's delivery queues the fetch of its files and reviews (GITHUB_TOKEN), in the transaction
- * that records the delivery; the answer says so, or that the next sync will fetch them.
+ * that records the delivery; the answer says so, or that a sync fetches them once the PR is merged.
  */
 export async function action({ request }: ActionFunctionArgs) {
   const secret = process.env.GITHUB_WEBHOOK_SECRET?.trim();
@@ -75,7 +75,7 @@ function followUpNote({ followUp }: WebhookResult): { followUp?: string } {
       return { followUp: `A fetch of ${pr}'s files and reviews is already waiting; it will read this change too.` };
     case "off":
       return {
-        followUp: `Stored ${pr} without its files and reviews: GITHUB_TOKEN is not set, so the next sync fetches them.`,
+        followUp: `Stored ${pr} without its files and reviews: GITHUB_TOKEN is not set, so they wait for a sync, which fetches the pull request once it is merged.`,
       };
   }
 }

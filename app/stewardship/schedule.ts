@@ -137,7 +137,7 @@ const sameRun = (a: JobRunStatus, b: JobRunStatus | null) =>
  */
 export function followUpsOffLine({ webhooksOn, tokenSet }: { webhooksOn: boolean; tokenSet: boolean }): string | null {
   if (!webhooksOn || tokenSet) return null;
-  return "Webhooks bring pull requests without their files and reviews, and GITHUB_TOKEN is not set to fetch them: their stages wait for the next sync.";
+  return "Webhooks bring pull requests without their files and reviews, and GITHUB_TOKEN is not set to fetch them: their stages wait for a sync, which fetches a pull request once it is merged.";
 }
 
 /** How long a follow-up given up on is shown in the footer: a day, so it goes once the trouble is over. */

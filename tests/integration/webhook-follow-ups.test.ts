@@ -348,7 +348,7 @@ describe("webhooks' follow-ups", () => {
     expect(await test.db.selectFrom("jobQueue").selectAll().execute()).toEqual([]);
   });
 
-  it("without GITHUB_TOKEN nothing is queued, and the answer and the dashboard say the next sync fetches the files", async () => {
+  it("without GITHUB_TOKEN nothing is queued, and the answer and the dashboard say a sync fetches the files once the PR is merged", async () => {
     delete process.env.GITHUB_TOKEN;
     const pr = newPullRequest("no-token");
     const answer = await deliver("pull_request", pullRequestPayload(pr, "opened"));
@@ -356,13 +356,13 @@ describe("webhooks' follow-ups", () => {
       status: 201,
       body: {
         outcome: "applied",
-        followUp: `Stored #${pr.number} without its files and reviews: GITHUB_TOKEN is not set, so the next sync fetches them.`,
+        followUp: `Stored #${pr.number} without its files and reviews: GITHUB_TOKEN is not set, so they wait for a sync, which fetches the pull request once it is merged.`,
       },
     });
     expect(await waiting()).toEqual([]);
     const dashboard = await dashboardLoader({ request: new Request("http://steward.test/"), params: {}, context: {} });
     expect(dashboard.followUpsOff).toMatch(
-      /GITHUB_TOKEN is not set to fetch them: their stages wait for the next sync/,
+      /GITHUB_TOKEN is not set to fetch them: their stages wait for a sync, which fetches a pull request once it is merged/,
     );
     process.env.GITHUB_TOKEN = github.token;
     const withToken = await dashboardLoader({ request: new Request("http://steward.test/"), params: {}, context: {} });

@@ -147,7 +147,7 @@ describe("scheduledJobLines", () => {
 describe("followUpsOffLine", () => {
   it("speaks only when webhooks are on and no token can fetch their pull requests' files", () => {
     expect(followUpsOffLine({ webhooksOn: true, tokenSet: false })).toBe(
-      "Webhooks bring pull requests without their files and reviews, and GITHUB_TOKEN is not set to fetch them: their stages wait for the next sync.",
+      "Webhooks bring pull requests without their files and reviews, and GITHUB_TOKEN is not set to fetch them: their stages wait for a sync, which fetches a pull request once it is merged.",
     );
     expect(followUpsOffLine({ webhooksOn: true, tokenSet: true })).toBeNull();
     expect(followUpsOffLine({ webhooksOn: false, tokenSet: false })).toBeNull();
