@@ -30,6 +30,7 @@ import * as jobQueue from "./migrations/0018_job_queue";
 import * as coldReportIndexes from "./migrations/0019_cold_report_indexes";
 import * as fileEventIndex from "./migrations/0020_file_event_index";
 import * as jobRunsGivenUp from "./migrations/0021_job_runs_given_up";
+import * as contributionTimeId from "./migrations/0022_contribution_time_id";
 import { isPostgresUrl, openPostgres, watchEveryTable, type PostgresOptions } from "./postgres";
 import type { DB } from "./schema";
 import { DatabaseFileError, Sqlite3Dialect, type Sqlite3DialectConfig } from "./sqlite-dialect";
@@ -69,6 +70,7 @@ export const migrations: Record<string, Migration> = {
   "0019_cold_report_indexes": coldReportIndexes,
   "0020_file_event_index": fileEventIndex,
   "0021_job_runs_given_up": jobRunsGivenUp,
+  "0022_contribution_time_id": contributionTimeId,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
