@@ -3,7 +3,7 @@
 // two instances on one PostgreSQL and kill one mid-job. Settings come from the environment.
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { openDatabase } from "../../db/database";
+import { openDatabaseUrl } from "../../db/database";
 import { PgBossScheduler } from "../../app/jobs/pg-boss-scheduler.server";
 
 const env = (name: string) => {
@@ -16,7 +16,8 @@ const instance = `instance-${process.pid}`;
 const record = (event: string, fields: object) =>
   fs.appendFileSync(env("RECORD_FILE"), `${JSON.stringify({ instance, event, at: Date.now(), ...fields })}\n`);
 
-const db = openDatabase(env("JOB_DATABASE"));
+// The test's database: a SQLite file, or on the PostgreSQL run a database on STEWARD_TEST_DATABASE_URL's server.
+const db = openDatabaseUrl(env("JOB_DATABASE"));
 const scheduler = new PgBossScheduler({
   connectionString: env("PG_URL"),
   db,
