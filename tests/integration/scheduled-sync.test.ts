@@ -10,7 +10,7 @@ import { loader as dashboardLoader } from "../../app/routes/_index";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { generateRepository } from "../support/github-simulator/data";
 import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
-import { freePort, waitFor as waitUntil } from "../support/waiting";
+import { waitFor as waitUntil } from "../support/waiting";
 
 const config = defaultConfig();
 const test = setUpTestDatabase({ per: "test", asAppDatabase: true });
@@ -196,18 +196,20 @@ describe("the in-process timer (SQLite)", () => {
 
 describe("npm start with SYNC_EVERY", () => {
   const root = path.resolve(import.meta.dirname, "../..");
-  const start = async (env: Record<string, string | undefined>) => {
+  const start = (env: Record<string, string | undefined>) => {
     const file = path.join(test.dir, "started.sqlite");
+    // It stops before serving: port 0 passes start.ts's check of the port, which comes first and would
+    // stop it instead if a port picked beforehand were taken meanwhile.
     const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: file, PORT: String(await freePort()), HOST: "127.0.0.1", ...env },
+      env: { ...process.env, DATABASE_URL: file, PORT: "0", HOST: "127.0.0.1", ...env },
       encoding: "utf8",
     });
     return { ...result, created: fs.existsSync(file) };
   };
 
-  it("refuses an interval it cannot read, before building or touching the database", async () => {
-    const result = await start({ SYNC_EVERY: "hourly", GITHUB_TOKEN: "ghp_x" });
+  it("refuses an interval it cannot read, before building or touching the database", () => {
+    const result = start({ SYNC_EVERY: "hourly", GITHUB_TOKEN: "ghp_x" });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
       "steward: SYNC_EVERY=hourly is not an interval; write a whole number and a unit, e.g. 15m, 1h or 1d (m minutes, h hours, d days).",
@@ -215,8 +217,8 @@ describe("npm start with SYNC_EVERY", () => {
     expect(result.created).toBe(false);
   });
 
-  it("refuses to schedule syncs without GITHUB_TOKEN", async () => {
-    const result = await start({ SYNC_EVERY: "1h", GITHUB_TOKEN: "" });
+  it("refuses to schedule syncs without GITHUB_TOKEN", () => {
+    const result = start({ SYNC_EVERY: "1h", GITHUB_TOKEN: "" });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("SYNC_EVERY=1h schedules the GitHub sync, which needs GITHUB_TOKEN");
     expect(result.created).toBe(false);
