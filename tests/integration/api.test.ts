@@ -213,6 +213,8 @@ describe("GET /api/tasks", () => {
       .select("id")
       .where("name", "=", people.bob.name)
       .executeTakeFirstOrThrow();
+    // Read once: the answer names its day, which must not move to the next one between writing and reading.
+    const lapsedClaim = daysAgo(31);
     await db
       .insertInto("starterTasks")
       .values([
@@ -221,7 +223,7 @@ describe("GET /api/tasks", () => {
           title: "_CALL_LEN",
           claimedByPersonId: bob.id,
           claimEvidence: "claimed in a comment",
-          claimedAt: daysAgo(31),
+          claimedAt: lapsedClaim,
         }),
         starterTask({
           key: "134584#5",
@@ -238,7 +240,7 @@ describe("GET /api/tasks", () => {
       };
       expect(free.tasks.map((t) => t.key)).toEqual(["134584#1", "134584#4"]);
       expect(free.tasks[1]).toMatchObject({ claimed: false, claimedBy: null });
-      expect(free.tasks[1]?.claimEvidence).toBe(`bobb's claim of ${daysAgo(31).slice(0, 10)} lapsed after 30 days`);
+      expect(free.tasks[1]?.claimEvidence).toBe(`bobb's claim of ${lapsedClaim.slice(0, 10)} lapsed after 30 days`);
       const claimed = (await get(tasksApi, "/api/tasks?state=claimed&stage=middle-end")).body as Body;
       expect(claimed.tasks.map((t) => t.key)).toEqual(["134584#2", "134584#5"]);
     } finally {

@@ -1,7 +1,9 @@
-// Waiting in tests: a free loopback port for a server the test starts, and polling until something the
-// test cannot be told about directly (a job run recorded, a server answering) has happened.
+// Waiting in tests: a free loopback port for a server the test starts, polling until something the
+// test cannot be told about directly (a job run recorded, a server answering) has happened, and the UTC
+// day a read that measures as of today ran on.
 import fs from "node:fs";
 import net from "node:net";
+import { todayUtc } from "../../app/stewardship/metrics";
 
 /**
  * The ports the kernel hands out by itself (Linux's ip_local_port_range): every outgoing connection of
@@ -81,5 +83,18 @@ export async function waitFor<T>(
       throw new Error(`Timed out waiting for ${what}${explain ? `; ${await explain()}` : ""}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * Runs `read` (a loader that measures as of today when no asOf is given, say) and returns what it gave
+ * with the UTC day it ran on, running it again if midnight UTC passed meanwhile. The test then knows the
+ * day the app took for today, instead of a today of its own computed a moment earlier or later.
+ */
+export async function onOneUtcDay<T>(read: () => Promise<T>): Promise<{ today: string; value: T }> {
+  for (;;) {
+    const today = todayUtc();
+    const value = await read();
+    if (todayUtc() === today) return { today, value };
   }
 }
