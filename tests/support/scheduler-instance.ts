@@ -34,7 +34,9 @@ await scheduler.start([
     timeoutMs: Number(env("TIMEOUT_MS")),
     run: async ({ attempt, scheduledFor, signal }) => {
       record("start", { scheduledFor, attempt });
-      await sleep(Number(env("WORK_MS")), undefined, { signal });
+      // RETRY_WORK_MS: a retry's work, when it should be shorter than a first attempt's (WORK_MS).
+      const work = attempt > 1 && process.env.RETRY_WORK_MS ? process.env.RETRY_WORK_MS : env("WORK_MS");
+      await sleep(Number(work), undefined, { signal });
       if (process.env.FAIL === "1") {
         record("fail", { scheduledFor, attempt });
         throw new Error("the test job fails on purpose");
