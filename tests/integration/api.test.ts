@@ -6,7 +6,7 @@ import { action as tasksAction, loader as tasksApi } from "../../app/routes/api.
 import { getDb } from "../../app/db.server";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
-import { knownHistory, people, starterTask, store } from "../support/factories";
+import { commit, knownHistory, people, starterTask, store } from "../support/factories";
 
 const asOf = todayUtc();
 setUpTestDatabase({ asAppDatabase: true });
@@ -164,6 +164,33 @@ describe("GET /api/contributions", () => {
     const sweep = (none.body as Body).contributions.find((c) => c.pr === 127001);
     expect(sweep?.evidence.find((e) => e.rule === "graze")?.detail).toContain("300 files");
     expect((none.body as Body).contributions.map((c) => c.title)).toContain("Tidy the eval loop");
+  });
+
+  it("lists a contribution's people by role, then as Steward first met them, on either database", async () => {
+    // Carol and Dave are known from the history, Carol first; here Dave is named first. A database hands
+    // equal rows back in whatever order its plan reads them (as written, or by an index): only the
+    // query's own order makes SQLite and PostgreSQL, small tables and large ones, agree.
+    const db = await getDb();
+    await store(db, defaultConfig(), [
+      commit({
+        day: addDays(asOf, -3),
+        title: "Document the JIT's build steps",
+        author: people.erin,
+        coAuthors: [people.dave, people.carol],
+        files: [{ path: "Doc/howto/jit.rst", added: 40, deleted: 0 }],
+        pr: 140777,
+      }),
+    ]);
+    try {
+      const { body } = await get(contributionsApi, "/api/contributions?pr=140777");
+      expect((body as Body).contributions[0]?.authors.map((a) => [a.role, a.name])).toEqual([
+        ["author", people.erin.name],
+        ["co-author", people.carol.name],
+        ["co-author", people.dave.name],
+      ]);
+    } finally {
+      await db.deleteFrom("contributions").where("prNumber", "=", 140777).execute();
+    }
   });
 
   it("answers 404 to an unknown stage and 400 to a bad number", async () => {
