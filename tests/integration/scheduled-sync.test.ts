@@ -113,9 +113,17 @@ describe("the in-process timer (SQLite)", () => {
   });
 
   it("never runs twice at once: a tick that comes while a slow sync is going is skipped and recorded", async () => {
-    // The first sync's first request takes 900 ms: several 200 ms ticks come meanwhile.
-    github.fail({ kind: "slow", delayMs: 900 }, { times: 1, path: /^\/repos\/python\/cpython$/ });
+    // The first sync's first request is held until two 200 ms ticks have come (and been skipped) meanwhile.
+    const held = github.fail({ kind: "held" }, { times: 1, path: /^\/repos\/python\/cpython$/ });
     await startScheduler({ everyMs: 200 });
+    try {
+      await waitFor("two ticks skipped while the first sync waits", async () => {
+        const skipped = (await runs()).filter((r) => r.outcome === "skipped");
+        return skipped.length >= 2;
+      });
+    } finally {
+      held.release(); // else stopping the scheduler would wait for the sync for good
+    }
     const rows = await waitFor("a slow run, the ticks it skipped, and the next run", async () => {
       const all = await runs();
       const ok = all.filter((r) => r.outcome === "ok");
@@ -134,7 +142,9 @@ describe("the in-process timer (SQLite)", () => {
   });
 
   it("retries a failing sync with a doubling delay, then records it as a dead letter the dashboard shows", async () => {
-    await startScheduler({ everyMs: 1000, token: "a-revoked-token", retry: { limit: 2, delayMs: 100 } });
+    // Ticks 3 s apart: the run is given up on some 0.3 s after its tick, and the checks below must be done
+    // before the next tick's run is given up on in turn (it would be the footer's dead letter then).
+    await startScheduler({ everyMs: 3000, token: "a-revoked-token", retry: { limit: 2, delayMs: 100 } });
     const rows = await waitFor("a run given up on after its retries", async () => {
       const all = await runs();
       return all.some((r) => r.deadLetter === 1) && all;
@@ -161,7 +171,8 @@ describe("the in-process timer (SQLite)", () => {
     const lines = dashboard.schedule.map((l) => [l.failed, l.text]);
     expect(lines[0]).toEqual([
       false,
-      expect.stringMatching(/^Next GitHub sync: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(every second\)\.$/),
+      // Seconds are left out when they are :00, as one tick a minute is.
+      expect.stringMatching(/^Next GitHub sync: \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC \(every 3 seconds\)\.$/),
     ]);
     expect(lines).toContainEqual([
       true,
