@@ -36,7 +36,11 @@ if [ "$(id -u)" = 0 ]; then
   as=(runuser -u "$user" --)
 fi
 
-port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+# A free loopback port, picked by the OS. It is free when picked, not yet when the server binds it: a
+# start that finds it taken picks another (below).
+free_port() {
+  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
+}
 
 stop() {
   if [ -n "$keep" ]; then
@@ -57,12 +61,21 @@ if [ ! -f "$dir/data/PG_VERSION" ]; then
     exit 1
   }
 fi
-"${as[@]}" "${bindir}pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${WITH_POSTGRES_OPTIONS:-}" \
-  start >/dev/null || {
+for attempt in 1 2 3; do
+  port=$(free_port)
+  logged=$(stat -c %s "$dir/server.log" 2>/dev/null || echo 0)
+  if "${as[@]}" "${bindir}pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${WITH_POSTGRES_OPTIONS:-}" \
+    start >/dev/null; then
+    break
+  fi
+  # Taken between being picked and being bound (any process's outgoing connection may take it): retry.
+  if [ "$attempt" -lt 3 ] && tail -c +"$((logged + 1))" "$dir/server.log" | grep -qiE "could not bind|Address already in use"; then
+    continue
+  fi
   cat "$dir/server.log" >&2
   exit 1
-}
+done
 [ -z "$fresh" ] || "${as[@]}" "${bindir}createdb" -h 127.0.0.1 -p "$port" -U steward steward
 
 export STEWARD_TEST_DATABASE_URL="postgres://steward@127.0.0.1:$port/postgres"

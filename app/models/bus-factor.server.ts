@@ -48,7 +48,8 @@ export async function listStageContributors(
     .orderBy("a.stageId")
     .orderBy("credit", "desc")
     .orderBy("contributions", "desc")
-    .orderBy("name");
+    .orderBy("name")
+    .orderBy("a.personId"); // namesakes: in a fixed order on either database
   if (stageId) query = query.where("a.stageId", "=", stageId);
   const rows = await query.execute();
   const byStage = new Map<string, RecentContributor[]>();
@@ -245,6 +246,7 @@ export async function listCreditedContributions(
       .select(["contributionId", "personId", "role"])
       .where("contributionId", "in", part)
       .where("personId", "in", personIds)
+      .orderBy("role")
       .execute();
     for (const row of parts) {
       const key = `${row.contributionId}:${row.personId}`;

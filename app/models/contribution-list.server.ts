@@ -107,13 +107,16 @@ export async function listContributions(db: Database, filter: ContributionFilter
       .innerJoin("people as p", "p.id", "cp.personId")
       .where("cp.contributionId", "in", ids)
       .select(["cp.contributionId", "p.id", "p.login", "p.name", "cp.role"])
+      // Ties broken by id: SQLite and PostgreSQL return equal rows in different orders.
       .orderBy("cp.role")
+      .orderBy("p.id")
       .execute(),
     db
       .selectFrom("contributionStages")
       .where("contributionId", "in", ids)
       .select(["contributionId", "stageId", "score"])
       .orderBy("score", "desc")
+      .orderBy("stageId")
       .execute(),
     listStandingCorrections(db, ids),
   ]);

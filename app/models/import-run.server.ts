@@ -12,6 +12,7 @@ export interface ImportRunView {
 
 /** The latest finished (or failed) run of each source — git import, GitHub sync, demo — newest first. */
 export async function listLatestRuns(db: Database): Promise<ImportRunView[]> {
+  // Runs that finished in the same second (a sync's pull requests, then its starter tasks): the later first.
   return db
     .selectFrom("importRuns as r")
     .where("r.id", "in", (eb) =>
@@ -23,6 +24,7 @@ export async function listLatestRuns(db: Database): Promise<ImportRunView[]> {
     )
     .select(["r.source", "r.startedAt", "r.finishedAt", "r.status", "r.added", "r.message"])
     .orderBy("r.finishedAt", "desc")
+    .orderBy("r.id", "desc")
     .execute();
 }
 

@@ -533,7 +533,9 @@ export async function listOpenPullRequests(
       .selectFrom("contributionStages")
       .where("contributionId", "in", ids)
       .select(["contributionId", "stageId"])
+      // Ties broken by stage and id: SQLite and PostgreSQL return equal rows in different orders.
       .orderBy("score", "desc")
+      .orderBy("stageId")
       .execute(),
     db
       .selectFrom("contributionPeople as cp")
@@ -542,6 +544,7 @@ export async function listOpenPullRequests(
       .where("cp.role", "in", ["author", "co-author"])
       .select(["cp.contributionId", "p.id", "p.login", "p.name"])
       .orderBy("cp.role")
+      .orderBy("p.id")
       .execute(),
   ]);
   return rows.map((r) => ({

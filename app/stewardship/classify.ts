@@ -411,8 +411,12 @@ function pickStages({ scores, placed }: Scoring, minStageShare: number): StageVe
  */
 export function classifyContribution(config: CompiledConfig, facts: ContributionFacts): Classification {
   const { minStageShare } = config.config.classification;
-  const totalFiles = facts.files.length;
-  const tally = tallyFiles(config, facts.files);
+  // In path order, whatever order the files came in (git's, GitHub's, a webhook's, a database's, which
+  // differ between SQLite and PostgreSQL): the evidence names the same files in the same order however
+  // the change is read back and reclassified.
+  const files = [...facts.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const totalFiles = files.length;
+  const tally = tallyFiles(config, files);
   const scoring: Scoring = {
     scores: Object.fromEntries(config.stageIds.map((id) => [id, 0])),
     placed: new Set(),

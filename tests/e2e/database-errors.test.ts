@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildIfStale } from "../../scripts/build-if-stale";
-import { freePort } from "../support/waiting";
+import { serveBuild, type ServedBuild } from "../support/app-server";
 
-const root = path.resolve(import.meta.dirname, "../..");
 let dir: string;
-let server: ChildProcess | undefined;
+let server: ServedBuild | undefined;
 let baseUrl: string;
 
 // The built app served over a file that is not a database, as someone pointing DATABASE_URL at the
@@ -19,32 +16,13 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "steward-broken-"));
   const file = path.join(dir, "notes.sqlite");
   fs.writeFileSync(file, "These are my notes, not a database.\n".repeat(200));
-  const port = await freePort();
-  const serve = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
-  server = spawn(process.execPath, [serve, "build/index.js"], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: file },
-    stdio: ["ignore", "ignore", "ignore"],
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await fetch(baseUrl);
-      return;
-    } catch (error) {
-      if (Date.now() > deadline || server.exitCode !== null) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  // Its error log (the unusable file, at every request) is what these tests provoke: not shown.
+  server = await serveBuild({ DATABASE_URL: file }, { forwardErrors: false });
+  baseUrl = server.baseUrl;
 });
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server?.on("exit", resolve));
-    server.kill("SIGTERM");
-    await exited;
-  }
+  await server?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -6,7 +6,7 @@ import { action as tasksAction, loader as tasksApi } from "../../app/routes/api.
 import { getDb } from "../../app/db.server";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
-import { knownHistory, people, starterTask, store } from "../support/factories";
+import { commit, knownHistory, people, starterTask, store } from "../support/factories";
 
 const asOf = todayUtc();
 setUpTestDatabase({ asAppDatabase: true });
@@ -166,6 +166,33 @@ describe("GET /api/contributions", () => {
     expect((none.body as Body).contributions.map((c) => c.title)).toContain("Tidy the eval loop");
   });
 
+  it("lists a contribution's people by role, then as Steward first met them, on either database", async () => {
+    // Carol and Dave are known from the history, Carol first; here Dave is named first. A database hands
+    // equal rows back in whatever order its plan reads them (as written, or by an index): only the
+    // query's own order makes SQLite and PostgreSQL, small tables and large ones, agree.
+    const db = await getDb();
+    await store(db, defaultConfig(), [
+      commit({
+        day: addDays(asOf, -3),
+        title: "Document the JIT's build steps",
+        author: people.erin,
+        coAuthors: [people.dave, people.carol],
+        files: [{ path: "Doc/howto/jit.rst", added: 40, deleted: 0 }],
+        pr: 140777,
+      }),
+    ]);
+    try {
+      const { body } = await get(contributionsApi, "/api/contributions?pr=140777");
+      expect((body as Body).contributions[0]?.authors.map((a) => [a.role, a.name])).toEqual([
+        ["author", people.erin.name],
+        ["co-author", people.carol.name],
+        ["co-author", people.dave.name],
+      ]);
+    } finally {
+      await db.deleteFrom("contributions").where("prNumber", "=", 140777).execute();
+    }
+  });
+
   it("answers 404 to an unknown stage and 400 to a bad number", async () => {
     expect((await get(contributionsApi, "/api/contributions?stage=compiler")).status).toBe(404);
     const bad = await get(contributionsApi, "/api/contributions?pr=12abc");
@@ -213,6 +240,8 @@ describe("GET /api/tasks", () => {
       .select("id")
       .where("name", "=", people.bob.name)
       .executeTakeFirstOrThrow();
+    // Read once: the answer names its day, which must not move to the next one between writing and reading.
+    const lapsedClaim = daysAgo(31);
     await db
       .insertInto("starterTasks")
       .values([
@@ -221,7 +250,7 @@ describe("GET /api/tasks", () => {
           title: "_CALL_LEN",
           claimedByPersonId: bob.id,
           claimEvidence: "claimed in a comment",
-          claimedAt: daysAgo(31),
+          claimedAt: lapsedClaim,
         }),
         starterTask({
           key: "134584#5",
@@ -238,7 +267,7 @@ describe("GET /api/tasks", () => {
       };
       expect(free.tasks.map((t) => t.key)).toEqual(["134584#1", "134584#4"]);
       expect(free.tasks[1]).toMatchObject({ claimed: false, claimedBy: null });
-      expect(free.tasks[1]?.claimEvidence).toBe(`bobb's claim of ${daysAgo(31).slice(0, 10)} lapsed after 30 days`);
+      expect(free.tasks[1]?.claimEvidence).toBe(`bobb's claim of ${lapsedClaim.slice(0, 10)} lapsed after 30 days`);
       const claimed = (await get(tasksApi, "/api/tasks?state=claimed&stage=middle-end")).body as Body;
       expect(claimed.tasks.map((t) => t.key)).toEqual(["134584#2", "134584#5"]);
     } finally {

@@ -65,7 +65,8 @@ beforeAll(async () => {
 
 describe("pages show capped lists with the rest a link away", () => {
   it("stage: the first maintainers, each with their latest credited work, evidence and the others capped", async () => {
-    const data = await stageLoader(args("/stages/middle-end?window=730&min=2", { stage: "middle-end" }));
+    // As of the day the history was written for, which the link's dates are counted from.
+    const data = await stageLoader(args(`/stages/middle-end?asOf=${asOf}&window=730&min=2`, { stage: "middle-end" }));
     expect(data.maintainers).toHaveLength(pageCaps.maintainers);
     expect(data.moreMaintainers).toBe(busy - pageCaps.maintainers);
     for (const maintainer of data.maintainers) {

@@ -9,6 +9,7 @@ import { loader as tasksLoader } from "../../app/routes/tasks";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { knownHistory, people, store } from "../support/factories";
+import { onOneUtcDay } from "../support/waiting";
 
 setUpTestDatabase({ asAppDatabase: true });
 const asOf = todayUtc();
@@ -36,8 +37,9 @@ beforeAll(async () => {
 
 describe("page loaders", () => {
   it("dashboard: one card per stage with maintainers, status and a 24-month trend", async () => {
-    const data = await dashboardLoader(args("/"));
-    expect(data.params).toEqual({ asOf, windowDays: 180, min: 2 });
+    // Without asOf it measures as of today: the day the loader ran on.
+    const { today, value: data } = await onOneUtcDay(() => dashboardLoader(args("/")));
+    expect(data.params).toEqual({ asOf: today, windowDays: 180, min: 2 });
     expect(data.stages.map((s) => [s.id, s.maintainers.length, s.status])).toEqual([
       ["frontend", 1, "at-risk"],
       ["middle-end", 1, "at-risk"],
@@ -50,7 +52,8 @@ describe("page loaders", () => {
   });
 
   it("planning: who lapses when, what one departure does, and who is next", async () => {
-    const data = await planningLoader(args("/planning"));
+    // As of the day the history was written for: days left are counted from it.
+    const data = await planningLoader(args(`/planning?asOf=${asOf}`));
     const plan = (id: string) => data.plans.find((p) => p.id === id);
     // Backend: Carol and Dave make the goal of 2 exactly; without new work Carol lapses first.
     expect(

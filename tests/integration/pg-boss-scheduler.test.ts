@@ -152,7 +152,15 @@ describe.runIf(postgresAvailable())(
     }, 60_000);
 
     it("an instance killed mid-job (SIGKILL): the other finishes the job once pg-boss expires it", async () => {
-      const settings = { JOB_NAME: "tick-crash", EVERY_MS: "4000", WORK_MS: "1500", TIMEOUT_MS: "2500" };
+      // A first attempt works 2.5 s, time for the test to see it start and kill its instance on a loaded
+      // machine; the retry 0.3 s, well inside the 4 s time limit after which pg-boss takes a job for dead.
+      const settings = {
+        JOB_NAME: "tick-crash",
+        EVERY_MS: "4000",
+        WORK_MS: "2500",
+        RETRY_WORK_MS: "300",
+        TIMEOUT_MS: "4000",
+      };
       const pair = await Promise.all([startInstance(settings), startInstance(settings)]);
       const first = await waitFor("a job to start", async () => recorded().find((r) => r.event === "start"));
       const victim = pair.find((i) => i.name === first.instance);

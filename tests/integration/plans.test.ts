@@ -27,6 +27,8 @@ const test = setUpTestDatabase({ asAppDatabase: true });
 let github: GitHubSimulator;
 const saved = { ...process.env };
 const today = todayUtc();
+// A stage goal's date, months ahead whenever the suite runs: a fixed date would be overdue one day.
+const dueBy = addDays(today, 90);
 
 beforeAll(async () => {
   github = await startGitHubSimulator({
@@ -205,7 +207,10 @@ describe("mentoring plans from the planning page", () => {
   it("shows the plan with the mentee's credit, trend and tasks on the planning page and on both people's pages", async () => {
     const { cookie, csrf } = await signIn(test.db, github, "alice-l");
     await postForm(plansAction, "/plans", [...planFields, ["csrf", csrf]], { cookie });
-    const page = await planningLoader(args(new Request(`${origin}/planning`, { headers: { Cookie: cookie } })));
+    // As of the day the history was written for: the trend's last month is that day's.
+    const page = await planningLoader(
+      args(new Request(`${origin}/planning?asOf=${today}`, { headers: { Cookie: cookie } })),
+    );
     const [plan] = page.mentoring;
     expect(plan?.creditText).toBe("1 of the 2 needed");
     expect(plan?.trend).toHaveLength(6);
@@ -318,7 +323,7 @@ describe("stage goals from the planning page", () => {
       [
         ["stage", "backend"],
         ["target", "3"],
-        ["by", "2027-03-01"],
+        ["by", dueBy],
         ["csrf", csrf],
       ],
       { cookie },
@@ -326,18 +331,18 @@ describe("stage goals from the planning page", () => {
     expect(response.status).toBe(303);
     expect(response.headers.get("Location")).toBe("/planning#goal-backend");
     const goal = await test.db.selectFrom("stageGoals").selectAll().executeTakeFirstOrThrow();
-    expect(goal).toMatchObject({ stageId: "backend", target: 3, dueOn: "2027-03-01", updatedBy: "steward-sam" });
+    expect(goal).toMatchObject({ stageId: "backend", target: 3, dueOn: dueBy, updatedBy: "steward-sam" });
     const audit = await auditEvents("stage=backend");
     expect(audit).toEqual([
       expect.objectContaining({
         action: "set stage goal",
         before: { stageId: "backend", target: 2, dueOn: null, updatedAt: null, updatedBy: null },
-        after: expect.objectContaining({ target: 3, dueOn: "2027-03-01", updatedBy: "steward-sam" }),
+        after: expect.objectContaining({ target: 3, dueOn: dueBy, updatedBy: "steward-sam" }),
       }),
     ]);
     const page = await planningLoader(args(new Request(`${origin}/planning`)));
     expect(page.goals.backend).toMatchObject({
-      text: "3 by 2027-03-01, 2 now",
+      text: `3 by ${dueBy}, 2 now`,
       overdue: false,
       updatedBy: "steward-sam",
     });
@@ -347,7 +352,7 @@ describe("stage goals from the planning page", () => {
   it("refuses a bad goal (400 naming the field), no session, a non-steward and a bad form token, changing nothing", async () => {
     const { cookie, csrf } = await signIn(test.db, github, "steward-sam");
     const goal = (fields: Record<string, string>) =>
-      Object.entries({ stage: "backend", target: "3", by: "2027-03-01", ...fields });
+      Object.entries({ stage: "backend", target: "3", by: dueBy, ...fields });
     for (const [fields, message] of [
       [{ target: "0" }, /target must be at least 1/],
       [{ target: "" }, /target must be a whole number/],
@@ -480,18 +485,18 @@ describe("the plans and goals API", () => {
     const set = await postJson(
       apiGoalsAction,
       "/api/goals",
-      { stage: "middle-end", target: 2, by: "2027-03-01" },
+      { stage: "middle-end", target: 2, by: dueBy },
       { token: sam },
     );
     expect(set.status).toBe(201);
     expect(await set.json()).toEqual({
-      goal: { stage: "middle-end", target: 2, by: "2027-03-01", setBy: "steward-sam", setAt: expect.any(String) },
+      goal: { stage: "middle-end", target: 2, by: dueBy, setBy: "steward-sam", setAt: expect.any(String) },
     });
     const listed = await caught(apiGoalsLoader());
     const { goals } = (await listed.json()) as { goals: Array<Record<string, unknown>> };
     expect(goals.find((g) => g.stage === "middle-end")).toMatchObject({
       target: 2,
-      by: "2027-03-01",
+      by: dueBy,
       maintainers: 1,
       met: false,
       overdue: false,
@@ -500,17 +505,12 @@ describe("the plans and goals API", () => {
 
     const before = await counts();
     for (const [body, token, status, message] of [
-      [{ stage: "backend", target: 0, by: "2027-03-01" }, sam, 400, /^target: must be at least 1/],
+      [{ stage: "backend", target: 0, by: dueBy }, sam, 400, /^target: must be at least 1/],
       [{ stage: "backend", target: 2, by: "March 2027" }, sam, 400, /^by: must be a calendar date/],
-      [{ stage: "nowhere", target: 2, by: "2027-03-01" }, sam, 400, /^stage: there is no stage "nowhere"/],
-      [{ stage: "backend", target: 2, by: "2027-03-01" }, undefined, 401, /Bearer/],
-      [{ stage: "backend", target: 2, by: "2027-03-01" }, "ghp_expired", 401, /does not accept this token/],
-      [
-        { stage: "backend", target: 2, by: "2027-03-01" },
-        github.personalToken("newcomer-nia"),
-        403,
-        /may read but not write/,
-      ],
+      [{ stage: "nowhere", target: 2, by: dueBy }, sam, 400, /^stage: there is no stage "nowhere"/],
+      [{ stage: "backend", target: 2, by: dueBy }, undefined, 401, /Bearer/],
+      [{ stage: "backend", target: 2, by: dueBy }, "ghp_expired", 401, /does not accept this token/],
+      [{ stage: "backend", target: 2, by: dueBy }, github.personalToken("newcomer-nia"), 403, /may read but not write/],
     ] as const) {
       const response = await postJson(apiGoalsAction, "/api/goals", body, { token });
       expect(response.status).toBe(status);

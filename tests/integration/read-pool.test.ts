@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import { getDataVersion } from "../../app/models/meta.server";
 import { openDatabaseUrl, QueryTimeoutError, type Database } from "../../db/database";
 import { defaultConfig, onSqlite, setUpTestDatabase } from "../support/db";
 import { knownHistory, store } from "../support/factories";
+import { freePort } from "../support/waiting";
 
 const test = setUpTestDatabase({ per: "test", asAppDatabase: true });
 
@@ -194,13 +194,8 @@ describe("an unusable database at serve time", () => {
 
   it("answers 503 naming a PostgreSQL server it cannot reach, without its password", async () => {
     await closeDb();
-    // A port nothing listens on: taken, then given back.
-    const port = await new Promise<number>((resolve) => {
-      const server = net.createServer().listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as net.AddressInfo;
-        server.close(() => resolve(port));
-      });
-    });
+    // A port nothing listens on: one of the tests' free ports, below the range the OS hands servers on port 0.
+    const port = await freePort();
     process.env.DATABASE_URL = `postgres://steward:secret-password@127.0.0.1:${port}/steward`;
     try {
       const page = await dashboard({ request: new Request("http://steward.test/"), params: {}, context: {} }).catch(

@@ -10,7 +10,7 @@ import { loader as dashboardLoader } from "../../app/routes/_index";
 import { defaultConfig, setUpTestDatabase } from "../support/db";
 import { generateRepository } from "../support/github-simulator/data";
 import { startGitHubSimulator, type GitHubSimulator } from "../support/github-simulator/server";
-import { freePort, waitFor as waitUntil } from "../support/waiting";
+import { waitFor as waitUntil } from "../support/waiting";
 
 const config = defaultConfig();
 const test = setUpTestDatabase({ per: "test", asAppDatabase: true });
@@ -72,11 +72,15 @@ function expectNoOverlap(rows: Awaited<ReturnType<typeof runs>>) {
 
 describe("the in-process timer (SQLite)", () => {
   it("runs the GitHub sync against the simulator on every tick, and says when the next one is", async () => {
+    const started = Date.now();
     await startScheduler({ everyMs: 400 });
     const [schedule] = await listScheduledJobs(test.db);
-    expect(schedule).toMatchObject({ job: "github-sync", scheduler: "timer", everyMs: 400, last: null });
+    expect(schedule).toMatchObject({ job: "github-sync", scheduler: "timer", everyMs: 400 });
     expect(Date.parse(schedule!.nextRunAt) % 400).toBe(0);
-    expect(Date.parse(schedule!.nextRunAt)).toBeGreaterThan(Date.now() - 400);
+    // Ticks after the start, not one before it. The first may have come already (it is at most 400 ms
+    // away): then the last run is its own.
+    expect(Date.parse(schedule!.nextRunAt)).toBeGreaterThan(started);
+    expect(schedule!.last === null || Date.parse(schedule!.last.scheduledFor) > started).toBe(true);
 
     const done = await waitFor("two successful syncs", async () => {
       const ok = (await runs()).filter((r) => r.outcome === "ok");
@@ -109,9 +113,17 @@ describe("the in-process timer (SQLite)", () => {
   });
 
   it("never runs twice at once: a tick that comes while a slow sync is going is skipped and recorded", async () => {
-    // The first sync's first request takes 900 ms: several 200 ms ticks come meanwhile.
-    github.fail({ kind: "slow", delayMs: 900 }, { times: 1, path: /^\/repos\/python\/cpython$/ });
+    // The first sync's first request is held until two 200 ms ticks have come (and been skipped) meanwhile.
+    const held = github.fail({ kind: "held" }, { times: 1, path: /^\/repos\/python\/cpython$/ });
     await startScheduler({ everyMs: 200 });
+    try {
+      await waitFor("two ticks skipped while the first sync waits", async () => {
+        const skipped = (await runs()).filter((r) => r.outcome === "skipped");
+        return skipped.length >= 2;
+      });
+    } finally {
+      held.release(); // else stopping the scheduler would wait for the sync for good
+    }
     const rows = await waitFor("a slow run, the ticks it skipped, and the next run", async () => {
       const all = await runs();
       const ok = all.filter((r) => r.outcome === "ok");
@@ -130,7 +142,9 @@ describe("the in-process timer (SQLite)", () => {
   });
 
   it("retries a failing sync with a doubling delay, then records it as a dead letter the dashboard shows", async () => {
-    await startScheduler({ everyMs: 1000, token: "a-revoked-token", retry: { limit: 2, delayMs: 100 } });
+    // Ticks 3 s apart: the run is given up on some 0.3 s after its tick, and the checks below must be done
+    // before the next tick's run is given up on in turn (it would be the footer's dead letter then).
+    await startScheduler({ everyMs: 3000, token: "a-revoked-token", retry: { limit: 2, delayMs: 100 } });
     const rows = await waitFor("a run given up on after its retries", async () => {
       const all = await runs();
       return all.some((r) => r.deadLetter === 1) && all;
@@ -157,7 +171,8 @@ describe("the in-process timer (SQLite)", () => {
     const lines = dashboard.schedule.map((l) => [l.failed, l.text]);
     expect(lines[0]).toEqual([
       false,
-      expect.stringMatching(/^Next GitHub sync: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(every second\)\.$/),
+      // Seconds are left out when they are :00, as one tick a minute is.
+      expect.stringMatching(/^Next GitHub sync: \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC \(every 3 seconds\)\.$/),
     ]);
     expect(lines).toContainEqual([
       true,
@@ -196,18 +211,20 @@ describe("the in-process timer (SQLite)", () => {
 
 describe("npm start with SYNC_EVERY", () => {
   const root = path.resolve(import.meta.dirname, "../..");
-  const start = async (env: Record<string, string | undefined>) => {
+  const start = (env: Record<string, string | undefined>) => {
     const file = path.join(test.dir, "started.sqlite");
+    // It stops before serving: port 0 passes start.ts's check of the port, which comes first and would
+    // stop it instead if a port picked beforehand were taken meanwhile.
     const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: file, PORT: String(await freePort()), HOST: "127.0.0.1", ...env },
+      env: { ...process.env, DATABASE_URL: file, PORT: "0", HOST: "127.0.0.1", ...env },
       encoding: "utf8",
     });
     return { ...result, created: fs.existsSync(file) };
   };
 
-  it("refuses an interval it cannot read, before building or touching the database", async () => {
-    const result = await start({ SYNC_EVERY: "hourly", GITHUB_TOKEN: "ghp_x" });
+  it("refuses an interval it cannot read, before building or touching the database", () => {
+    const result = start({ SYNC_EVERY: "hourly", GITHUB_TOKEN: "ghp_x" });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
       "steward: SYNC_EVERY=hourly is not an interval; write a whole number and a unit, e.g. 15m, 1h or 1d (m minutes, h hours, d days).",
@@ -215,8 +232,8 @@ describe("npm start with SYNC_EVERY", () => {
     expect(result.created).toBe(false);
   });
 
-  it("refuses to schedule syncs without GITHUB_TOKEN", async () => {
-    const result = await start({ SYNC_EVERY: "1h", GITHUB_TOKEN: "" });
+  it("refuses to schedule syncs without GITHUB_TOKEN", () => {
+    const result = start({ SYNC_EVERY: "1h", GITHUB_TOKEN: "" });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("SYNC_EVERY=1h schedules the GitHub sync, which needs GITHUB_TOKEN");
     expect(result.created).toBe(false);

@@ -80,18 +80,28 @@ async function deliver(event: string, payload: unknown) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Follow-ups waiting to run (not running, not done): job_queue's on SQLite, pg-boss's on PostgreSQL. */
-async function waiting(): Promise<string[]> {
+/**
+ * Follow-ups waiting to run (not running, not done): job_queue's on SQLite, pg-boss's on PostgreSQL. With
+ * `running`, the ones running too: once there are none, nothing more can run.
+ */
+async function waiting({ running = false } = {}): Promise<string[]> {
   if (onSqlite) {
-    const rows = await test.db.selectFrom("jobQueue").select("key").where("state", "=", "queued").execute();
+    const rows = await test.db
+      .selectFrom("jobQueue")
+      .select("key")
+      .where("state", "in", running ? ["queued", "running"] : ["queued"])
+      .execute();
     return rows.map((r) => r.key);
   }
   const { rows: made } = await sql<{ table: string | null }>`select to_regclass('pgboss.job')::text as table`.execute(
     test.db,
   );
   if (!made[0]?.table) return []; // pg-boss never started on this database: nothing was ever queued
+  const states = running ? ["created", "retry", "active"] : ["created", "retry"];
   const { rows } = await sql<{ key: string }>`
-    select singleton_key as key from pgboss.job where name = ${job} and state in ('created', 'retry')`.execute(test.db);
+    select singleton_key as key from pgboss.job where name = ${job} and state in (${sql.join(states)})`.execute(
+    test.db,
+  );
   return rows.map((r) => r.key);
 }
 
@@ -159,8 +169,8 @@ describe("webhooks' follow-ups", () => {
 
     await startScheduler();
     await waitFor("the follow-up to run", async () => (await runs()).some((r) => r.outcome === "ok"));
-    // Three polls more: nothing else runs.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Nothing is left to run: the queue holds nothing waiting or running.
+    await waitFor("the queue to be empty", async () => (await waiting({ running: true })).length === 0);
     const done = await runs();
     expect(done).toEqual([
       {
@@ -209,7 +219,7 @@ describe("webhooks' follow-ups", () => {
       "the follow-up queued meanwhile",
       async () => (await runs()).length === 2 && (await runs())[1]!.outcome === "ok",
     );
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await waitFor("the queue to be empty", async () => (await waiting({ running: true })).length === 0);
     expect((await runs()).map((r) => [r.runKey.replace(/@.*/, ""), r.attempt, r.outcome])).toEqual([
       [`${job}#${before.number}`, 1, "ok"],
       [`${job}#${meanwhile.number}`, 1, "ok"],

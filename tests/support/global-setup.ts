@@ -6,6 +6,11 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Where the browser tests find the app (http://127.0.0.1:<port>). */
     baseUrl: string;
+    /**
+     * The day the app's demo data ends (the day the server was set up). Tests compare with it, not with a
+     * today of their own: the run may cross midnight UTC after the demo was seeded.
+     */
+    demoAnchorDate: string;
   }
 }
 
@@ -25,10 +30,12 @@ let server: AppServer | undefined;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   process.env.TZ = "UTC";
   project.provide("baseUrl", "");
+  project.provide("demoAnchorDate", "");
   const startIfNeeded = async (testFiles: string[]) => {
     if (server || !needsAppServer(testFiles)) return;
     server = await startAppServer();
     project.provide("baseUrl", server.baseUrl);
+    project.provide("demoAnchorDate", server.demoAnchorDate);
   };
   await startIfNeeded(project.vitest.state.getPaths());
   project.onTestsRerun((specifications) => startIfNeeded(specifications.map((spec) => spec.moduleId)));

@@ -47,10 +47,23 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       ? execFileSync("runuser", ["-u", "nobody", "--", command, ...args], { cwd: dir, stdio: "pipe" })
       : execFileSync(command, args, { cwd: dir, stdio: "pipe" });
   };
-  run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
-  const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
-  run("pg_ctl", ["-D", data, "-l", path.join(dir, "server.log"), "-o", options, "-w", "start"]);
+  // Locale C: byte order and ASCII-only lower(), as SQLite and as scripts/with-postgres.sh's cluster.
+  run("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+  const log = path.join(dir, "server.log");
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
+    try {
+      run("pg_ctl", ["-D", data, "-l", log, "-o", options, "-w", "start"]);
+      break;
+    } catch (error) {
+      // The port was free when picked and taken before the server bound it: pick another.
+      const said = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+      if (attempt < 3 && /could not bind|Address already in use/i.test(said)) continue;
+      throw error;
+    }
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop: async () => {

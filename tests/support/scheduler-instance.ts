@@ -3,7 +3,7 @@
 // two instances on one PostgreSQL and kill one mid-job. Settings come from the environment.
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { openDatabase } from "../../db/database";
+import { openDatabaseUrl } from "../../db/database";
 import { PgBossScheduler } from "../../app/jobs/pg-boss-scheduler.server";
 
 const env = (name: string) => {
@@ -16,7 +16,8 @@ const instance = `instance-${process.pid}`;
 const record = (event: string, fields: object) =>
   fs.appendFileSync(env("RECORD_FILE"), `${JSON.stringify({ instance, event, at: Date.now(), ...fields })}\n`);
 
-const db = openDatabase(env("JOB_DATABASE"));
+// The test's database: a SQLite file, or on the PostgreSQL run a database on STEWARD_TEST_DATABASE_URL's server.
+const db = openDatabaseUrl(env("JOB_DATABASE"));
 const scheduler = new PgBossScheduler({
   connectionString: env("PG_URL"),
   db,
@@ -33,7 +34,9 @@ await scheduler.start([
     timeoutMs: Number(env("TIMEOUT_MS")),
     run: async ({ attempt, scheduledFor, signal }) => {
       record("start", { scheduledFor, attempt });
-      await sleep(Number(env("WORK_MS")), undefined, { signal });
+      // RETRY_WORK_MS: a retry's work, when it should be shorter than a first attempt's (WORK_MS).
+      const work = attempt > 1 && process.env.RETRY_WORK_MS ? process.env.RETRY_WORK_MS : env("WORK_MS");
+      await sleep(Number(work), undefined, { signal });
       if (process.env.FAIL === "1") {
         record("fail", { scheduledFor, attempt });
         throw new Error("the test job fails on purpose");

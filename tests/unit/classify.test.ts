@@ -167,6 +167,21 @@ describe("classifyContribution on CPython-like contributions", () => {
     expect(result.jitRelated).toBe(true);
   });
 
+  it("says the same whatever order the files come in (git's, GitHub's, either database's)", () => {
+    const files = [
+      file("Python/optimizer_analysis.c", 40, 4),
+      file("Python/jit.c", 30, 3),
+      ...Array.from({ length: 12 }, (_, i) => file(`Tools/jit/_stencil_${String(i).padStart(2, "0")}.py`, 3, 1)),
+      file("Python/optimizer_cases.c.h", 20, 2),
+    ];
+    const inOrder = classify("Tune the JIT", files, [134584]);
+    expect(classify("Tune the JIT", [...files].reverse(), [134584])).toEqual(inOrder);
+    // The files it names are the first in path order.
+    const named = inOrder.evidence.filter((e) => e.rule === "path").map((e) => e.detail.split(" ")[0]);
+    expect(named).toEqual([...named].sort());
+    expect(named[0]).toBe("Python/jit.c");
+  });
+
   it("treats binary files as one line", () => {
     const result = classify("Add a stencil blob", [{ path: "Tools/jit/blob.bin", added: null, deleted: null }]);
     expect(result.stages.map((s) => s.stageId)).toEqual(["backend"]);

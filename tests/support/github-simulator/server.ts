@@ -11,6 +11,8 @@ export type Fault =
   | { kind: "server-error"; status?: 500 | 502 | 503 }
   | { kind: "connection-reset" }
   | { kind: "slow"; delayMs: number }
+  /** The request waits, unanswered, until the test calls `release()` on the fault's handle. */
+  | { kind: "held" }
   | { kind: "graphql-error" };
 
 interface ArmedFault {
@@ -22,6 +24,8 @@ interface ArmedFault {
   /** Only GraphQL requests whose body (the query and its variables) matches, e.g. one pull request's alias. */
   body?: RegExp;
   hits: number;
+  /** Resolved by `release()`: what a held request waits for. */
+  released: Promise<void>;
 }
 
 export interface GitHubSimulator {
@@ -33,11 +37,14 @@ export interface GitHubSimulator {
    * (Date.now()), so tests can see the client's pacing and back-off.
    */
   log: Array<{ method: string; path: string; status: number; at: number }>;
-  /** Arms `fault`; `hits` counts the requests it has struck so far. */
+  /**
+   * Arms `fault`; `hits` counts the requests it has struck so far, `release` lets a held request go on
+   * (and any it strikes later pass at once).
+   */
   fail: (
     fault: Fault,
     options?: { times?: number; path?: RegExp; after?: number; body?: RegExp },
-  ) => { hits: () => number };
+  ) => { hits: () => number; release: () => void };
   /** The OAuth app the simulator knows, for sign-in through `/login/oauth/*`. */
   oauth: { clientId: string; clientSecret: string };
   /** Primary rate limit left for the token (GitHub's x-ratelimit-remaining). */
@@ -166,6 +173,9 @@ export async function startGitHubSimulator({
           return;
         case "slow":
           await new Promise((r) => setTimeout(r, fault.delayMs));
+          break;
+        case "held":
+          await armed.released;
           break;
         case "graphql-error":
           graphqlFault = true;
@@ -417,9 +427,11 @@ export async function startGitHubSimulator({
     oauth,
     log,
     fail: (fault, { times = 1, path = /.*/, after = 0, body } = {}) => {
-      const armed: ArmedFault = { fault, times, path, skip: after, body, hits: 0 };
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const armed: ArmedFault = { fault, times, path, skip: after, body, hits: 0, released };
       faults.push(armed);
-      return { hits: () => armed.hits };
+      return { hits: () => armed.hits, release };
     },
     personalToken: (login: string) => {
       const personal = `ghp_${randomBytes(16).toString("hex")}`;
