@@ -533,7 +533,7 @@ export async function listOpenPullRequests(
       .selectFrom("contributionStages")
       .where("contributionId", "in", ids)
       .select(["contributionId", "stageId"])
-      // Ties broken by stage and id: SQLite and PostgreSQL return equal rows in different orders.
+      // Ties broken by stage: SQLite and PostgreSQL return equal rows in different orders.
       .orderBy("score", "desc")
       .orderBy("stageId")
       .execute(),

@@ -132,8 +132,8 @@ const sameRun = (a: JobRunStatus, b: JobRunStatus | null) =>
 
 /**
  * The footer's line about webhooks' follow-ups when they are off: webhooks are on (a secret is set) but
- * GITHUB_TOKEN is not, so a pull request a delivery brings has no files, and no stages, until the next
- * sync. Null when there is nothing to say.
+ * GITHUB_TOKEN is not, so a pull request a delivery brings has no files, and no stages, until a sync
+ * fetches it once it is merged. Null when there is nothing to say.
  */
 export function followUpsOffLine({ webhooksOn, tokenSet }: { webhooksOn: boolean; tokenSet: boolean }): string | null {
   if (!webhooksOn || tokenSet) return null;
