@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { createSyntheticRepo } from "../../tests/support/synthetic-repo";
+import { freePort, waitForHttp } from "../../tests/support/waiting";
 import { buildIfStale } from "../build-if-stale";
 import { fillSyntheticDatabase } from "./dashboard";
 import { MAX_WINDOW_DAYS } from "../../app/stewardship/metrics";
@@ -24,19 +24,6 @@ export interface LoadFigures {
   maxMs: number;
   maxBytes: number;
   errors: number;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -96,20 +83,6 @@ export async function drive(
   } satisfies LoadFigures;
 }
 
-export async function waitForHttp(url: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`The app server exited with ${server.exitCode}.`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`The app server did not answer ${url}.`);
-}
-
 /**
  * Load as a team makes it: the built app served by remix-serve over `contributions` synthetic
  * contributions, `clients` concurrent clients for `seconds` on the dashboard and the bus-factor API,
@@ -143,7 +116,7 @@ export async function benchLoad({
       stdio: ["ignore", "ignore", "inherit"],
     });
     const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/api/bus-factor?asOf=${asOf}`, server);
+    await waitForHttp(`${base}/api/bus-factor?asOf=${asOf}`, server, { timeoutMs: 120_000 });
     const dashboard = `${base}/?asOf=${asOf}`;
     const api = `${base}/api/bus-factor?asOf=${asOf}`;
     await drive(dashboard, { clients, seconds: 2 }); // warm up

@@ -21,7 +21,8 @@ import { addDays } from "../../app/stewardship/metrics";
 import { buildIfStale } from "../build-if-stale";
 import { countCpu, measureCpu, parentPid } from "./cpu";
 import { addOpenPullRequestsAndOwners } from "./knowledge";
-import { drive, freePort, waitForHttp } from "./load";
+import { freePort, waitForHttp } from "../../tests/support/waiting";
+import { drive } from "./load";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const asOf = "2026-11-01";
@@ -308,7 +309,8 @@ async function startInstances(count: number, url: string): Promise<Array<{ serve
       });
       instances.push({ server, base: `http://127.0.0.1:${port}` });
     }
-    for (const { server, base } of instances) await waitForHttp(`${base}/api/bus-factor?asOf=${asOf}`, server);
+    for (const { server, base } of instances)
+      await waitForHttp(`${base}/api/bus-factor?asOf=${asOf}`, server, { timeoutMs: 120_000 });
     return instances;
   } catch (error) {
     await stopInstances(instances);

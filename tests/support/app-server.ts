@@ -10,7 +10,7 @@ import { insertContributions } from "../../app/models/contribution.server";
 import { PeopleResolver } from "../../app/models/person.server";
 import { addDays, todayUtc } from "../../app/stewardship/metrics";
 import { buildIfStale } from "../../scripts/build-if-stale";
-import { freePort } from "./waiting";
+import { freePort, waitForHttp } from "./waiting";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -19,21 +19,6 @@ export const hostile = {
   title: `<img src=x onerror="window.__xss=1"> Fix <b>everything</b>`,
   name: `<script>window.__xss=2</script>Mallory`,
 };
-
-async function waitForHttp(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`The app server exited with ${server.exitCode} before answering.`);
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`The app server did not answer ${url} within ${timeoutMs} ms.`);
-}
 
 export interface ServedBuild {
   baseUrl: string;
@@ -141,7 +126,7 @@ export async function startAppServer({ env = {} }: { env?: Record<string, string
   }
 
   const served = await serveBuild({ DATABASE_URL: file, ...env });
-  await waitForHttp(`${served.baseUrl}/api/bus-factor`, served.child, 30_000);
+  await waitForHttp(`${served.baseUrl}/api/bus-factor`, served.child);
   return {
     baseUrl: served.baseUrl,
     demoAnchorDate,

@@ -1,6 +1,7 @@
 // Waiting in tests: a free loopback port for a server the test starts, polling until something the
 // test cannot be told about directly (a job run recorded, a server answering) has happened, and the UTC
 // day a read that measures as of today ran on.
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import { todayUtc } from "../../app/stewardship/metrics";
@@ -84,6 +85,29 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * Polls `url` until it answers 2xx: a server `server` started is up and serving. Throws as soon as the
+ * server exits, and past `timeoutMs`.
+ */
+export async function waitForHttp(
+  url: string,
+  server: ChildProcess,
+  { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+): Promise<void> {
+  await waitFor(
+    `${url} to answer`,
+    async () => {
+      if (server.exitCode !== null)
+        throw new Error(`The app server exited with ${server.exitCode} before answering ${url}.`);
+      return fetch(url).then(
+        (response) => response.ok,
+        () => false, // not listening yet
+      );
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }
 
 /**
